@@ -1,0 +1,94 @@
+// Composes the API: request ids, logging, limits, auth, error mapping and one sub-app per resource.
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { authenticate, viewersReadOnly } from './auth/middleware.js';
+import type { Deps } from './deps.js';
+import { AppError, errorBody } from './lib/errors.js';
+import type { AppEnv } from './lib/http.js';
+import { idempotency } from './lib/idempotency.js';
+import { authRoutes } from './routes/auth.js';
+import { meRoutes, userRoutes } from './routes/users.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { settingsRoutes } from './routes/settings.js';
+
+/** Paths that must not appear in logs verbatim (share tokens are bearer secrets). */
+const logPath = (path: string) => path.replace(/^\/v1\/shared\/[^/]+/, '/v1/shared/[token]');
+
+const PUBLIC_V1 = [/^\/v1\/auth\/(register|login|refresh|logout)$/, /^\/v1\/shared\//];
+
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    const incoming = c.req.header('X-Request-Id');
+    const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.set('deps', deps);
+    const started = performance.now();
+    await next();
+    c.header('X-Request-Id', requestId);
+    deps.log.info('request', {
+      reqId: requestId,
+      method: c.req.method,
+      path: logPath(c.req.path),
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      user: c.get('auth')?.userId,
+    });
+  });
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: (c) => c.json(errorBody('payload_too_large', `The request body is larger than ${deps.config.bodyLimitBytes} bytes.`), 413),
+    }),
+  );
+
+  app.get('/healthz', async (c) => {
+    await deps.db.sql`select 1`;
+    return c.json({ ok: true });
+  });
+
+  app.use('/v1/*', async (c, next) => {
+    if (PUBLIC_V1.some((re) => re.test(c.req.path))) return next();
+    return authenticate()(c, next);
+  });
+  app.use('/v1/*', viewersReadOnly());
+  app.use('/v1/*', idempotency());
+
+  const routes = app
+    .route('/v1/auth', authRoutes)
+    .route('/v1/me', meRoutes)
+    .route('/v1/users', userRoutes)
+    .route('/v1/sessions', sessionRoutes)
+    .route('/v1/settings', settingsRoutes);
+
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${logPath(c.req.path)}.`), 404));
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+      return c.json(errorBody(err.code, err.message), err.status);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const message = status === 400 ? 'Malformed request: ' + (err.message || 'the body could not be read.') : err.message || 'Request failed.';
+      return c.json(errorBody(status === 400 ? 'invalid_input' : 'http_error', message), status as 400);
+    }
+    deps.log.error('unhandled error', {
+      reqId: c.get('requestId'),
+      method: c.req.method,
+      path: logPath(c.req.path),
+      error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
+    return c.json(errorBody('internal', `Something went wrong on our side (request ${c.get('requestId')}).`), 500);
+  });
+
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,21 @@
+// Builds the app's dependencies from configuration and an open database.
+import { deriveKey } from './auth/tokens.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { Deps } from './deps.js';
+import type { Logger } from './lib/log.js';
+
+export function buildDeps(config: Config, db: Database, log: Logger, overrides: Partial<Deps> = {}): Deps {
+  return {
+    config,
+    db,
+    log,
+    keys: {
+      access: deriveKey(config.secretKey, 'access-token'),
+      share: deriveKey(config.secretKey, 'share-link'),
+      encryption: deriveKey(config.secretKey, 'encryption-at-rest'),
+    },
+    now: () => new Date(),
+    ...overrides,
+  };
+}

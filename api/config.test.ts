@@ -1,0 +1,33 @@
+// Configuration is parsed at boot and refuses bad values with a clear message.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('refuses to start in production without FLOWPILOT_SECRET_KEY', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/FLOWPILOT_SECRET_KEY is required/);
+  });
+
+  it('generates and keeps a development key in the data dir', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fp-config-'));
+    const first = loadConfig({ FLOWPILOT_DATA_DIR: dir });
+    const second = loadConfig({ FLOWPILOT_DATA_DIR: dir });
+    expect(first.secretKey.length).toBeGreaterThanOrEqual(32);
+    expect(second.secretKey).toBe(first.secretKey);
+    expect(readFileSync(path.join(dir, 'secret-key'), 'utf8').trim()).toBe(first.secretKey);
+  });
+
+  it('names every bad value', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', FLOWPILOT_SECRET_KEY: 'short' })).toThrow(
+      /PORT[\s\S]*DATABASE_URL[\s\S]*FLOWPILOT_SECRET_KEY/,
+    );
+  });
+
+  it('defaults to 127.0.0.1:8787 and .data', () => {
+    const c = loadConfig({ FLOWPILOT_SECRET_KEY: 'x'.repeat(40) });
+    expect([c.host, c.port, c.publicUrl]).toEqual(['127.0.0.1', 8787, 'http://127.0.0.1:8787']);
+    expect(c.dataDir).toBe(path.resolve('.data'));
+  });
+});

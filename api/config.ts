@@ -1,0 +1,98 @@
+// Reads and validates the process environment once, at boot; nothing else reads process.env.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** External PostgreSQL (owner/migration credentials). Unset: the embedded server under dataDir. */
+  databaseUrl?: string;
+  /** Optional explicit URL for the non-owner app role; derived from databaseUrl when unset. */
+  databaseAppUrl?: string;
+  dataDir: string;
+  /** 32+ bytes of key material: JWT signing, encryption at rest, share links. */
+  secretKey: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  bodyLimitBytes: number;
+  publicUrl: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  anthropic: { apiKey?: string; baseUrl?: string };
+  voyage: { apiKey?: string; baseUrl?: string };
+}
+
+export class ConfigError extends Error {}
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  DATABASE_APP_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  FLOWPILOT_DATA_DIR: z.string().min(1).default('.data'),
+  FLOWPILOT_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).default(30 * 24 * 3600),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  FLOWPILOT_PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.string().url().optional(),
+  VOYAGE_API_KEY: z.string().min(1).optional(),
+  VOYAGE_BASE_URL: z.string().url().optional(),
+});
+
+/** Empty strings in the environment mean "not set". */
+function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(cleanEnv(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.FLOWPILOT_DATA_DIR);
+  let secretKey = e.FLOWPILOT_SECRET_KEY;
+  if (!secretKey) {
+    if (e.NODE_ENV === 'production') {
+      throw new ConfigError(
+        'FLOWPILOT_SECRET_KEY is required when NODE_ENV=production (at least 32 characters, e.g. `openssl rand -base64 48`).',
+      );
+    }
+    secretKey = developmentSecret(dataDir);
+  }
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    databaseAppUrl: e.DATABASE_APP_URL,
+    dataDir,
+    secretKey,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    publicUrl: (e.FLOWPILOT_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    logLevel: e.LOG_LEVEL,
+    anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+    voyage: { apiKey: e.VOYAGE_API_KEY, baseUrl: e.VOYAGE_BASE_URL },
+  };
+}
+
+/** In development a key is generated once and kept in the data dir, so sign-ins survive restarts. */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secret-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(48).toString('base64url');
+  writeFileSync(file, key + '\n', { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,14 @@
+// What the app is built from: injected once at start (server.ts) or per test (api/test/harness.ts).
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { Logger } from './lib/log.js';
+
+export interface Deps {
+  config: Config;
+  db: Database;
+  log: Logger;
+  /** Subkeys derived from config.secretKey. */
+  keys: { access: Uint8Array; share: Uint8Array; encryption: Uint8Array };
+  /** Injectable clock so tests can move time (token expiry, idempotency windows). */
+  now: () => Date;
+}

@@ -1,0 +1,293 @@
+// Sessions on tickets: create/resume, the timeline (steps, events), facts and suggested fixes.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Tx } from '../db/database.js';
+import { conflict, notFound, unprocessable } from '../lib/errors.js';
+import type { AppEnv } from '../lib/http.js';
+import { authOf, validate, withTenant } from '../lib/http.js';
+import { findNode, type FlowGraph } from '../services/flow-graph.js';
+import {
+  activeFix,
+  appendLane,
+  checkSourceRef,
+  factView,
+  fixView,
+  getSession,
+  lockForWrite,
+  sessionDetail,
+  sessionSummaryView,
+  type FactRow,
+  type FixRow,
+  type SessionRow,
+} from '../services/sessions/index.js';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optionalText = (max: number) => z.string().trim().max(max).nullish();
+const uuid = (what: string) => z.string().uuid(`must be a ${what} id`);
+
+export const ticketSchema = z.object({
+  psa: z.literal('connectwise').default('connectwise'),
+  externalId: z.string().trim().regex(/^\d{1,12}$/, 'must be a ConnectWise ticket number'),
+  summary: optionalText(500),
+  company: optionalText(300),
+  contact: optionalText(300),
+  board: optionalText(300),
+  status: optionalText(200),
+  priority: optionalText(200),
+  description: optionalText(20_000),
+  url: optionalText(2000),
+});
+
+const createBody = z.object({ ticket: ticketSchema, flowId: uuid('flow').nullish() });
+const listQuery = z.object({
+  ticket: z.string().regex(/^\d{1,12}$/).optional(),
+  status: z.enum(['active', 'paused', 'resolved', 'escalated', 'abandoned']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+const idParam = z.object({ id: uuid('session') });
+const factParam = z.object({ id: uuid('session'), factId: uuid('fact') });
+const fixParam = z.object({ id: uuid('session'), fixId: uuid('fix') });
+const decisionSchema = z.enum(['one_off', 'draft_template', 'build_template', 'dismissed']);
+type Decision = z.infer<typeof decisionSchema>;
+
+async function loadFlowSnapshot(tx: Tx, flowId: string) {
+  const [flow] = await tx<[{ id: string; version: number; graph: FlowGraph }?]>`
+    select id, version, graph from flows where id = ${flowId} and deleted_at is null`;
+  if (!flow) throw notFound('Flow');
+  return flow;
+}
+
+async function decideFix(tx: Tx, session: SessionRow, fixId: string, decision: Decision, userId: string) {
+  const [fix] = await tx<[FixRow?]>`select * from session_suggested_fixes where id = ${fixId} and session_id = ${session.id}`;
+  if (!fix) throw notFound('Suggested fix');
+  if (fix.superseded_at) {
+    throw conflict('This suggested fix was superseded by a newer one; decide on the active fix instead.', 'fix_superseded');
+  }
+  const [updated] = await tx<[FixRow]>`
+    update session_suggested_fixes set decision = ${decision}, decided_at = now(), decided_by = ${userId}
+    where id = ${fixId} returning *`;
+  const ticketRef = `${session.ticket_psa}#${session.ticket_external_id}`;
+  if (decision === 'draft_template' && fix.body.trim()) {
+    await tx`insert into draft_templates (account_id, session_id, name, body, source_user_id, source_ticket_ref)
+             values (${session.account_id}, ${session.id}, ${fix.title}, ${fix.body}, ${userId}, ${ticketRef})`;
+  }
+  if (decision === 'build_template' && fix.body.trim()) {
+    await tx`insert into script_templates (account_id, name, body, source_session_id, source_user_id, source_ticket_ref, created_by)
+             values (${session.account_id}, ${fix.title}, ${fix.body}, ${session.id}, ${userId}, ${ticketRef}, ${userId})`;
+  }
+  return updated;
+}
+
+export const sessionRoutes = new Hono<AppEnv>()
+  .post('/', validate('json', createBody), async (c) => {
+    const { ticket, flowId } = c.req.valid('json');
+    const auth = authOf(c);
+    const result = await withTenant(c, async (tx) => {
+      const flow = flowId ? await loadFlowSnapshot(tx, flowId) : null;
+      // One open session per ticket: the partial unique index decides races; the loser gets the winner's row.
+      const [created] = await tx<[SessionRow?]>`
+        insert into ai_sessions (account_id, user_id, ticket_psa, ticket_external_id, ticket_summary, ticket_company,
+          ticket_contact, ticket_board, ticket_status, ticket_priority, ticket_description, ticket_url,
+          flow_id, flow_version, flow_graph, current_node_id)
+        values (${auth.accountId}, ${auth.userId}, ${ticket.psa}, ${ticket.externalId}, ${ticket.summary ?? null},
+          ${ticket.company ?? null}, ${ticket.contact ?? null}, ${ticket.board ?? null}, ${ticket.status ?? null},
+          ${ticket.priority ?? null}, ${ticket.description ?? null}, ${ticket.url ?? null},
+          ${flow?.id ?? null}, ${flow?.version ?? null}, ${flow ? tx.json(flow.graph as never) : null}, ${flow?.graph.start ?? null})
+        on conflict (account_id, ticket_psa, ticket_external_id) where status in ('active', 'paused') do nothing
+        returning *`;
+      if (created) return { status: 201 as const, session: await sessionDetail(tx, created.id) };
+      const [open] = await tx<[SessionRow]>`
+        select * from ai_sessions where ticket_psa = ${ticket.psa} and ticket_external_id = ${ticket.externalId}
+        and status in ('active', 'paused')`;
+      return { status: 200 as const, session: await sessionDetail(tx, open.id) };
+    });
+    return c.json({ session: result.session }, result.status);
+  })
+  .get('/', validate('query', listQuery), async (c) => {
+    const q = c.req.valid('query');
+    const rows = await withTenant(
+      c,
+      (tx) => tx<SessionRow[]>`
+        select * from ai_sessions
+        where (${q.ticket ?? null}::text is null or ticket_external_id = ${q.ticket ?? null})
+          and (${q.status ?? null}::text is null or status = ${q.status ?? null})
+        order by updated_at desc limit ${q.limit}`,
+    );
+    return c.json({ sessions: rows.map(sessionSummaryView) });
+  })
+  .get('/:id', validate('param', idParam), async (c) => {
+    const { id } = c.req.valid('param');
+    return c.json({ session: await withTenant(c, (tx) => sessionDetail(tx, id)) });
+  })
+  .post(
+    '/:id/steps',
+    validate('param', idParam),
+    validate('json', z.object({ nodeId: text(200), optionId: text(200).optional(), note: optionalText(5000) })),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const auth = authOf(c);
+      const result = await withTenant(c, async (tx) => {
+        const s = await lockForWrite(tx, id);
+        if (!s.flow_graph) throw unprocessable('This session has no flow yet: choose a flow before recording steps.', 'no_flow');
+        if (body.nodeId !== s.current_node_id) {
+          throw conflict(`Step "${body.nodeId}" is not the current step ("${s.current_node_id ?? 'none'}"); reload the session.`, 'stale_step');
+        }
+        const node = findNode(s.flow_graph, body.nodeId);
+        if (!node) throw unprocessable(`Node "${body.nodeId}" is not in this session's flow.`, 'bad_step');
+        const option = body.optionId ? node.options.find((o) => o.id === body.optionId) : undefined;
+        if (body.optionId && !option) throw unprocessable(`Option "${body.optionId}" does not belong to step "${node.id}".`, 'bad_step');
+        if (!body.optionId && node.options.length > 0) {
+          throw unprocessable(`Step "${node.id}" needs one of its options: ${node.options.map((o) => o.id).join(', ')}.`, 'bad_step');
+        }
+        const item = await appendLane(tx, id, {
+          kind: 'step',
+          by: auth.userId,
+          nodeId: node.id,
+          nodeTitle: node.title,
+          nodeKind: node.kind,
+          optionId: option?.id,
+          optionLabel: option?.label,
+          command: node.command,
+          text: body.note ?? undefined,
+        });
+        const next = option?.next ?? null;
+        await tx`update ai_sessions set current_node_id = ${next} where id = ${id}`;
+        return { item, session: await sessionDetail(tx, id) };
+      });
+      return c.json(result, 201);
+    },
+  )
+  .post(
+    '/:id/events',
+    validate('param', idParam),
+    validate('json', z.object({ kind: z.enum(['note', 'command', 'observation']), text: text(20_000) })),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const auth = authOf(c);
+      const result = await withTenant(c, async (tx) => {
+        const s = await lockForWrite(tx, id);
+        const item = await appendLane(tx, s.id, { kind: body.kind, by: auth.userId, text: body.text });
+        return { item, stateVersion: s.state_version };
+      });
+      return c.json(result, 201);
+    },
+  )
+  .get('/:id/facts', validate('param', idParam), async (c) => {
+    const { id } = c.req.valid('param');
+    const facts = await withTenant(c, async (tx) => {
+      await getSession(tx, id);
+      return tx<FactRow[]>`select * from session_facts where session_id = ${id} and deleted_at is null order by created_at, id`;
+    });
+    return c.json({ facts: facts.map(factView) });
+  })
+  .post(
+    '/:id/facts',
+    validate('param', idParam),
+    validate('json', z.object({ text: text(2000), sourceRef: z.string().max(100).nullish(), origin: z.enum(['user', 'copilot']).default('user') })),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const auth = authOf(c);
+      const result = await withTenant(c, async (tx) => {
+        const s = await lockForWrite(tx, id);
+        checkSourceRef(s, body.sourceRef);
+        const [fact] = await tx<[FactRow]>`
+          insert into session_facts (account_id, session_id, text, source_ref, origin, created_by)
+          values (${s.account_id}, ${id}, ${body.text}, ${body.sourceRef ?? null}, ${body.origin}, ${auth.userId}) returning *`;
+        return { fact: factView(fact), stateVersion: s.state_version };
+      });
+      return c.json(result, 201);
+    },
+  )
+  .patch(
+    '/:id/facts/:factId',
+    validate('param', factParam),
+    validate('json', z.object({ text: text(2000) })),
+    async (c) => {
+      const { id, factId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const result = await withTenant(c, async (tx) => {
+        const s = await lockForWrite(tx, id);
+        const [fact] = await tx<[FactRow?]>`select * from session_facts where id = ${factId} and session_id = ${id} and deleted_at is null`;
+        if (!fact) throw notFound('Fact');
+        const source = fact.source_ref ? checkSourceRef(s, fact.source_ref) : null;
+        if (source && source !== 'ticket' && source.kind === 'step') {
+          throw conflict('This fact comes from a step of the flow; change the answer at that step instead.', 'edit_at_source');
+        }
+        const [updated] = await tx<[FactRow]>`update session_facts set text = ${body.text}, updated_at = now() where id = ${factId} returning *`;
+        return { fact: factView(updated), stateVersion: s.state_version };
+      });
+      return c.json(result);
+    },
+  )
+  .delete('/:id/facts/:factId', validate('param', factParam), async (c) => {
+    const { id, factId } = c.req.valid('param');
+    const result = await withTenant(c, async (tx) => {
+      const s = await lockForWrite(tx, id);
+      const [fact] = await tx<[FactRow?]>`
+        update session_facts set deleted_at = now() where id = ${factId} and session_id = ${id} and deleted_at is null returning *`;
+      if (!fact) throw notFound('Fact');
+      return { ok: true, stateVersion: s.state_version };
+    });
+    return c.json(result);
+  })
+  .get('/:id/fixes/active', validate('param', idParam), async (c) => {
+    const { id } = c.req.valid('param');
+    const fix = await withTenant(c, async (tx) => {
+      await getSession(tx, id);
+      return activeFix(tx, id);
+    });
+    return c.json({ fix: fix ? fixView(fix) : null });
+  })
+  .post(
+    '/:id/fixes',
+    validate('param', idParam),
+    validate(
+      'json',
+      z.object({
+        title: text(300),
+        body: z.string().max(20_000).default(''),
+        confidence: z.number().min(0).max(1).nullish(),
+        origin: z.enum(['user', 'copilot']).default('user'),
+      }),
+    ),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const auth = authOf(c);
+      const result = await withTenant(c, async (tx) => {
+        // lockForWrite holds the session row, so concurrent proposals supersede one another in turn.
+        const s = await lockForWrite(tx, id);
+        await tx`update session_suggested_fixes set superseded_at = now() where session_id = ${id} and superseded_at is null`;
+        const [fix] = await tx<[FixRow]>`
+          insert into session_suggested_fixes (account_id, session_id, title, body, confidence, origin, created_by)
+          values (${s.account_id}, ${id}, ${body.title}, ${body.body}, ${body.confidence ?? null}, ${body.origin}, ${auth.userId})
+          returning *`;
+        return { fix: fixView(fix), stateVersion: s.state_version };
+      });
+      return c.json(result, 201);
+    },
+  )
+  .post('/:id/fixes/:fixId/:action{accept|reject}', validate('param', fixParam.extend({ action: z.enum(['accept', 'reject']) })), async (c) => {
+    const { id, fixId, action } = c.req.valid('param');
+    const auth = authOf(c);
+    const result = await withTenant(c, async (tx) => {
+      const s = await lockForWrite(tx, id);
+      const fix = await decideFix(tx, s, fixId, action === 'accept' ? 'one_off' : 'dismissed', auth.userId);
+      return { fix: fixView(fix), stateVersion: s.state_version };
+    });
+    return c.json(result);
+  })
+  .post('/:id/fixes/:fixId/decision', validate('param', fixParam), validate('json', z.object({ decision: decisionSchema })), async (c) => {
+    const { id, fixId } = c.req.valid('param');
+    const { decision } = c.req.valid('json');
+    const auth = authOf(c);
+    const result = await withTenant(c, async (tx) => {
+      const s = await lockForWrite(tx, id);
+      const fix = await decideFix(tx, s, fixId, decision, auth.userId);
+      return { fix: fixView(fix), stateVersion: s.state_version };
+    });
+    return c.json(result);
+  });

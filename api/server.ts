@@ -1,0 +1,43 @@
+// Starts the database (embedded unless DATABASE_URL), migrates it, and serves the API.
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { buildDeps } from './bootstrap.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { MigrationError } from './db/migrate.js';
+import { createLogger } from './lib/log.js';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const { db, applied } = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    databaseAppUrl: config.databaseAppUrl,
+    dataDir: config.dataDir,
+    secretKey: config.secretKey,
+    log: (m) => log.info(m),
+  });
+  if (applied.length) log.info('migrations applied', { files: applied });
+  const deps = buildDeps(config, db, log);
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+    console.log(`FlowPilot API listening on http://${config.host}:${info.port}`);
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    server.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof MigrationError) console.error(err.message);
+  else console.error('FlowPilot API failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

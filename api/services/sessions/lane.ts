@@ -1,0 +1,23 @@
+// Items of a session's timeline (ai_sessions.pending_task_lane): steps, notes, commands, observations.
+import { randomBytes } from 'node:crypto';
+
+export type LaneKind = 'step' | 'note' | 'command' | 'observation' | 'status';
+
+export interface LaneItem {
+  id: string;
+  kind: LaneKind;
+  at: string;
+  by: string | null;
+  text?: string;
+  /** For steps: the flow node answered, its title and kind, and the option chosen. */
+  nodeId?: string;
+  nodeTitle?: string;
+  nodeKind?: string;
+  optionId?: string;
+  optionLabel?: string;
+  command?: string;
+  /** For status items: the new status. */
+  status?: string;
+}
+
+export const newLaneItemId = () => `li_${randomBytes(6).toString('hex')}`;

@@ -1,0 +1,43 @@
+// Starts the real API over HTTP on a free loopback port (for e2e suites, benches and the demo).
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import postgres from 'postgres';
+import { createApp } from '../app.js';
+import { buildDeps } from '../bootstrap.js';
+import { loadConfig } from '../config.js';
+import { makeDatabase } from '../db/database.js';
+import type { Deps } from '../deps.js';
+import { createLogger } from '../lib/log.js';
+import { TEST_SECRET_KEY } from './secret.js';
+
+export interface RunningApi {
+  url: string;
+  port: number;
+  deps: Deps;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(opts: { appUrl: string; port?: number; env?: Record<string, string>; deps?: Partial<Deps> }): Promise<RunningApi> {
+  const sql = postgres(opts.appUrl, { max: 10, onnotice: () => {}, transform: { undefined: null } });
+  const db = makeDatabase(sql as never);
+  const config = loadConfig({ NODE_ENV: 'test', FLOWPILOT_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn', ...opts.env });
+  const deps = buildDeps(config, db, createLogger(config.logLevel, (l) => process.stderr.write(l + '\n')), opts.deps);
+  const app = createApp(deps);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: opts.port ?? 0 }, () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    deps,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets would hold close() open; the API is stateless, so cutting them is safe.
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await sql.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// Placeholder background until the extension issue lands.
+export default defineBackground(() => {});
