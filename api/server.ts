@@ -1,4 +1,6 @@
 // Starts the database (embedded unless DATABASE_URL), migrates it, and serves the API.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { buildDeps } from './bootstrap.js';
@@ -22,6 +24,10 @@ async function main() {
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     console.log(`FlowPilot API listening on http://${config.host}:${info.port}`);
+    const extension = path.resolve('.output/chrome-mv3');
+    if (existsSync(path.join(extension, 'manifest.json'))) {
+      console.log(`Extension built in ${extension} — load it in Chrome or Edge: chrome://extensions → Developer mode → Load unpacked.`);
+    }
   });
   let stopping = false;
   const stop = async (signal: string) => {
