@@ -8,10 +8,16 @@ import type { Deps } from './deps.js';
 import { AppError, errorBody } from './lib/errors.js';
 import type { AppEnv } from './lib/http.js';
 import { idempotency } from './lib/idempotency.js';
+import { aiRoutes } from './routes/ai.js';
 import { authRoutes } from './routes/auth.js';
+import { copilotRoutes } from './routes/copilot.js';
 import { meRoutes, userRoutes } from './routes/users.js';
-import { sessionRoutes } from './routes/sessions.js';
+import { flowRoutes } from './routes/flows.js';
+import { sessionRoutes, sharedRoutes } from './routes/sessions.js';
+import { draftTemplateRoutes, scriptTemplateRoutes } from './routes/templates.js';
+import { searchRoutes } from './routes/search.js';
 import { settingsRoutes } from './routes/settings.js';
+import { psaRoutes } from './routes/psa.js';
 
 /** Paths that must not appear in logs verbatim (share tokens are bearer secrets). */
 const logPath = (path: string) => path.replace(/^\/v1\/shared\/[^/]+/, '/v1/shared/[token]');
@@ -63,8 +69,17 @@ export function createApp(deps: Deps) {
     .route('/v1/auth', authRoutes)
     .route('/v1/me', meRoutes)
     .route('/v1/users', userRoutes)
+    // Before /v1/flows so POST /v1/flows/generate is never taken for a flow id.
+    .route('/v1', aiRoutes)
+    .route('/v1/flows', flowRoutes)
     .route('/v1/sessions', sessionRoutes)
-    .route('/v1/settings', settingsRoutes);
+    .route('/v1/shared', sharedRoutes)
+    .route('/v1/draft-templates', draftTemplateRoutes)
+    .route('/v1/script-templates', scriptTemplateRoutes)
+    .route('/v1/search', searchRoutes)
+    .route('/v1', copilotRoutes)
+    .route('/v1/settings', settingsRoutes)
+    .route('/v1', psaRoutes);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${logPath(c.req.path)}.`), 404));
 

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Deps } from './deps.js';
 import type { Logger } from './lib/log.js';
+import { buildAiProviders } from './services/ai/providers.js';
 
 export function buildDeps(config: Config, db: Database, log: Logger, overrides: Partial<Deps> = {}): Deps {
   return {
@@ -16,6 +17,7 @@ export function buildDeps(config: Config, db: Database, log: Logger, overrides: 
       encryption: deriveKey(config.secretKey, 'encryption-at-rest'),
     },
     now: () => new Date(),
+    ai: buildAiProviders(config),
     ...overrides,
   };
 }

@@ -2,6 +2,8 @@
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './lib/log.js';
+import type { AiProviders } from './services/ai/types.js';
+import type { PsaDeps } from './services/psa/connection.js';
 
 export interface Deps {
   config: Config;
@@ -11,4 +13,8 @@ export interface Deps {
   keys: { access: Uint8Array; share: Uint8Array; encryption: Uint8Array };
   /** Injectable clock so tests can move time (token expiry, idempotency windows). */
   now: () => Date;
+  /** Model providers, each present only when its key is configured (the offline copilot otherwise). */
+  ai?: AiProviders;
+  /** ConnectWise integration knobs: client time-outs/retries (tests shorten them) and the note text provider. */
+  psa?: PsaDeps;
 }

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { MigrationError } from './db/migrate.js';
 import { createLogger } from './lib/log.js';
+import { startAiBackground } from './services/ai/background.js';
 
 async function main() {
   const config = loadConfig();
@@ -22,6 +23,8 @@ async function main() {
   if (applied.length) log.info('migrations applied', { files: applied });
   const deps = buildDeps(config, db, log);
   const app = createApp(deps);
+  // Embedding jobs are drained off the request path (only with VOYAGE_API_KEY).
+  const background = startAiBackground(deps);
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     console.log(`FlowPilot API listening on http://${config.host}:${info.port}`);
     const extension = path.resolve('.output/chrome-mv3');
@@ -35,6 +38,7 @@ async function main() {
     stopping = true;
     log.info('shutting down', { signal });
     server.close();
+    await background.stop();
     await db.close();
     process.exit(0);
   };

@@ -11,7 +11,17 @@ const bIds: Record<string, string> = {};
 
 /** Tables `populate` fills for both accounts; every other tenant table is still checked, possibly empty. */
 const POPULATED = ['accounts', 'users', 'refresh_tokens', 'flows', 'ai_sessions', 'session_facts', 'session_suggested_fixes',
-  'script_templates', 'draft_templates', 'account_settings', 'psa_connections', 'member_mappings', 'idempotency_keys'];
+  'script_templates', 'draft_templates', 'account_settings', 'psa_connections', 'member_mappings', 'idempotency_keys',
+  'session_note_renders', 'ai_usage'];
+
+/**
+ * Tables with an account_id that are deliberately not tenant-scoped, and why. Anything else with an
+ * account_id and no RLS fails the schema test below.
+ */
+const GLOBAL: Record<string, string> = {
+  login_directory: 'sign-in starts from an email before any tenant is known; holds no secret',
+  embedding_jobs: 'the embedding queue drained for every account; holds only ids, the work runs in a tenant transaction',
+};
 
 interface TenantTable {
   table: string;
@@ -38,6 +48,9 @@ async function populate(who: Registered, ids: Record<string, string>) {
   await t.request('PUT', '/v1/settings', { token: who.token, body: { noteFormat: 'markdown' } });
   const eng = await t.addUser(who, 'engineer');
   ids.user = eng.userId;
+  // A rendered note (cached per state_version) and a copilot suggestion (a usage row).
+  expect((await t.request('GET', `/v1/sessions/${s.id}/resolution-note?format=text`, { token: who.token })).status).toBe(200);
+  expect((await t.request('POST', `/v1/sessions/${s.id}/suggest`, { token: who.token, body: {} })).status).toBe(200);
   // Tables whose routes belong to later features get rows directly, as the owner would write them.
   await t.owner`insert into flows (account_id, kind, title, graph) values (${who.accountId}, 'troubleshooting', 'Iso flow', ${t.owner.json({ start: 'a', nodes: [] })})`;
   await t.owner`insert into psa_connections (account_id, site, company_id, public_key, client_id, private_key_encrypted)
@@ -61,8 +74,7 @@ afterAll(() => t.close());
 describe('the schema', () => {
   it('enables and forces RLS with one USING + WITH CHECK policy on every tenant table', async () => {
     expect(tenantTables.length).toBeGreaterThanOrEqual(13);
-    const nonTenant = ['login_directory', 'login_failures'];
-    for (const { table } of tenantTables.filter((x) => !nonTenant.includes(x.table))) {
+    for (const { table } of tenantTables.filter((x) => !(x.table in GLOBAL))) {
       const [cls] = await t.owner`select relrowsecurity, relforcerowsecurity from pg_class where relname = ${table} and relnamespace = 'public'::regnamespace`;
       expect({ table, ...cls }).toEqual({ table, relrowsecurity: true, relforcerowsecurity: true });
       const policies = await t.owner`select qual, with_check from pg_policies where schemaname = 'public' and tablename = ${table}`;
@@ -71,6 +83,14 @@ describe('the schema', () => {
       expect(String(policies[0]!.qual).toLowerCase(), table).toContain(expected);
       expect(String(policies[0]!.with_check).toLowerCase(), table).toContain(expected);
     }
+  });
+
+  it('has no account_id table without RLS except the listed global ones', async () => {
+    const open = await t.owner<{ relname: string }[]>`
+      select c.relname from pg_class c join information_schema.columns col on col.table_name = c.relname and col.table_schema = 'public'
+      where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and col.column_name = 'account_id' and not c.relrowsecurity
+      order by 1`;
+    expect(open.map((r) => r.relname)).toEqual(Object.keys(GLOBAL).sort());
   });
 
   it('connects the API as a role that is not a superuser, owns no table and cannot bypass RLS', async () => {
@@ -88,7 +108,7 @@ describe('with account A in context', () => {
     for (const { table, column } of tenantTables) {
       const [bRows] = await t.owner`select count(*)::int as n from ${t.owner(table)} where ${t.owner(column)} = ${B.accountId}`;
       if (POPULATED.includes(table)) expect(bRows!.n, `B has rows in ${table}`).toBeGreaterThan(0);
-      if (table === 'login_directory') continue; // global directory by design (email → account); holds no tenant data
+      if (table in GLOBAL) continue;
       const seen = await t.db.tenant({ accountId: A.accountId }, async (tx) => {
         const [r] = await tx`select count(*)::int as n from ${tx(table)} where ${tx(column)} = ${B.accountId}`;
         // A missing grant (42501, e.g. no DELETE on accounts) is as good as zero rows: the write cannot happen.
@@ -120,7 +140,7 @@ describe('with no tenant in context', () => {
     try {
       await single.begin((tx) => tx`select set_config('app.current_account_id', ${A.accountId}, true)`);
       for (const { table } of tenantTables) {
-        if (table === 'login_directory' || table === 'login_failures') continue;
+        if (table in GLOBAL) continue;
         const [r] = await single`select count(*)::int as n from ${single(table)}`;
         expect({ table, n: r!.n }).toEqual({ table, n: 0 });
       }

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext, AppEnv } from '../lib/http.js';
 import { validate } from '../lib/http.js';
+import { seedStarterFlows } from '../services/flows/index.js';
 import { insertUser, issueTokens, login, logout, refresh, userView } from '../services/users.js';
 
 export const passwordSchema = z.string().min(10, 'must be at least 10 characters').max(200);
@@ -35,6 +36,7 @@ export const authRoutes = new Hono<AppEnv>()
     const result = await deps.db.tenant({ accountId }, async (tx) => {
       await tx`insert into accounts (id, name) values (${accountId}, ${body.accountName})`;
       const user = await insertUser(tx, accountId, { ...body, role: 'team_admin' });
+      await seedStarterFlows(tx, accountId);
       const tokens = await issueTokens(deps, tx, { userId: user.id, accountId, role: user.role });
       return { ...tokens, user: userView(user) };
     });

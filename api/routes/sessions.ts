@@ -3,8 +3,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Tx } from '../db/database.js';
 import { conflict, notFound, unprocessable } from '../lib/errors.js';
+import { NOTE_FORMATS, renderEscalationPackage, renderResolutionNote, type NoteFormat, type RenderedNote } from '../services/notes/index.js';
+import { readPreferences } from '../services/settings.js';
+import { escalateSession, patchSession, resolveSession, signShareToken, verifyShareToken } from '../services/sessions/lifecycle.js';
+import { draftView } from '../services/sessions/templates.js';
 import type { AppEnv } from '../lib/http.js';
-import { authOf, validate, withTenant } from '../lib/http.js';
+import { authOf, validate, withTenant, type AppContext } from '../lib/http.js';
 import { findNode, type FlowGraph } from '../services/flow-graph.js';
 import {
   activeFix,
@@ -49,6 +53,56 @@ const factParam = z.object({ id: uuid('session'), factId: uuid('fact') });
 const fixParam = z.object({ id: uuid('session'), fixId: uuid('fix') });
 const decisionSchema = z.enum(['one_off', 'draft_template', 'build_template', 'dismissed']);
 type Decision = z.infer<typeof decisionSchema>;
+
+const patchBody = z
+  .object({
+    status: z.enum(['active', 'paused', 'abandoned']).optional(),
+    flowId: uuid('flow').nullable().optional(),
+    rootCause: z.string().trim().max(5000).nullable().optional(),
+  })
+  .refine((b) => b.status !== undefined || b.flowId !== undefined || b.rootCause !== undefined, 'give status, flowId or rootCause');
+const noteQuery = z.object({ format: z.enum(NOTE_FORMATS as [NoteFormat, ...NoteFormat[]]).optional() });
+const shareBody = z.object({ expiresInHours: z.number().int().min(1).max(24 * 30).default(72) }).default({ expiresInHours: 72 });
+
+/** True when the client's If-None-Match names this version (strong or weak, or "*"). */
+function notModified(c: AppContext, version: number): boolean {
+  const header = c.req.header('If-None-Match');
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t.replace(/^W\//, '') === `"${version}"`;
+  });
+}
+
+/** A rendered note as JSON, or as the bare document when the client asks for its media type. */
+function noteResponse(c: AppContext, note: RenderedNote) {
+  c.header('ETag', `"${note.stateVersion}"`);
+  c.header('Cache-Control', 'private, no-cache');
+  const accept = c.req.header('Accept') ?? '';
+  if (/text\/(plain|markdown|html)/.test(accept) && !accept.includes('application/json')) {
+    return c.body(note.text, 200, { 'Content-Type': note.contentType });
+  }
+  return c.json({
+    note: { kind: note.kind, format: note.format, text: note.text, contentType: note.contentType, stateVersion: note.stateVersion, redactions: note.redactions, redactionCount: note.redactionCount },
+  });
+}
+
+async function previewNote(c: AppContext, kind: 'resolution' | 'escalation', id: string, format: NoteFormat | undefined) {
+  const result = await withTenant(c, async (tx) => {
+    const [row] = await tx<[{ state_version: number }?]>`select state_version from ai_sessions where id = ${id}`;
+    if (!row) throw notFound('Session');
+    // A matching ETag answers before anything is rendered.
+    if (notModified(c, row.state_version)) return { notModified: row.state_version } as const;
+    const chosen = format ?? (await readPreferences(tx)).noteFormat;
+    const render = kind === 'resolution' ? renderResolutionNote : renderEscalationPackage;
+    return { note: await render(tx, id, chosen) } as const;
+  });
+  if ('notModified' in result) {
+    c.header('ETag', `"${result.notModified}"`);
+    return c.body(null, 304);
+  }
+  return noteResponse(c, result.note);
+}
 
 async function loadFlowSnapshot(tx: Tx, flowId: string) {
   const [flow] = await tx<[{ id: string; version: number; graph: FlowGraph }?]>`
@@ -122,7 +176,16 @@ export const sessionRoutes = new Hono<AppEnv>()
   .post(
     '/:id/steps',
     validate('param', idParam),
-    validate('json', z.object({ nodeId: text(200), optionId: text(200).optional(), note: optionalText(5000) })),
+    validate(
+      'json',
+      z.object({
+        nodeId: text(200),
+        optionId: text(200).optional(),
+        note: optionalText(5000),
+        // Maintenance runs: what this step did on each target.
+        targets: z.array(z.object({ name: text(200), result: z.enum(['done', 'failed', 'skipped']), note: text(1000).optional() })).max(500).optional(),
+      }),
+    ),
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
@@ -150,6 +213,7 @@ export const sessionRoutes = new Hono<AppEnv>()
           optionLabel: option?.label,
           command: node.command,
           text: body.note ?? undefined,
+          ...(body.targets?.length ? { targets: body.targets } : {}),
         });
         const next = option?.next ?? null;
         await tx`update ai_sessions set current_node_id = ${next} where id = ${id}`;
@@ -290,4 +354,90 @@ export const sessionRoutes = new Hono<AppEnv>()
       return { fix: fixView(fix), stateVersion: s.state_version };
     });
     return c.json(result);
+  })
+  .patch('/:id', validate('param', idParam), validate('json', patchBody), async (c) => {
+    const { id } = c.req.valid('param');
+    const patch = c.req.valid('json');
+    const auth = authOf(c);
+    const session = await withTenant(c, async (tx) => {
+      await patchSession(tx, id, auth.userId, patch);
+      return sessionDetail(tx, id);
+    });
+    return c.json({ session });
+  })
+  .post('/:id/resolve', validate('param', idParam), validate('json', z.object({ rootCause: z.string().trim().max(5000).nullish() }).default({})), async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const auth = authOf(c);
+    const result = await withTenant(c, async (tx) => {
+      const r = await resolveSession(tx, id, auth.userId, { rootCause: body.rootCause });
+      return {
+        session: await sessionDetail(tx, id),
+        drafts: r.drafts.map(draftView),
+        reusedTemplateIds: r.reusedTemplateIds,
+        note: { format: r.note.format, text: r.note.text, stateVersion: r.note.stateVersion, redactionCount: r.note.redactionCount },
+      };
+    });
+    return c.json(result);
+  })
+  .post('/:id/escalate', validate('param', idParam), validate('json', z.object({ reason: text(2000) })), async (c) => {
+    const { id } = c.req.valid('param');
+    const { reason } = c.req.valid('json');
+    const auth = authOf(c);
+    const result = await withTenant(c, async (tx) => {
+      const r = await escalateSession(tx, id, auth.userId, reason);
+      return {
+        session: await sessionDetail(tx, id),
+        package: { format: r.package.format, text: r.package.text, stateVersion: r.package.stateVersion, redactionCount: r.package.redactionCount },
+      };
+    });
+    return c.json(result);
+  })
+  .get('/:id/resolution-note', validate('param', idParam), validate('query', noteQuery), async (c) => {
+    return previewNote(c, 'resolution', c.req.valid('param').id, c.req.valid('query').format);
+  })
+  .get('/:id/escalation-package', validate('param', idParam), validate('query', noteQuery), async (c) => {
+    return previewNote(c, 'escalation', c.req.valid('param').id, c.req.valid('query').format);
+  })
+  .post('/:id/share', validate('param', idParam), validate('json', shareBody), async (c) => {
+    const { id } = c.req.valid('param');
+    const { expiresInHours } = c.req.valid('json');
+    const auth = authOf(c);
+    const deps = c.get('deps');
+    await withTenant(c, (tx) => getSession(tx, id));
+    const { token, expiresAt } = await signShareToken(deps.keys.share, { accountId: auth.accountId, sessionId: id }, deps.now(), expiresInHours * 3600);
+    return c.json({ url: `${deps.config.publicUrl}/v1/shared/${token}`, expiresAt: expiresAt.toISOString() }, 201);
   });
+
+/**
+ * GET /v1/shared/:token — public and read-only: the link itself names the account and session, so
+ * this route opens the tenant transaction from the verified token (it has no signed-in user).
+ */
+export const sharedRoutes = new Hono<AppEnv>().get(
+  '/:token',
+  validate('param', z.object({ token: z.string().min(20).max(2000) })),
+  validate('query', noteQuery),
+  async (c) => {
+    const deps = c.get('deps');
+    const claims = await verifyShareToken(deps.keys.share, c.req.valid('param').token, deps.now());
+    const format = c.req.valid('query').format ?? 'markdown';
+    const shared = await deps.db.tenant({ accountId: claims.accountId }, async (tx) => {
+      const s = await getSession(tx, claims.sessionId);
+      const note = await renderResolutionNote(tx, s.id, format);
+      return {
+        session: {
+          ticket: { psa: s.ticket_psa, externalId: s.ticket_external_id },
+          status: s.status,
+          stateVersion: s.state_version,
+          updatedAt: s.updated_at.toISOString(),
+        },
+        note: { format: note.format, text: note.text, contentType: note.contentType, redactionCount: note.redactionCount },
+        expiresAt: claims.expiresAt.toISOString(),
+        readOnly: true,
+      };
+    });
+    c.header('Cache-Control', 'private, no-store');
+    c.header('Referrer-Policy', 'no-referrer');
+    return c.json(shared);
+  },
+);

@@ -1,2 +1,6 @@
-// Placeholder background until the extension issue lands.
-export default defineBackground(() => {});
+// The background owns the tokens, the API client and the offline queue; see lib/background/.
+import { setupBackground } from '../lib/background';
+
+export default defineBackground(() => {
+  setupBackground();
+});

@@ -18,6 +18,16 @@ export interface LaneItem {
   command?: string;
   /** For status items: the new status. */
   status?: string;
+  /** For steps of a maintenance run: the result on each target (server, workstation …). */
+  targets?: TargetResult[];
+  /** For commands run from the script library: the template used (such commands never become drafts again). */
+  templateId?: string;
+}
+
+export interface TargetResult {
+  name: string;
+  result: 'done' | 'failed' | 'skipped';
+  note?: string;
 }
 
 export const newLaneItemId = () => `li_${randomBytes(6).toString('hex')}`;

@@ -1,0 +1,100 @@
+// The copilot: POST /v1/sessions/:id/suggest (JSON, or SSE with Accept: text/event-stream) and GET /v1/usage.
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import { badRequest } from '../lib/errors.js';
+import type { AppEnv } from '../lib/http.js';
+import { authOf, validate, withTenant } from '../lib/http.js';
+import { suggest, type SuggestEvent } from '../services/ai/suggest.js';
+import { usageSummary } from '../services/ai/usage.js';
+import { offlineSuggester } from '../services/ai/offline-bridge.js';
+import { getSession } from '../services/sessions/index.js';
+
+const idParam = z.object({ id: z.string().uuid('must be a session id') });
+const suggestBody = z
+  .object({
+    /** "auto" (default) lets the router decide; the panel's "think harder" sends "deep". */
+    tier: z.enum(['auto', 'offline', 'fast', 'deep']).default('auto'),
+    question: z.string().trim().min(1).max(2000).optional(),
+  })
+  .strict();
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM');
+const usageQuery = z.object({ from: month.optional(), to: month.optional() });
+
+export const copilotRoutes = new Hono<AppEnv>()
+  .post('/sessions/:id/suggest', validate('param', idParam), async (c) => {
+    const { id } = c.req.valid('param');
+    // The body is optional: an empty POST asks for the router's choice.
+    const raw = (await c.req.text()).trim();
+    let input: unknown = {};
+    if (raw) {
+      try {
+        input = JSON.parse(raw);
+      } catch {
+        throw badRequest('Malformed request: the body is not JSON.');
+      }
+    }
+    const parsed = suggestBody.safeParse(input);
+    if (!parsed.success) {
+      const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+      throw badRequest(`Invalid body: ${msg}`);
+    }
+    const body = parsed.data;
+    const auth = authOf(c);
+    const deps = c.get('deps');
+    const params = {
+      llm: deps.ai?.llm,
+      log: deps.log,
+      accountId: auth.accountId,
+      userId: auth.userId,
+      sessionId: id,
+      tenant: <T>(fn: Parameters<typeof withTenant<T>>[1]) => withTenant<T>(c, fn),
+      requestedTier: body.tier === 'auto' ? undefined : body.tier,
+      question: body.question,
+      offline: offlineSuggester,
+    };
+
+    if (!(c.req.header('Accept') ?? '').includes('text/event-stream')) {
+      return c.json(await suggest({ ...params, signal: c.req.raw.signal }));
+    }
+
+    // SSE: routing → deltas (model tiers) → suggestion → done. A client that goes away aborts the model call.
+    // An unknown session is still a plain 404, before the stream starts.
+    await withTenant(c, (tx) => getSession(tx, id));
+    const upstream = new AbortController();
+    const onRequestAbort = () => upstream.abort();
+    c.req.raw.signal.addEventListener('abort', onRequestAbort, { once: true });
+    return streamSSE(c, async (stream) => {
+      stream.onAbort(() => upstream.abort());
+      let seq = 0;
+      // Writes are chained so events keep their order although deltas arrive from a callback.
+      let chain = Promise.resolve();
+      const send = (event: string, data: unknown) => {
+        chain = chain.then(() => (stream.aborted ? undefined : stream.writeSSE({ event, data: JSON.stringify(data), id: String(seq++) })));
+        return chain;
+      };
+      try {
+        const result = await suggest({
+          ...params,
+          signal: upstream.signal,
+          onEvent: (e: SuggestEvent) => {
+            const { type, ...rest } = e;
+            void send(type, rest);
+          },
+        });
+        if (!upstream.signal.aborted) await send('suggestion', result);
+        await send('done', {});
+      } catch (err) {
+        // Never let the helper write err.message to the client: log it, send a generic event.
+        deps.log.error('copilot stream failed', { reqId: c.get('requestId'), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        await send('failed', { code: 'internal', message: `The suggestion failed (request ${c.get('requestId')}); try again.` });
+      } finally {
+        c.req.raw.signal.removeEventListener('abort', onRequestAbort);
+      }
+    });
+  })
+  .get('/usage', validate('query', usageQuery), async (c) => {
+    const q = c.req.valid('query');
+    const months = await withTenant(c, (tx) => usageSummary(tx, q));
+    return c.json({ months });
+  });

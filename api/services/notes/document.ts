@@ -1,0 +1,339 @@
+// Builds a note (resolution note or escalation package) as a format-neutral document from a session's timeline.
+import type { Tx } from '../../db/database.js';
+import type { FlowGraph, FlowNode } from '../flow-graph.js';
+import { findSecrets, mergeCounts, type RedactionRules, type SecretKind } from '../redaction/index.js';
+import { activeFacts, activeFix, getSession, type FactRow, type FixRow, type SessionRow } from '../sessions/index.js';
+import type { LaneItem } from '../sessions/lane.js';
+
+/**
+ * Redacted spans travel through the document as private-use sentinels (U+E000 kind U+E001) so each
+ * renderer can escape user text first and then show the mark in its own way.
+ */
+export const MARK_OPEN = '\uE000';
+export const MARK_CLOSE = '\uE001';
+export const MARK_RE = /\uE000([a-z ]+)\uE001/g;
+
+export interface TimelineEntry {
+  at: string;
+  /** Short clock time (UTC), with the date when the day changed since the session started. */
+  time: string;
+  text: string;
+  /** A result ("Yes, webmail works") shown after the text. */
+  result?: string;
+  note?: string;
+  command?: string;
+  /** Maintenance runs: "NW-DC01 done; NW-SQL01 failed (reboot hung)". */
+  targets?: string;
+}
+
+export type Block =
+  | { type: 'para'; text: string; label?: string }
+  | { type: 'list'; items: string[] }
+  | { type: 'timeline'; entries: TimelineEntry[] }
+  | { type: 'code'; text: string };
+
+export interface Section {
+  heading: string;
+  blocks: Block[];
+}
+
+export interface NoteDocument {
+  kind: 'resolution' | 'escalation';
+  title: string;
+  meta: string[];
+  sections: Section[];
+  stateVersion: number;
+  redactions: Partial<Record<SecretKind, number>>;
+}
+
+export interface NoteData {
+  session: SessionRow;
+  facts: FactRow[];
+  fix: FixRow | undefined;
+  flowTitle: string | null;
+  userNames: Map<string, string>;
+}
+
+export async function loadNoteData(tx: Tx, sessionId: string): Promise<NoteData> {
+  const session = await getSession(tx, sessionId);
+  const [facts, fix] = await Promise.all([activeFacts(tx, sessionId), activeFix(tx, sessionId)]);
+  const [flow] = session.flow_id ? await tx<[{ title: string }?]>`select title from flows where id = ${session.flow_id}` : [];
+  const ids = new Set<string>();
+  if (session.user_id) ids.add(session.user_id);
+  for (const item of session.pending_task_lane) if (item.by) ids.add(item.by);
+  const users = ids.size ? await tx<{ id: string; name: string }[]>`select id, name from users where id = any(${[...ids]}::uuid[])` : [];
+  return { session, facts, fix, flowTitle: flow?.title ?? null, userNames: new Map(users.map((u) => [u.id, u.name])) };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const dayOf = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+const clockOf = (d: Date) => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+
+export function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${pad(minutes % 60)} min`;
+}
+
+/** Collapses whitespace and cuts long free text at a word boundary. */
+function tidy(text: string, max = 1200): string {
+  const flat = text.replace(/\r\n?/g, '\n').replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  return cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 40)) + ' …';
+}
+
+class Redactor {
+  counts: Partial<Record<SecretKind, number>> = {};
+  constructor(private readonly rules: RedactionRules | null) {}
+  /** Strips stray sentinels from user text, then marks its secrets. */
+  text(input: string | null | undefined): string {
+    const clean = (input ?? '').replace(/[\uE000\uE001]/g, '');
+    if (!this.rules) return clean;
+    const findings = findSecrets(clean, this.rules);
+    if (!findings.length) return clean;
+    let out = '';
+    let at = 0;
+    const counts: Partial<Record<SecretKind, number>> = {};
+    for (const f of findings) {
+      out += clean.slice(at, f.start) + MARK_OPEN + f.kind + MARK_CLOSE;
+      at = f.end;
+      counts[f.kind] = (counts[f.kind] ?? 0) + 1;
+    }
+    this.counts = mergeCounts(this.counts, counts);
+    return out + clean.slice(at);
+  }
+}
+
+const STEP_VERB: Record<string, string> = {
+  question: 'Asked',
+  check: 'Checked',
+  action: 'Did',
+  solution: 'Applied',
+  escalate: 'Reached escalation',
+  info: 'Reviewed',
+};
+
+const STATUS_TEXT: Record<string, string> = {
+  paused: 'Session paused',
+  active: 'Session resumed',
+  resolved: 'Session resolved',
+  escalated: 'Session escalated',
+  abandoned: 'Session abandoned',
+};
+
+function timeline(data: NoteData, r: Redactor): TimelineEntry[] {
+  const startDay = dayOf(data.session.created_at);
+  const authors = new Set(data.session.pending_task_lane.map((i) => i.by).filter(Boolean));
+  const nodes = new Map((data.session.flow_graph?.nodes ?? []).map((n) => [n.id, n] as const));
+  return data.session.pending_task_lane.map((item: LaneItem) => {
+    const at = new Date(item.at);
+    const time = dayOf(at) === startDay ? clockOf(at) : `${dayOf(at).slice(5)} ${clockOf(at)}`;
+    const who = authors.size > 1 && item.by ? ` (${data.userNames.get(item.by) ?? 'someone'})` : '';
+    const entry: TimelineEntry = { at: item.at, time, text: '' };
+    switch (item.kind) {
+      case 'step': {
+        entry.text = `${STEP_VERB[item.nodeKind ?? ''] ?? 'Step'}: ${r.text(item.nodeTitle ?? item.nodeId)}${who}`;
+        if (item.optionLabel) entry.result = r.text(item.optionLabel);
+        if (item.text) entry.note = r.text(item.text);
+        if (item.targets?.length) {
+          entry.targets = item.targets.map((tr) => `${r.text(tr.name)} ${tr.result}${tr.note ? ` (${r.text(tr.note)})` : ''}`).join('; ');
+        }
+        const node = item.nodeId ? nodes.get(item.nodeId) : undefined;
+        if (item.command && (node?.kind === 'check' || node?.kind === 'action')) entry.command = r.text(item.command);
+        break;
+      }
+      case 'command':
+        entry.text = `Ran a command${who}`;
+        entry.command = r.text(item.text);
+        break;
+      case 'observation':
+        entry.text = `Observed${who}: ${r.text(item.text)}`;
+        break;
+      case 'note':
+        entry.text = `Note${who}: ${r.text(item.text)}`;
+        break;
+      case 'status':
+        entry.text = `${item.text ? r.text(item.text) : STATUS_TEXT[item.status ?? ''] ?? 'Status changed'}${who}`;
+        break;
+      default:
+        entry.text = r.text(item.text ?? item.kind);
+    }
+    return entry;
+  });
+}
+
+function factSource(fact: FactRow, data: NoteData): string {
+  if (!fact.source_ref) return '';
+  if (fact.source_ref === 'ticket') return ' (from the ticket)';
+  const item = data.session.pending_task_lane.find((i) => `lane:${i.id}` === fact.source_ref);
+  if (!item) return '';
+  const at = clockOf(new Date(item.at));
+  if (item.kind === 'step') return ` (from the step "${item.nodeTitle ?? item.nodeId}" at ${at})`;
+  return ` (from the ${item.kind} at ${at})`;
+}
+
+/** The last solution or escalation node the walk reached, if any. */
+function reachedOutcome(session: SessionRow, kind: 'solution' | 'escalate'): FlowNode | undefined {
+  const graph: FlowGraph | null = session.flow_graph;
+  if (!graph) return undefined;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n] as const));
+  const current = session.current_node_id ? byId.get(session.current_node_id) : undefined;
+  if (current?.kind === kind) return current;
+  const steps = session.pending_task_lane.filter((i) => i.kind === 'step' && i.nodeId);
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const node = byId.get(steps[i]!.nodeId!);
+    if (node?.kind === kind) return node;
+  }
+  return undefined;
+}
+
+const acceptedFix = (fix: FixRow | undefined): FixRow | undefined => (fix && fix.decision !== null && fix.decision !== 'dismissed' ? fix : undefined);
+
+function header(data: NoteData, r: Redactor): { title: string; meta: string[] } {
+  const s = data.session;
+  const ticketBits = [`Ticket #${s.ticket_external_id}`];
+  if (s.ticket_board) ticketBits.push(`board ${r.text(s.ticket_board)}`);
+  if (s.ticket_priority) ticketBits.push(`priority ${r.text(s.ticket_priority)}`);
+  const meta = [ticketBits.join(', ')];
+  const who = [s.ticket_company ? r.text(s.ticket_company) : null, s.ticket_contact ? `contact ${r.text(s.ticket_contact)}` : null].filter(Boolean);
+  if (who.length) meta.push(who.join(', '));
+  meta.push(`Session started ${dayOf(s.created_at)} ${clockOf(s.created_at)} UTC; times below are UTC.`);
+  return { title: r.text(s.ticket_summary) || `Ticket #${s.ticket_external_id}`, meta };
+}
+
+function problemSection(data: NoteData, r: Redactor): Section {
+  const s = data.session;
+  const blocks: Block[] = [{ type: 'para', text: r.text(s.ticket_summary) || 'No summary was given on the ticket.' }];
+  if (s.ticket_description?.trim()) blocks.push({ type: 'para', label: 'Reported', text: r.text(tidy(s.ticket_description)) });
+  if (data.flowTitle) blocks.push({ type: 'para', label: 'Flow', text: `${r.text(data.flowTitle)} (version ${s.flow_version ?? 1})` });
+  return { heading: 'Problem', blocks };
+}
+
+function factsBlock(data: NoteData, r: Redactor, empty: string): Block {
+  if (!data.facts.length) return { type: 'para', text: empty };
+  return { type: 'list', items: data.facts.map((f) => r.text(f.text) + factSource(f, data)) };
+}
+
+function timeSpent(data: NoteData): Block {
+  const s = data.session;
+  const lane = s.pending_task_lane;
+  const last = lane.length ? new Date(lane[lane.length - 1]!.at) : s.created_at;
+  const end = s.ended_at && s.ended_at > last ? s.ended_at : last;
+  const people = [...new Set([s.user_id, ...lane.map((i) => i.by)].filter((x): x is string => !!x))]
+    .map((id) => data.userNames.get(id))
+    .filter(Boolean);
+  // Time paused (from a "paused" status item to the next "active" one, or to the end) is not work.
+  let paused = 0;
+  let pausedAt: number | null = null;
+  for (const item of lane) {
+    if (item.kind !== 'status') continue;
+    if (item.status === 'paused' && pausedAt === null) pausedAt = new Date(item.at).getTime();
+    else if (item.status && item.status !== 'paused' && pausedAt !== null) {
+      paused += new Date(item.at).getTime() - pausedAt;
+      pausedAt = null;
+    }
+  }
+  if (pausedAt !== null) paused += Math.max(0, end.getTime() - pausedAt);
+  const elapsed = end.getTime() - s.created_at.getTime();
+  const window = `${clockOf(s.created_at)}–${clockOf(end)} UTC on ${dayOf(s.created_at)}`;
+  const span = paused > 0
+    ? `${formatDuration(elapsed - paused)} of work (${window}, paused for ${formatDuration(paused)})`
+    : `${formatDuration(elapsed)} (${window})`;
+  return { type: 'para', text: people.length ? `${span}, worked by ${people.join(', ')}` : span };
+}
+
+function resolutionNextSteps(data: NoteData, r: Redactor): string[] {
+  const s = data.session;
+  const steps: string[] = [];
+  const node = s.flow_graph && s.current_node_id ? s.flow_graph.nodes.find((n) => n.id === s.current_node_id) : undefined;
+  const fixed = acceptedFix(data.fix) || node?.kind === 'solution';
+  if (s.status === 'resolved' || ((s.status === 'active' || s.status === 'paused') && fixed)) {
+    steps.push(s.ticket_contact ? `Confirm with ${r.text(s.ticket_contact)} that the problem is gone, then close the ticket.` : 'Confirm with the user that the problem is gone, then close the ticket.');
+  } else if (s.status === 'escalated') {
+    steps.push(`Escalated to the next tier${s.escalation_reason ? `: ${r.text(s.escalation_reason)}` : ''}.`);
+  } else if (s.status === 'abandoned') {
+    steps.push('The session was abandoned; no further work is planned from it.');
+  } else if (node && node.kind !== 'solution') {
+    steps.push(`Continue the flow at: ${r.text(node.title)}.`);
+  }
+  if (data.fix && data.fix.decision === null) steps.push(`Confirm the proposed fix: ${r.text(data.fix.title)}.`);
+  if (!steps.length) steps.push('None.');
+  return steps;
+}
+
+function buildResolution(data: NoteData, r: Redactor): Omit<NoteDocument, 'redactions'> {
+  const s = data.session;
+  const { title, meta } = header(data, r);
+  const resolution: Block[] = [];
+  const solution = reachedOutcome(s, 'solution');
+  const accepted = acceptedFix(data.fix);
+  if (accepted) {
+    resolution.push({ type: 'para', text: r.text(accepted.title) });
+    if (accepted.body.trim()) resolution.push({ type: 'para', text: r.text(accepted.body.trim()) });
+  } else if (solution) {
+    resolution.push({ type: 'para', text: r.text(solution.title) });
+    if (solution.body) resolution.push({ type: 'para', text: r.text(solution.body) });
+  } else if (data.fix && data.fix.decision === null) {
+    resolution.push({ type: 'para', text: `Proposed, not yet confirmed: ${r.text(data.fix.title)}` });
+  } else {
+    resolution.push({ type: 'para', text: s.status === 'escalated' ? 'Not resolved at this tier; escalated.' : 'Not resolved yet.' });
+  }
+  const entries = timeline(data, r);
+  return {
+    kind: 'resolution',
+    title: `Resolution note: ${title}`,
+    meta,
+    stateVersion: s.state_version,
+    sections: [
+      problemSection(data, r),
+      { heading: 'What we confirmed', blocks: [factsBlock(data, r, 'Nothing confirmed yet.')] },
+      { heading: 'Root cause', blocks: [{ type: 'para', text: s.root_cause?.trim() ? r.text(s.root_cause.trim()) : 'Not recorded.' }] },
+      { heading: 'Resolution', blocks: resolution },
+      { heading: 'What was checked', blocks: [entries.length ? { type: 'timeline', entries } : { type: 'para', text: 'No steps recorded.' }] },
+      { heading: 'Next steps', blocks: [{ type: 'list', items: resolutionNextSteps(data, r) }] },
+      { heading: 'Time spent', blocks: [timeSpent(data)] },
+    ],
+  };
+}
+
+function buildEscalation(data: NoteData, r: Redactor): Omit<NoteDocument, 'redactions'> {
+  const s = data.session;
+  const { title, meta } = header(data, r);
+  const suspected: string[] = [];
+  if (s.root_cause?.trim()) suspected.push(r.text(s.root_cause.trim()));
+  if (data.fix && data.fix.decision !== 'dismissed') suspected.push(`Working hypothesis: ${r.text(data.fix.title)}${data.fix.decision ? ' (tried)' : ''}`);
+  const next: string[] = [];
+  const escalateNode = reachedOutcome(s, 'escalate');
+  if (escalateNode?.body) next.push(r.text(escalateNode.body));
+  const node = s.flow_graph && s.current_node_id ? s.flow_graph.nodes.find((n) => n.id === s.current_node_id) : undefined;
+  if (node && node.kind !== 'escalate' && node.kind !== 'solution') {
+    next.push(`The flow stopped at: ${r.text(node.title)}${node.options.length ? ` (open answers: ${node.options.map((o) => r.text(o.label)).join('; ')})` : ''}`);
+  }
+  if (s.ticket_contact) next.push(`Contact: ${r.text(s.ticket_contact)}${s.ticket_company ? ` at ${r.text(s.ticket_company)}` : ''}.`);
+  if (!next.length) next.push('Review the timeline above and continue from the last check.');
+  const entries = timeline(data, r);
+  return {
+    kind: 'escalation',
+    title: `Escalation package: ${title}`,
+    meta,
+    stateVersion: s.state_version,
+    sections: [
+      problemSection(data, r),
+      { heading: 'Why it is escalated', blocks: [{ type: 'para', text: s.escalation_reason ? r.text(s.escalation_reason) : 'No reason given yet.' }] },
+      { heading: 'What we know', blocks: [factsBlock(data, r, 'Nothing confirmed yet.')] },
+      { heading: 'What was tried', blocks: [entries.length ? { type: 'timeline', entries } : { type: 'para', text: 'Nothing was tried yet.' }] },
+      { heading: 'Suspected cause', blocks: [suspected.length ? { type: 'list', items: suspected } : { type: 'para', text: 'Unknown.' }] },
+      { heading: 'Suggested next steps', blocks: [{ type: 'list', items: next }] },
+      { heading: 'Time spent so far', blocks: [timeSpent(data)] },
+    ],
+  };
+}
+
+/** The document for a session; with `rules`, every user-provided string is redacted and marked. */
+export function buildNoteDocument(kind: 'resolution' | 'escalation', data: NoteData, rules: RedactionRules | null): NoteDocument {
+  const r = new Redactor(rules);
+  const doc = kind === 'resolution' ? buildResolution(data, r) : buildEscalation(data, r);
+  return { ...doc, redactions: r.counts };
+}

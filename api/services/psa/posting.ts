@@ -1,0 +1,284 @@
+// Posts a session's resolution note or escalation package to its ConnectWise ticket exactly once, through an outbox.
+//
+// Why an outbox and a marker: a POST whose answer is lost (time-out, connection reset after ConnectWise
+// stored the note) has an unknown outcome. Each note (session, kind, ticket, flags, body) gets one
+// outbox row with a stable ref, written as the note's last line `FlowPilot ref <ref>`. Any later
+// attempt first looks for that line among the ticket's notes, and adopts the note it finds instead
+// of posting a second one. The outbox commits in its own transactions (not the request's), so what
+// we learned survives a request that ends in an error.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Tx } from '../../db/database.js';
+import type { Deps } from '../../deps.js';
+import { AppError, conflict, psaFailure, unprocessable } from '../../lib/errors.js';
+import { renderEscalationPackage, renderResolutionNote } from '../notes/index.js';
+import { redactText, rulesFromPreferences } from '../redaction/index.js';
+import { readPreferences, type Preferences } from '../settings.js';
+import { getSession, type SessionRow } from '../sessions/index.js';
+import type { ConnectWiseClient } from './connectwise/client.js';
+import { PsaError } from './connectwise/errors.js';
+import { clientFor, requireConnection, toAppError, type ConnectionRow } from './connection.js';
+import { memberFor } from './members.js';
+
+export type NoteKind = 'resolution_note' | 'escalation_package';
+
+export interface NoteTextRequest {
+  kind: NoteKind;
+  /** The account's note format (settings.noteFormat); ConnectWise shows plain text best. */
+  format: Preferences['noteFormat'];
+  /** The engineer's edited preview, when they changed it; still to be redacted. */
+  edited?: string;
+  redaction: Preferences['redaction'];
+}
+
+/**
+ * Renders the (redacted) note text to post for a session, or null when there is nothing to post.
+ * Inject the notes service's renderer through `deps.psa.noteText`.
+ */
+export type NoteTextProvider = (tx: Tx, session: SessionRow, req: NoteTextRequest) => Promise<string | null>;
+
+export interface PostOptions {
+  text?: string;
+  internal?: boolean;
+  resolution?: boolean;
+  /** Let ConnectWise email the note (processNotifications). Default: the account's noteDefaults (false). */
+  notifyCustomer?: boolean;
+  /** Change the ticket's status to this status name of its board after posting. */
+  ticketStatus?: string;
+}
+
+export interface PostResult {
+  created: boolean;
+  note: {
+    externalId: string;
+    ticketId: string;
+    ref: string;
+    text: string;
+    flags: { detailDescription: boolean; internalAnalysis: boolean; resolution: boolean };
+    processNotifications: boolean;
+    member: string | null;
+    postedAt: string;
+    alreadyPosted: boolean;
+  };
+  statusChange?: { ok: true; status: string } | { ok: false; message: string };
+}
+
+interface OutboxRow {
+  id: string;
+  session_id: string;
+  kind: NoteKind;
+  ticket_external_id: string;
+  ref: string;
+  note_text: string;
+  detail_description: boolean;
+  internal_analysis: boolean;
+  resolution: boolean;
+  process_notifications: boolean;
+  member_identifier: string | null;
+  status: 'pending' | 'posted';
+  attempts: number;
+  external_note_id: string | null;
+  posted_at: Date | null;
+}
+
+export const MARKER_PREFIX = 'FlowPilot ref ';
+const REF_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I/L/O/U to misread
+
+export function newRef(): string {
+  const bytes = randomBytes(10);
+  let s = '';
+  for (const b of bytes) s += REF_ALPHABET[b & 31];
+  return s;
+}
+
+export const markerLine = (ref: string) => `${MARKER_PREFIX}${ref}`;
+export const hasMarker = (text: string, ref: string) => new RegExp(`${MARKER_PREFIX}${ref}(?![0-9A-Z])`).test(text);
+
+/**
+ * The default: the notes service's rendering of the session (redacted, in the account's format; HTML
+ * is posted as text because ConnectWise's note view shows tags literally), or the engineer's edited
+ * preview, redacted again since they may have typed a secret into it.
+ */
+export const renderedNoteText: NoteTextProvider = async (tx, session, req) => {
+  const rules = rulesFromPreferences({ redaction: req.redaction });
+  if (req.edited !== undefined) return redactText(req.edited, rules);
+  const format = req.format === 'html' ? 'text' : req.format;
+  const rendered = req.kind === 'resolution_note'
+    ? await renderResolutionNote(tx, session.id, format, { rules })
+    : await renderEscalationPackage(tx, session.id, format, { rules });
+  return rendered.text;
+};
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Looks for our marker among the ticket's notes (newest first, all pages). */
+export async function findMarkedNote(client: ConnectWiseClient, ticketId: number, ref: string) {
+  const notes = await client.listNotes(ticketId, { orderBy: 'id desc', pageSize: 1000 });
+  return notes.find((n) => hasMarker(n.text, ref)) ?? null;
+}
+
+function resultOf(row: OutboxRow, created: boolean, alreadyPosted: boolean): PostResult {
+  return {
+    created,
+    note: {
+      externalId: row.external_note_id!,
+      ticketId: row.ticket_external_id,
+      ref: row.ref,
+      text: row.note_text,
+      flags: { detailDescription: row.detail_description, internalAnalysis: row.internal_analysis, resolution: row.resolution },
+      processNotifications: row.process_notifications,
+      member: row.member_identifier,
+      postedAt: row.posted_at!.toISOString(),
+      alreadyPosted,
+    },
+  };
+}
+
+/** A write that failed in a way that may still have stored the note. */
+function outcomeUnknown(err: unknown): boolean {
+  return err instanceof PsaError && (err.kind === 'unknown_outcome' || err.kind === 'timeout' || (err.kind === 'unavailable' && (err.details.status ?? 0) >= 500));
+}
+
+export async function postSessionNote(
+  deps: Deps,
+  who: { accountId: string; userId: string },
+  sessionId: string,
+  kind: NoteKind,
+  opts: PostOptions,
+): Promise<PostResult> {
+  const provider = deps.psa?.noteText ?? renderedNoteText;
+  const leaseMs = deps.psa?.postLeaseMs ?? 60_000;
+  const tenant = <T>(fn: (tx: Tx) => Promise<T>) => deps.db.tenant({ accountId: who.accountId, userId: who.userId }, fn);
+
+  // 1. Claim the note's outbox row (creating it the first time this exact note is posted).
+  const claim = await tenant(async (tx) => {
+    const session = await getSession(tx, sessionId);
+    const conn = await requireConnection(tx);
+    const prefs = await readPreferences(tx);
+    const ticketId = session.ticket_external_id;
+    if (!/^\d{1,12}$/.test(ticketId)) throw unprocessable(`This session's ticket "${ticketId}" is not a ConnectWise ticket number.`, 'not_a_connectwise_ticket');
+    // Escalation packages are for the next tier, not the customer: internal unless asked otherwise.
+    const internal = opts.internal ?? (kind === 'escalation_package' ? true : prefs.noteDefaults.internal);
+    const resolution = opts.resolution ?? (kind === 'resolution_note' ? prefs.noteDefaults.resolution : false);
+    const detail = !internal && !resolution;
+    const notify = opts.notifyCustomer ?? prefs.noteDefaults.processNotifications;
+    const body = (await provider(tx, session, { kind, format: prefs.noteFormat, edited: opts.text, redaction: prefs.redaction }))?.trim();
+    if (!body) {
+      throw unprocessable(
+        kind === 'resolution_note' ? 'There is no resolution note to post yet: generate it (or send the edited text).' : 'There is no escalation package to post yet: escalate the session first.',
+        'note_empty',
+      );
+    }
+    if (body.includes(MARKER_PREFIX)) throw unprocessable(`The note may not contain "${MARKER_PREFIX.trim()}": FlowPilot adds that line itself.`, 'note_has_marker');
+    const member = await memberFor(tx, who.userId);
+    const hash = sha256(JSON.stringify([ticketId, kind, detail, internal, resolution, body]));
+    const ref = newRef();
+    await tx`
+      insert into psa_note_outbox (account_id, session_id, kind, ticket_external_id, ref, content_hash, note_text,
+        detail_description, internal_analysis, resolution, process_notifications, member_identifier, created_by)
+      values (${who.accountId}, ${sessionId}, ${kind}, ${ticketId}, ${ref}, ${hash}, ${`${body}\n\n${markerLine(ref)}`},
+        ${detail}, ${internal}, ${resolution}, ${notify}, ${member}, ${who.userId})
+      on conflict (account_id, session_id, kind, content_hash) do nothing`;
+    const [row] = await tx<[OutboxRow & { leased: boolean }]>`
+      select *, coalesce(lease_until > now(), false) as leased from psa_note_outbox
+      where session_id = ${sessionId} and kind = ${kind} and content_hash = ${hash} for update`;
+    if (row.status === 'posted') return { done: resultOf(row, false, true), conn };
+    if (row.leased) throw conflict('This note is being posted right now; try again in a moment.', 'post_in_progress');
+    // The member and notification choice of the latest attempt apply; text and flags are the row's identity.
+    const [claimed] = await tx<[OutboxRow]>`
+      update psa_note_outbox set lease_until = now() + make_interval(secs => ${leaseMs / 1000}), attempts = attempts + 1,
+        member_identifier = ${member}, process_notifications = ${notify}, updated_at = now()
+      where id = ${row.id} returning *`;
+    return { row: claimed, conn };
+  });
+
+  let result: PostResult;
+  if ('done' in claim && claim.done) result = claim.done;
+  else {
+    const row = (claim as { row: OutboxRow }).row;
+    result = await deliver(deps, tenant, claim.conn, row);
+  }
+  if (opts.ticketStatus) result.statusChange = await changeStatus(deps, claim.conn, Number(result.note.ticketId), opts.ticketStatus);
+  return result;
+}
+
+async function deliver(deps: Deps, tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, conn: ConnectionRow, row: OutboxRow): Promise<PostResult> {
+  const maxAttempts = deps.psa?.postAttempts ?? 3;
+  const ticketId = Number(row.ticket_external_id);
+  let noteId: number | null = null;
+  let lastUnknown: unknown = null;
+  try {
+    const client = clientFor(deps, conn);
+    // An earlier attempt of this row may have reached ConnectWise: look before posting.
+    let mustCheck = row.attempts > 1;
+    for (let attempt = 0; attempt < maxAttempts && noteId === null; attempt++) {
+      if (mustCheck) {
+        const found = await findMarkedNote(client, ticketId, row.ref);
+        if (found) {
+          noteId = found.id;
+          deps.log.info('connectwise note found by marker', { ticketId, ref: row.ref, noteId });
+          break;
+        }
+      }
+      try {
+        const note = await client.createNote(ticketId, {
+          text: row.note_text,
+          detailDescriptionFlag: row.detail_description,
+          internalAnalysisFlag: row.internal_analysis,
+          resolutionFlag: row.resolution,
+          processNotifications: row.process_notifications,
+          memberIdentifier: row.member_identifier ?? undefined,
+        });
+        noteId = note.id;
+      } catch (err) {
+        if (!outcomeUnknown(err)) throw err;
+        lastUnknown = err;
+        mustCheck = true;
+        deps.log.warn('connectwise note post outcome unknown', { ticketId, ref: row.ref, attempt: attempt + 1, reason: (err as Error).message });
+      }
+    }
+  } catch (err) {
+    await release(tenant, row.id, err);
+    throw toAppError(err);
+  }
+  if (noteId === null) {
+    await release(tenant, row.id, lastUnknown);
+    throw psaFailure(
+      `ConnectWise did not confirm the note on ticket #${ticketId} (${lastUnknown instanceof Error ? lastUnknown.message : 'no answer'}). Post again: FlowPilot checks the ticket first, so the note will not appear twice.`,
+      'psa_unknown_outcome',
+    );
+  }
+  const posted = await tenant(async (tx) => {
+    const [done] = await tx<[OutboxRow]>`
+      update psa_note_outbox set status = 'posted', external_note_id = ${String(noteId)}, posted_at = now(), lease_until = null,
+        last_error = null, updated_at = now()
+      where id = ${row.id} returning *`;
+    if (row.kind === 'resolution_note') {
+      await tx`update ai_sessions set resolution_note_posted_at = ${done.posted_at}, resolution_note_external_id = ${String(noteId)}, updated_at = now() where id = ${row.session_id}`;
+    } else {
+      await tx`update ai_sessions set escalation_package_posted_at = ${done.posted_at}, escalation_package_external_id = ${String(noteId)}, updated_at = now() where id = ${row.session_id}`;
+    }
+    return done;
+  });
+  return resultOf(posted, true, false);
+}
+
+async function release(tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, id: string, err: unknown) {
+  const message = err instanceof Error ? err.message.slice(0, 500) : 'unknown failure';
+  await tenant((tx) => tx`update psa_note_outbox set lease_until = null, last_error = ${message}, updated_at = now() where id = ${id}`);
+}
+
+async function changeStatus(deps: Deps, conn: ConnectionRow, ticketId: number, statusName: string): Promise<NonNullable<PostResult['statusChange']>> {
+  try {
+    const client = clientFor(deps, conn);
+    const ticket = await client.getTicket(ticketId);
+    if (!ticket.board) return { ok: false, message: `Ticket #${ticketId} has no board, so its status cannot be changed.` };
+    const statuses = await client.listBoardStatuses(ticket.board.id);
+    const target = statuses.find((s) => s.name.toLowerCase() === statusName.trim().toLowerCase());
+    if (!target) return { ok: false, message: `Board "${ticket.board.name ?? ticket.board.id}" has no status "${statusName}". Its statuses: ${statuses.map((s) => s.name).join(', ')}.` };
+    if (ticket.status?.id !== target.id) await client.setTicketStatus(ticketId, target.id);
+    return { ok: true, status: target.name };
+  } catch (err) {
+    const mapped = toAppError(err);
+    return { ok: false, message: mapped instanceof AppError || mapped instanceof Error ? mapped.message : 'The status could not be changed.' };
+  }
+}

@@ -1,0 +1,144 @@
+// A session's lifecycle: active ⇄ paused → resolved | escalated | abandoned, choosing its flow, and sharing it.
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { Tx } from '../../db/database.js';
+import { conflict, notFound, unauthorized } from '../../lib/errors.js';
+import type { FlowGraph } from '../flow-graph.js';
+import { renderEscalationPackage, renderResolutionNote } from '../notes/index.js';
+import { loadRedactionRules } from '../redaction/index.js';
+import { appendLane, lockForWrite, type SessionRow, type SessionStatus } from './index.js';
+import { draftsFromCommands } from './templates.js';
+
+/** The moves PATCH may make; resolve and escalate have their own routes because they produce documents. */
+const TRANSITIONS: Record<SessionStatus, readonly SessionStatus[]> = {
+  active: ['paused', 'abandoned'],
+  paused: ['active', 'abandoned'],
+  resolved: [],
+  escalated: [],
+  abandoned: [],
+};
+
+const CLOSED: readonly SessionStatus[] = ['resolved', 'escalated', 'abandoned'];
+
+export function assertTransition(from: SessionStatus, to: SessionStatus) {
+  if (!TRANSITIONS[from].includes(to)) {
+    throw conflict(
+      from === to ? `The session is already ${from}.` : `A ${from} session cannot become ${to}${TRANSITIONS[from].length ? ` (it can become: ${TRANSITIONS[from].join(', ')})` : ''}.`,
+      'invalid_transition',
+    );
+  }
+}
+
+export interface SessionPatch {
+  status?: 'active' | 'paused' | 'abandoned';
+  flowId?: string | null;
+  rootCause?: string | null;
+}
+
+/** Applies a PATCH in one note-changing write (state_version + 1). */
+export async function patchSession(tx: Tx, id: string, userId: string, patch: SessionPatch): Promise<SessionRow> {
+  const s = await lockForWrite(tx, id);
+  if (patch.flowId !== undefined) await chooseFlow(tx, s, patch.flowId, userId);
+  if (patch.rootCause !== undefined) {
+    await tx`update ai_sessions set root_cause = ${patch.rootCause?.trim() || null} where id = ${id}`;
+  }
+  if (patch.status !== undefined && patch.status !== s.status) {
+    assertTransition(s.status, patch.status);
+    await setStatus(tx, s, patch.status, userId);
+  } else if (patch.status !== undefined && patch.flowId === undefined && patch.rootCause === undefined) {
+    assertTransition(s.status, patch.status); // "pause a paused session" alone is a 409
+  }
+  const [row] = await tx<[SessionRow]>`select * from ai_sessions where id = ${id}`;
+  return row;
+}
+
+async function setStatus(tx: Tx, s: SessionRow, to: SessionStatus, userId: string, text?: string) {
+  await tx`update ai_sessions set status = ${to}, ended_at = ${CLOSED.includes(to) ? tx`now()` : null} where id = ${s.id}`;
+  await appendLane(tx, s.id, { kind: 'status', by: userId, status: to, ...(text ? { text } : {}) });
+}
+
+/**
+ * Puts a flow on the session (or takes it off with null): the graph is copied as it is now, with its
+ * version, so later edits of the flow never move this session. The walk starts at the flow's start.
+ */
+export async function chooseFlow(tx: Tx, s: SessionRow, flowId: string | null, userId: string) {
+  if (flowId === null) {
+    await tx`update ai_sessions set flow_id = null, flow_version = null, flow_graph = null, current_node_id = null where id = ${s.id}`;
+    await appendLane(tx, s.id, { kind: 'status', by: userId, text: 'Flow removed from the session' });
+    return;
+  }
+  const [flow] = await tx<[{ id: string; title: string; version: number; graph: FlowGraph }?]>`
+    select id, title, version, graph from flows where id = ${flowId} and deleted_at is null`;
+  if (!flow) throw notFound('Flow');
+  if (flow.id === s.flow_id && flow.version === s.flow_version) return;
+  await tx`update ai_sessions set flow_id = ${flow.id}, flow_version = ${flow.version}, flow_graph = ${tx.json(flow.graph as never)},
+           current_node_id = ${flow.graph.start} where id = ${s.id}`;
+  await appendLane(tx, s.id, { kind: 'status', by: userId, text: `Flow chosen: ${flow.title} (version ${flow.version})` });
+}
+
+/**
+ * Resolves the session: optional root cause, status resolved, every command run becomes a pending
+ * draft template, and the final (redacted) resolution note is stored on the session for search.
+ */
+export async function resolveSession(tx: Tx, id: string, userId: string, input: { rootCause?: string | null } = {}) {
+  const s = await lockForWrite(tx, id);
+  if (input.rootCause !== undefined) await tx`update ai_sessions set root_cause = ${input.rootCause?.trim() || null} where id = ${id}`;
+  await setStatus(tx, s, 'resolved', userId);
+  const rules = await loadRedactionRules(tx);
+  const { drafts, reusedTemplateIds } = await draftsFromCommands(tx, s, rules);
+  const note = await renderResolutionNote(tx, id, 'markdown', { rules });
+  await tx`update ai_sessions set resolution_note_markdown = ${note.text} where id = ${id}`;
+  return { drafts, reusedTemplateIds, note };
+}
+
+/** Escalates the session to the next tier with a reason, and stores the (redacted) escalation package. */
+export async function escalateSession(tx: Tx, id: string, userId: string, reason: string) {
+  const s = await lockForWrite(tx, id);
+  await tx`update ai_sessions set escalation_reason = ${reason.trim()} where id = ${id}`;
+  await setStatus(tx, s, 'escalated', userId, `Escalated: ${reason.trim()}`);
+  const rules = await loadRedactionRules(tx);
+  const pkg = await renderEscalationPackage(tx, id, 'markdown', { rules });
+  await tx`update ai_sessions set escalation_package_markdown = ${pkg.text} where id = ${id}`;
+  return { package: pkg };
+}
+
+// ---- share links ------------------------------------------------------------------------------
+
+const SHARE_ISSUER = 'flowpilot';
+const SHARE_AUDIENCE = 'flowpilot-share';
+
+export interface ShareClaims {
+  accountId: string;
+  sessionId: string;
+  expiresAt: Date;
+}
+
+/** A signed, expiring, read-only link to a session (HS256 with the share subkey). */
+export async function signShareToken(key: Uint8Array, claims: { accountId: string; sessionId: string }, now: Date, ttlSeconds: number) {
+  const iat = Math.floor(now.getTime() / 1000);
+  const exp = iat + ttlSeconds;
+  const token = await new SignJWT({ acc: claims.accountId, typ: 'share' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.sessionId)
+    .setIssuer(SHARE_ISSUER)
+    .setAudience(SHARE_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(key);
+  return { token, expiresAt: new Date(exp * 1000) };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The link's claims, or a 401 for anything tampered, expired or not a share link. */
+export async function verifyShareToken(key: Uint8Array, token: string, now: Date): Promise<ShareClaims> {
+  const refused = unauthorized('This share link is invalid or has expired.');
+  try {
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: SHARE_ISSUER, audience: SHARE_AUDIENCE, currentDate: now });
+    if (payload.typ !== 'share' || typeof payload.acc !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw refused;
+    if (!UUID.test(payload.acc) || !UUID.test(payload.sub)) throw refused;
+    return { accountId: payload.acc, sessionId: payload.sub, expiresAt: new Date(payload.exp * 1000) };
+  } catch (err) {
+    if (err instanceof joseErrors.JOSEError || err instanceof TypeError) throw refused;
+    throw err;
+  }
+}

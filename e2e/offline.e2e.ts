@@ -1,0 +1,80 @@
+// With the API stopped, the panel's changes wait in the offline queue and are replayed, once each, when it is back.
+import type { Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { inPanel, launchWithExtension, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
+import { signInViaOptions } from './lib/extension.js';
+import { startStack, type Stack } from './lib/stack.js';
+
+const TICKET = 184205;
+
+describe('offline queue', () => {
+  let stack: Stack;
+  let eb: ExtensionBrowser;
+  let page: Page;
+  let sessionId: string;
+
+  beforeAll(async () => {
+    stack = await startStack(inject('e2eAppUrl'));
+    eb = await launchWithExtension({ simPort: stack.sim.port });
+    (await signInViaOptions(eb, stack.apiUrl, stack.account.email, stack.account.password)).close();
+    page = await eb.browser.newPage();
+    await page.goto(eb.cwUrl(`/v2025_1/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&srRecID=${TICKET}`));
+    await waitForPanelText(page, `Ticket #${TICKET}`);
+    // No flow: work the ticket with notes and facts only (once the flow list has settled).
+    await inPanel(page, '[data-fp="flow"]');
+    await (await inPanel(page, '[data-fp="start-without-flow"]')).click();
+    const session = await inPanel(page, '[data-fp="session"]');
+    sessionId = (await session.evaluate((e) => e.getAttribute('data-session-id')))!;
+  });
+  afterAll(async () => {
+    await eb?.close();
+    await stack?.close();
+  });
+
+  async function addFact(text: string) {
+    const input = await inPanel(page, '[data-fp="fact-input"]');
+    await input.type(text);
+    await (await inPanel(page, '[data-fp="fact-add"]')).click();
+  }
+
+  it('queues facts while the API is down, shows the count, and replays them in order when it returns', async () => {
+    await stack.stopApi();
+    await addFact('Blank pages only from exam room 3');
+    await inPanel(page, '[data-fp="offline-badge"]');
+    await addFact('Test page from the printer itself is fine');
+    await waitForPanelText(page, '2 queued');
+    await inPanel(page, '[data-fp="fact-queued"]');
+    await screenshot(page, 'offline-queued');
+
+    await stack.startApi();
+    // The background retries with backoff (and on its alarm); the badge goes when the queue is empty.
+    await page.waitForFunction(() => !document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector('[data-fp="offline-badge"]'), {
+      timeout: 45_000,
+      polling: 250,
+    });
+    await waitForPanelText(page, 'Test page from the printer itself is fine');
+    const facts = await stack.api<{ facts: { text: string }[] }>('GET', `/v1/sessions/${sessionId}/facts`);
+    expect(facts.facts.map((f) => f.text)).toEqual(['Blank pages only from exam room 3', 'Test page from the printer itself is fine']);
+    await screenshot(page, 'offline-replayed');
+  });
+
+  it('keeps the queue across a page reload while the API is still down', async () => {
+    await stack.stopApi();
+    await addFact('Driver reinstalled, still blank');
+    await inPanel(page, '[data-fp="offline-badge"]');
+    await page.reload();
+    await waitForPanelText(page, `Ticket #${TICKET}`);
+    await inPanel(page, '[data-fp="offline-badge"]');
+    await stack.startApi();
+    await page.waitForFunction(() => !document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector('[data-fp="offline-badge"]'), {
+      timeout: 45_000,
+      polling: 250,
+    });
+    const facts = await stack.api<{ facts: { text: string }[] }>('GET', `/v1/sessions/${sessionId}/facts`);
+    expect(facts.facts.map((f) => f.text)).toEqual([
+      'Blank pages only from exam room 3',
+      'Test page from the printer itself is fine',
+      'Driver reinstalled, still blank',
+    ]);
+  });
+});

@@ -1,0 +1,92 @@
+// The panel on the simulated ConnectWise ticket screen: shows the ticket (signed out and in), follows in-place ticket switches.
+import type { Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { inPanel, launchWithExtension, panelVisibleText, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
+import { signInViaOptions } from './lib/extension.js';
+import { startStack, type Stack } from './lib/stack.js';
+
+
+describe('the FlowPilot panel on a ConnectWise ticket', () => {
+  let stack: Stack;
+  let eb: ExtensionBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    stack = await startStack(inject('e2eAppUrl'));
+    eb = await launchWithExtension({ simPort: stack.sim.port });
+    page = await eb.browser.newPage();
+  });
+  afterAll(async () => {
+    await eb?.close();
+    await stack?.close();
+  });
+
+  it('shows the ticket number and a sign-in prompt when signed out (deep link on the production host name)', async () => {
+    await page.goto(eb.cwUrl('/v2025_1/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&recid=184201'));
+    await inPanel(page, '[data-fp="ticket-number"]');
+    await waitForPanelText(page, 'Ticket #184201');
+    await inPanel(page, '[data-fp="sign-in"]');
+    // ConnectWise renders progressively; the panel follows as the fields fill in.
+    await waitForPanelText(page, 'Contoso Dental Group');
+    expect(await panelVisibleText(page)).toContain('Outlook keeps prompting for password');
+    await screenshot(page, 'panel-signed-out');
+  });
+
+  it('shows the ticket with its flows once signed in', async () => {
+    const options = await signInViaOptions(eb, stack.apiUrl, stack.account.email, stack.account.password);
+    await options.close();
+    await page.bringToFront();
+    await inPanel(page, '[data-fp="flow-picker"]', 20_000);
+    await waitForPanelText(page, 'Ticket #184201');
+    await screenshot(page, 'panel-signed-in');
+  });
+
+  it('switches the panel when the engineer moves to another ticket in place (hash-only navigation)', async () => {
+    const urlBefore = new URL(page.url());
+    await page.click('[data-sim-nav="next"]');
+    await waitForPanelText(page, 'Ticket #184202');
+    const text = await panelVisibleText(page);
+    expect(text).not.toContain('#184201');
+    expect(text).toContain('VPN drops every 10 minutes');
+    // Only the hash changed: the query still names the first ticket (a stale recid).
+    const urlAfter = new URL(page.url());
+    expect(urlAfter.search).toBe(urlBefore.search);
+    expect(urlAfter.searchParams.get('recid')).toBe('184201');
+    await screenshot(page, 'panel-switched-ticket');
+  });
+
+  it('leaves the board and company screens alone, and comes back with the next ticket', async () => {
+    await page.click('[data-sim-nav="board"]');
+    await page.waitForFunction(() => !document.querySelector('flowpilot-panel'), { timeout: 10_000 });
+    await page.waitForSelector('table.srboard-grid tr.cw-ml-row');
+    await screenshot(page, 'panel-gone-on-board');
+    await page.click('tr.cw-ml-row[data-recid="184204"]');
+    await waitForPanelText(page, 'Ticket #184204');
+    // The alerting tool's number in the summary is not the ticket.
+    expect(await panelVisibleText(page)).not.toContain('Ticket #126585259');
+  });
+
+  it('hides to a tab that still names the ticket, and remembers it across a reload', async () => {
+    await (await inPanel(page, 'button[aria-label="Hide FlowPilot"]')).click();
+    const tab = await inPanel(page, '[data-fp="open-panel"]');
+    expect(await tab.evaluate((e) => e.textContent)).toContain('#184204');
+    expect(await page.evaluate(() => document.getElementById('flowpilot-dock')?.textContent)).toContain('margin-right:28px');
+    await page.reload();
+    await inPanel(page, '[data-fp="open-panel"]');
+    await screenshot(page, 'panel-collapsed');
+    await (await inPanel(page, '[data-fp="open-panel"]')).click();
+    await inPanel(page, '[data-fp="ticket-number"]');
+    expect(await page.evaluate(() => document.getElementById('flowpilot-dock')?.textContent)).toContain('margin-right:380px');
+  });
+
+  it('leaves nothing behind when the extension is reloaded', async () => {
+    const worker = await eb.worker();
+    await worker.evaluate(() => {
+      (globalThis as unknown as { chrome: { runtime: { reload(): void } } }).chrome.runtime.reload();
+    }).catch(() => {});
+    await page.waitForFunction(() => !document.querySelector('flowpilot-panel') && !document.getElementById('flowpilot-dock'), { timeout: 10_000, polling: 200 });
+    // The page itself is untouched: still the ticket, still usable.
+    expect(await page.$eval('.cw_BannerView .detailLabel', (e) => e.textContent)).toContain('Service Ticket #184204');
+    await screenshot(page, 'panel-after-extension-reload');
+  });
+});

@@ -1,0 +1,142 @@
+// Working a ticket end to end: start a flow from the popup, add facts, accept a fix, post the note to the simulated ticket.
+import type { Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { inPanel, launchWithExtension, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
+import { cwTabId, signInViaOptions } from './lib/extension.js';
+import { OUTLOOK_FLOW, startStack, type Stack } from './lib/stack.js';
+
+const TICKET = 184201;
+
+async function openPopup(eb: ExtensionBrowser, tabId: number): Promise<Page> {
+  const worker = await eb.worker();
+  // The real action popup, opened the way a click would; it reads the active tab like in daily use.
+  const opened = await worker
+    .evaluate(async () => {
+      const api = (globalThis as unknown as { chrome: { action: { openPopup(): Promise<void> } } }).chrome;
+      await api.action.openPopup();
+      return true;
+    })
+    .catch(() => false);
+  if (opened) {
+    const target = await eb.browser.waitForTarget((t) => t.url().endsWith('/popup.html'), { timeout: 5000 }).catch(() => null);
+    const page = target ? await target.asPage() : null;
+    if (page) return page;
+  }
+  // Fallback where openPopup is unavailable: the same page in a tab, told which tab is "active".
+  const page = await eb.browser.newPage();
+  await page.goto(`chrome-extension://${eb.extensionId}/popup.html?tabId=${tabId}`);
+  return page;
+}
+
+describe('working a ticket from the panel', () => {
+  let stack: Stack;
+  let eb: ExtensionBrowser;
+  let page: Page;
+  let flowId: string;
+  let sessionId: string;
+
+  beforeAll(async () => {
+    stack = await startStack(inject('e2eAppUrl'));
+    const created = await stack.api<{ flow: { id: string } }>('POST', '/v1/flows', OUTLOOK_FLOW);
+    flowId = created.flow.id;
+    // The account's ConnectWise connection points at the simulator (the options scenario covers the form).
+    const c = stack.sim.credentials;
+    await stack.api('PUT', '/v1/settings/psa', { site: stack.sim.url, companyId: c.companyId, publicKey: c.publicKey, privateKey: c.privateKey, clientId: c.clientId });
+    eb = await launchWithExtension({ simPort: stack.sim.port });
+    (await signInViaOptions(eb, stack.apiUrl, stack.account.email, stack.account.password)).close();
+    page = await eb.browser.newPage();
+    await page.goto(eb.cwUrl(`/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${TICKET}`));
+    await waitForPanelText(page, `Ticket #${TICKET}`);
+  });
+  afterAll(async () => {
+    await eb?.close();
+    await stack?.close();
+  });
+
+  it('starts a flow on the ticket from the popup', async () => {
+    await inPanel(page, '[data-fp="flow-picker"]');
+    const popup = await openPopup(eb, await cwTabId(eb));
+    await popup.waitForSelector('[data-fp="popup-ticket"]', { timeout: 15_000 });
+    expect(await popup.$eval('[data-fp="popup-ticket"]', (e) => e.textContent)).toContain(`#${TICKET}`);
+    const start = await popup.waitForSelector(`[data-fp="popup-flow"][data-flow-id="${flowId}"] [data-fp="popup-start"]`, { timeout: 15_000 });
+    await start!.click();
+    await popup.waitForSelector('[data-fp="popup-started"]', { timeout: 15_000 });
+    await popup.waitForFunction(() => document.querySelector('[data-fp="popup-session-status"]')?.textContent === 'active', { timeout: 10_000, polling: 100 });
+    await screenshot(popup, 'popup-started-flow');
+    await popup.close().catch(() => {});
+
+    await page.bringToFront();
+    const session = await inPanel(page, '[data-fp="session"]');
+    sessionId = (await session.evaluate((e) => e.getAttribute('data-session-id')))!;
+    await waitForPanelText(page, 'Does webmail (OWA) accept the password?');
+    const sessions = await stack.api<{ sessions: { id: string; flowId: string; status: string }[] }>('GET', `/v1/sessions?ticket=${TICKET}`);
+    expect(sessions.sessions).toEqual([expect.objectContaining({ id: sessionId, flowId, status: 'active' })]);
+    await screenshot(page, 'panel-flow-started');
+  });
+
+  it('records a step and adds facts to "What we know"', async () => {
+    await (await inPanel(page, '[data-fp="option"][data-option-id="yes"]')).click();
+    await waitForPanelText(page, 'Clear cached Office credentials');
+    await inPanel(page, '[data-fp="fact-input"]');
+    for (const fact of ['Webmail accepts the password', 'Credential Manager holds old Exchange entries']) {
+      const input = await inPanel(page, '[data-fp="fact-input"]');
+      await input.type(fact);
+      await (await inPanel(page, '[data-fp="fact-add"]')).click();
+      await waitForPanelText(page, fact);
+    }
+    const facts = await stack.api<{ facts: { text: string }[] }>('GET', `/v1/sessions/${sessionId}/facts`);
+    expect(facts.facts.map((f) => f.text)).toEqual(['Webmail accepts the password', 'Credential Manager holds old Exchange entries']);
+    await screenshot(page, 'panel-facts');
+  });
+
+  it('accepts the suggested fix', async () => {
+    await stack.api('POST', `/v1/sessions/${sessionId}/fixes`, {
+      title: 'Remove stale Office credentials and re-create the Outlook profile',
+      body: 'cmdkey /delete:MicrosoftOffice16_Data:SSPI:mlopez@contosodental.example',
+      confidence: 0.86,
+      origin: 'copilot',
+    });
+    // The next step brings the fresh session, fix included.
+    await (await inPanel(page, '[data-fp="option"][data-option-id="done"]')).click();
+    await waitForPanelText(page, 'Does Outlook still prompt?');
+    await (await inPanel(page, '[data-fp="fix-accept"]')).click();
+    await inPanel(page, '[data-fp="fix-decision"]');
+    const active = await stack.api<{ fix: { accepted: boolean; decision: string } }>('GET', `/v1/sessions/${sessionId}/fixes/active`);
+    expect(active.fix).toMatchObject({ accepted: true, decision: 'one_off' });
+    await screenshot(page, 'panel-fix-accepted');
+  });
+
+  it('posts the resolution note to the ticket with the chosen flags, exactly once', async () => {
+    await (await inPanel(page, '[data-fp="option"][data-option-id="fixed"]')).click();
+    // Let the step land (the card above changes height) before clicking below it.
+    await waitForPanelText(page, 'Stale credentials removed');
+    await (await inPanel(page, '[data-fp="note-open"]')).click();
+    await inPanel(page, '[data-fp="note-preview"]');
+    await page.waitForFunction(
+      () => !(document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector('[data-fp="post-note"]') as HTMLButtonElement | null)?.disabled,
+      { timeout: 20_000 },
+    );
+    const notesBefore = stack.sim.data.notes.filter((n) => n.ticketId === TICKET).length;
+    // The account defaults (internal, not the resolution) preset the flags; make it a customer-visible resolution.
+    expect(await (await inPanel(page, '[data-fp="flag-internal"]')).evaluate((e) => (e as HTMLInputElement).checked)).toBe(true);
+    expect(await (await inPanel(page, '[data-fp="flag-resolution"]')).evaluate((e) => (e as HTMLInputElement).checked)).toBe(false);
+    await (await inPanel(page, '[data-fp="flag-internal"]')).click();
+    await (await inPanel(page, '[data-fp="flag-resolution"]')).click();
+    await (await inPanel(page, '[data-fp="post-note"]')).click();
+    await inPanel(page, '[data-fp="post-confirm"]');
+    await screenshot(page, 'panel-post-confirm');
+    await (await inPanel(page, '[data-fp="post-confirm-yes"]')).click();
+    await inPanel(page, '[data-fp="note-posted"]', 20_000);
+    await waitForPanelText(page, 'Posted to ticket');
+
+    const notes = stack.sim.data.notes.filter((n) => n.ticketId === TICKET);
+    expect(notes).toHaveLength(notesBefore + 1);
+    const posted = notes.at(-1)!;
+    expect(posted).toMatchObject({ internalAnalysisFlag: false, resolutionFlag: true });
+    expect(posted.text).toMatch(/Webmail accepts the password/);
+    const sim = stack.sim.requests.filter((r) => r.method === 'POST' && /service\/tickets\/\d+\/notes$/.test(r.apiPath ?? ''));
+    expect(sim).toHaveLength(1);
+    expect((sim[0]!.body as { processNotifications?: boolean }).processNotifications ?? false).toBe(false);
+    await screenshot(page, 'panel-note-posted');
+  });
+});

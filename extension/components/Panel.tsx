@@ -1,0 +1,102 @@
+// The FlowPilot side panel: ticket header, sign-in prompt or the session, offline badge.
+import { useModel } from './model-context';
+import { FlowPicker } from './FlowPicker';
+import { StepCard } from './StepCard';
+import { Facts } from './Facts';
+import { FixCard } from './FixCard';
+import { AskCard } from './AskCard';
+import { NoteCard } from './NoteCard';
+
+export function Panel(props: { onClose: () => void; onOpenOptions: () => void }) {
+  const m = useModel();
+  const t = m.ticket.value;
+  return (
+    <aside class="fp-panel" aria-label="FlowPilot">
+      <header class="fp-header">
+        <div class="fp-brand">
+          FlowPilot
+          {m.sync.value.pending > 0 && (
+            <span class="fp-badge fp-offline" data-fp="offline-badge" title="Changes saved offline, sent when FlowPilot is reachable">
+              {m.sync.value.state === 'signed_out' ? 'Signed out' : 'Offline'} · {m.sync.value.pending} queued
+            </span>
+          )}
+          <button class="fp-icon" title="Hide (Alt+Shift+F)" aria-label="Hide FlowPilot" onClick={props.onClose}>
+            ×
+          </button>
+        </div>
+        {t && (
+          <div class="fp-ticket" data-fp="ticket">
+            <div class="fp-ticket-number" data-fp="ticket-number">Ticket #{t.externalId}</div>
+            {t.summary && <div class="fp-ticket-summary">{t.summary}</div>}
+            <div class="fp-ticket-meta">{[t.company, t.board, t.status, t.priority].filter(Boolean).join(' · ')}</div>
+          </div>
+        )}
+      </header>
+      <div class="fp-body">
+        {m.error.value && (
+          <div class="fp-error" role="alert" data-fp="error">
+            {m.error.value}
+          </div>
+        )}
+        {m.notice.value && <div class="fp-notice" data-fp="notice">{m.notice.value}</div>}
+        {m.sync.value.failed.length > 0 && (
+          <div class="fp-error" data-fp="sync-failed">
+            Not applied: {m.sync.value.failed.map((f) => `${f.label} (${f.message})`).join('; ')}
+          </div>
+        )}
+        {m.account.value === null ? (
+          <p class="fp-muted">Loading…</p>
+        ) : !m.signedIn.value ? (
+          <div class="fp-card" data-fp="sign-in">
+            <p>Sign in to FlowPilot to work this ticket with a flow.</p>
+            <button class="fp-primary" onClick={props.onOpenOptions}>
+              Sign in
+            </button>
+          </div>
+        ) : (
+          <SessionBody />
+        )}
+      </div>
+    </aside>
+  );
+}
+
+function SessionBody() {
+  const m = useModel();
+  const s = m.session.value;
+  if (m.sessionLoad.value === 'loading' && !s) return <p class="fp-muted">Loading the session…</p>;
+  if (m.sessionLoad.value === 'error' && !s)
+    return (
+      <button class="fp-secondary" onClick={() => void m.loadSession()}>
+        Retry
+      </button>
+    );
+  if (!s) return <FlowPicker />;
+  const closed = s.status !== 'active' && s.status !== 'paused';
+  return (
+    <div data-fp="session" data-session-id={s.id}>
+      <div class="fp-session-status">
+        Session <span data-fp="session-status">{s.status}</span>
+        {s.flowTitle ? ` · ${s.flowTitle}` : ''}
+      </div>
+      {!closed && <StepCard />}
+      <Facts />
+      <FixCard />
+      {!closed && <AskCard />}
+      <NoteCard />
+      {/* Facts show their queued state in "What we know"; everything else waiting is listed here. */}
+      {m.queued.value.some((q) => q.label !== 'Fact') && (
+        <ul class="fp-queued" data-fp="queued-list">
+          {m.queued.value
+            .filter((q) => q.label !== 'Fact')
+            .map((q) => (
+              <li key={q.id}>
+                Waiting to send: {q.label}
+                {q.text ? ` — ${q.text}` : ''}
+              </li>
+            ))}
+        </ul>
+      )}
+    </div>
+  );
+}

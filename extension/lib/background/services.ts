@@ -1,0 +1,91 @@
+// The background's parts, built once from storage and fetch: API client, offline queue, sign-in.
+import { createApiClient, type ApiClient } from '../api-client';
+import type { AuthResponse } from '../api-types';
+import { createOfflineQueue, type OfflineQueue } from '../offline-queue';
+import { OPERATIONS, type OperationName } from '../operations';
+import type { AccountState, CallResult, SignInRequest } from '../protocol';
+import { accountItem, apiBaseItem, queueItem, syncStatusItem, tokensItem } from '../storage';
+import { toCallError } from '../api-client';
+
+export interface BackgroundServices {
+  api: ApiClient;
+  queue: OfflineQueue;
+  call(op: OperationName, args: unknown): Promise<CallResult<unknown>>;
+  accountState(): Promise<AccountState>;
+  signIn(req: SignInRequest): Promise<CallResult<AccountState>>;
+  signOut(): Promise<AccountState>;
+}
+
+export function createBackgroundServices(opts: { fetch?: typeof fetch } = {}): BackgroundServices {
+  const api = createApiClient({
+    apiBase: () => apiBaseItem.getValue(),
+    tokens: { get: () => tokensItem.getValue(), set: (t) => tokensItem.setValue(t) },
+    fetch: opts.fetch,
+    onSignedOut: async () => {
+      await accountItem.setValue(null);
+    },
+  });
+
+  const queue = createOfflineQueue({
+    queue: queueItem,
+    status: syncStatusItem,
+    send: (w) => api.send({ method: w.method, path: w.path, body: w.body }, { idempotencyKey: w.idempotencyKey }),
+  });
+
+  async function accountState(): Promise<AccountState> {
+    const [account, apiBase, tokens] = await Promise.all([accountItem.getValue(), apiBaseItem.getValue(), tokensItem.getValue()]);
+    return { signedIn: Boolean(tokens && account), user: tokens ? account?.user ?? null : null, apiBase };
+  }
+
+  async function call(op: OperationName, args: unknown): Promise<CallResult<unknown>> {
+    const operation = OPERATIONS[op] as { build: (a: unknown) => ReturnType<(typeof OPERATIONS)[OperationName]['build']> } | undefined;
+    if (!operation) return { ok: false, error: { status: 400, code: 'unknown_operation', message: `Unknown operation ${String(op)}` } };
+    const spec = operation.build(args);
+    if (spec.queue && spec.method !== 'GET') return queue.submit(spec);
+    try {
+      // Creating POSTs outside the queue still carry a key, so a retried click cannot create twice.
+      const idempotencyKey = spec.method === 'POST' ? crypto.randomUUID() : undefined;
+      return { ok: true, data: await api.send(spec, { idempotencyKey }) };
+    } catch (err) {
+      return { ok: false, error: toCallError(err) };
+    }
+  }
+
+  async function signIn(req: SignInRequest): Promise<CallResult<AccountState>> {
+    let base: string;
+    try {
+      const url = new URL(req.apiBase.trim());
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+      base = url.origin + url.pathname.replace(/\/+$/, '');
+    } catch {
+      return { ok: false, error: { status: 400, code: 'invalid_input', message: 'The API address must be an http(s) URL.' } };
+    }
+    await apiBaseItem.setValue(base);
+    try {
+      const res = req.register
+        ? await api.send<AuthResponse>(
+            { method: 'POST', path: '/v1/auth/register', body: { ...req.register, email: req.email, password: req.password } },
+            { anonymous: true },
+          )
+        : await api.send<AuthResponse>({ method: 'POST', path: '/v1/auth/login', body: { email: req.email, password: req.password } }, { anonymous: true });
+      await tokensItem.setValue({ accessToken: res.accessToken, refreshToken: res.refreshToken });
+      await accountItem.setValue({ user: res.user, apiBase: base });
+      void queue.drain();
+      return { ok: true, data: await accountState() };
+    } catch (err) {
+      return { ok: false, error: toCallError(err) };
+    }
+  }
+
+  async function signOut(): Promise<AccountState> {
+    const tokens = await tokensItem.getValue();
+    if (tokens) {
+      await api.send({ method: 'POST', path: '/v1/auth/logout', body: { refreshToken: tokens.refreshToken } }, { anonymous: true }).catch(() => {});
+    }
+    await tokensItem.setValue(null);
+    await accountItem.setValue(null);
+    return accountState();
+  }
+
+  return { api, queue, call, accountState, signIn, signOut };
+}

@@ -1,0 +1,143 @@
+// Every API call the extension makes, by name: how to build the request, and (as a phantom) what it returns.
+import type {
+  Fact,
+  FlowKind,
+  FlowSummary,
+  NoteFormat,
+  PsaConnectionView,
+  SessionDetail,
+  SessionSummary,
+  Settings,
+  SuggestedFix,
+  TicketRef,
+  User,
+} from './api-types';
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  body?: unknown;
+  /**
+   * Queued writes go through the offline queue: kept in storage, sent with an Idempotency-Key and
+   * replayed in order when the API is unreachable. Reads and settings are never queued.
+   */
+  queue?: { label: string; sessionId?: string };
+  /** Response body is plain text (note previews in text/html format). */
+  text?: boolean;
+}
+
+/** An operation: `build` turns arguments into a request; `R` only carries the result type. */
+export interface Op<A, R> {
+  build: (args: A) => RequestSpec;
+  /** Phantom, never set: lets callers infer the result type. */
+  readonly result?: R;
+}
+const op = <A, R>(build: (args: A) => RequestSpec): Op<A, R> => ({ build });
+
+const enc = encodeURIComponent;
+function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+type Sid = { sessionId: string };
+
+export const OPERATIONS = {
+  me: op<void, { user: User }>(() => ({ method: 'GET', path: '/v1/me' })),
+  searchFlows: op<{ q?: string; kind?: FlowKind }, { flows: FlowSummary[] }>((a) => ({
+    method: 'GET',
+    path: `/v1/flows${query({ q: a.q, kind: a.kind })}`,
+  })),
+  findSessions: op<{ ticket: string; status?: string }, { sessions: SessionSummary[] }>((a) => ({
+    method: 'GET',
+    path: `/v1/sessions${query({ ticket: a.ticket, status: a.status })}`,
+  })),
+  startSession: op<{ ticket: TicketRef; flowId?: string | null }, { session: SessionDetail }>((a) => ({
+    method: 'POST',
+    path: '/v1/sessions',
+    body: { ticket: a.ticket, ...(a.flowId ? { flowId: a.flowId } : {}) },
+  })),
+  getSession: op<Sid, { session: SessionDetail }>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}` })),
+  recordStep: op<Sid & { nodeId: string; optionId?: string; note?: string }, { session: SessionDetail }>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/steps`,
+    body,
+    queue: { label: 'Record step', sessionId },
+  })),
+  addEvent: op<Sid & { kind: 'note' | 'command' | 'observation'; text: string }, unknown>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/events`,
+    body,
+    queue: { label: body.kind === 'command' ? 'Add command' : 'Add note', sessionId },
+  })),
+  addFact: op<Sid & { text: string; sourceRef?: string | null; origin?: 'user' | 'copilot' }, { fact: Fact }>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/facts`,
+    body,
+    queue: { label: 'Add fact', sessionId },
+  })),
+  editFact: op<Sid & { factId: string; text: string }, { fact: Fact }>(({ sessionId, factId, text }) => ({
+    method: 'PATCH',
+    path: `/v1/sessions/${enc(sessionId)}/facts/${enc(factId)}`,
+    body: { text },
+    queue: { label: 'Edit fact', sessionId },
+  })),
+  removeFact: op<Sid & { factId: string }, unknown>(({ sessionId, factId }) => ({
+    method: 'DELETE',
+    path: `/v1/sessions/${enc(sessionId)}/facts/${enc(factId)}`,
+    queue: { label: 'Remove fact', sessionId },
+  })),
+  decideFix: op<Sid & { fixId: string; action: 'accept' | 'reject' }, { fix: SuggestedFix }>(({ sessionId, fixId, action }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/fixes/${enc(fixId)}/${action}`,
+    queue: { label: action === 'accept' ? 'Accept fix' : 'Reject fix', sessionId },
+  })),
+  proposeFix: op<Sid & { title: string; body?: string; confidence?: number; origin?: 'user' | 'copilot' }, { fix: SuggestedFix }>(
+    ({ sessionId, ...body }) => ({ method: 'POST', path: `/v1/sessions/${enc(sessionId)}/fixes`, body, queue: { label: 'Propose fix', sessionId } }),
+  ),
+  resolutionNote: op<Sid & { format: NoteFormat }, unknown>((a) => ({
+    method: 'GET',
+    path: `/v1/sessions/${enc(a.sessionId)}/resolution-note${query({ format: a.format })}`,
+  })),
+  postResolutionNote: op<Sid & { internal: boolean; resolution: boolean; text?: string; status?: string }, unknown>(
+    ({ sessionId, ...body }) => ({
+      method: 'POST',
+      path: `/v1/sessions/${enc(sessionId)}/resolution-note/post`,
+      body,
+      queue: { label: 'Post note to ticket', sessionId },
+    }),
+  ),
+  escalate: op<Sid & { reason: string }, unknown>(({ sessionId, reason }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/escalate`,
+    body: { reason },
+    queue: { label: 'Escalate', sessionId },
+  })),
+  postEscalation: op<Sid & { text?: string }, unknown>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/escalation/post`,
+    body,
+    queue: { label: 'Post escalation to ticket', sessionId },
+  })),
+  resolve: op<Sid, unknown>(({ sessionId }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/resolve`,
+    body: {},
+    queue: { label: 'Resolve', sessionId },
+  })),
+  getSettings: op<void, { settings: Settings }>(() => ({ method: 'GET', path: '/v1/settings' })),
+  putSettings: op<Settings, { settings: Settings }>((body) => ({ method: 'PUT', path: '/v1/settings', body })),
+  getPsa: op<void, { connection: PsaConnectionView | null } & Record<string, unknown>>(() => ({ method: 'GET', path: '/v1/settings/psa' })),
+  putPsa: op<{ site: string; companyId: string; publicKey: string; privateKey?: string; clientId: string }, unknown>((body) => ({
+    method: 'PUT',
+    path: '/v1/settings/psa',
+    body,
+  })),
+  testPsa: op<void, Record<string, unknown>>(() => ({ method: 'POST', path: '/v1/settings/psa/test', body: {} })),
+} satisfies Record<string, Op<never, unknown>>;
+
+export type OperationName = keyof typeof OPERATIONS;
+export type OpArgs<K extends OperationName> = (typeof OPERATIONS)[K] extends Op<infer A, unknown> ? A : never;
+export type OpResult<K extends OperationName> = (typeof OPERATIONS)[K] extends Op<never, infer R> ? R : never;

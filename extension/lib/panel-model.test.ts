@@ -1,0 +1,130 @@
+// The panel model with a scripted background: what the engineer sees as tickets change, writes queue, and replays land.
+import { describe, expect, it } from 'vitest';
+import type { SessionDetail, SessionSummary } from './api-types';
+import type { OperationName } from './operations';
+import { createPanelModel, noteText } from './panel-model';
+import type { AccountState, CallResult } from './protocol';
+import type { TicketContext } from './ticket-context';
+
+const ticket = (id: string, summary = 'VPN drops'): TicketContext => ({ psa: 'connectwise', externalId: id, summary, url: `https://na.myconnectwise.net/v2025_1/x#${id}` });
+
+function session(id: string, ticketId: string, extra: Partial<SessionDetail> = {}): SessionDetail {
+  return {
+    id,
+    ticket: { psa: 'connectwise', externalId: ticketId },
+    flowId: null,
+    currentNodeId: null,
+    status: 'active',
+    stateVersion: 1,
+    resolutionNote: { postedAt: null, externalId: null },
+    updatedAt: '2026-11-25T10:00:00Z',
+    currentNode: null,
+    lane: [],
+    facts: [],
+    activeFix: null,
+    ...extra,
+  };
+}
+
+function scripted(handlers: Partial<Record<OperationName, (args: never) => CallResult<unknown>>>) {
+  const calls: { op: OperationName; args: unknown }[] = [];
+  const call = async (op: OperationName, args: unknown) => {
+    calls.push({ op, args });
+    const h = handlers[op] as ((a: unknown) => CallResult<unknown>) | undefined;
+    return h ? h(args) : { ok: false as const, error: { status: 404, code: 'not_found', message: `no ${op}` } };
+  };
+  const signedIn: AccountState = { signedIn: true, user: { id: 'u', name: 'U', email: 'u@x', role: 'engineer' }, apiBase: 'http://127.0.0.1:8787' };
+  // The scripted call answers whatever the handler gives; the model's generic signature is satisfied at runtime.
+  const model = createPanelModel({ call: call as never, accountState: async () => signedIn });
+  return { model, calls };
+}
+
+const summaries = (...s: SessionDetail[]): { sessions: SessionSummary[] } => ({ sessions: s });
+
+describe('the panel model', () => {
+  it('opens the ticket’s active session, and switches when the ticket changes in place', async () => {
+    const { model } = scripted({
+      findSessions: ((a: { ticket: string }) => ({ ok: true, data: summaries(session(`s-${a.ticket}`, a.ticket)) })) as never,
+      getSession: ((a: { sessionId: string }) => ({ ok: true, data: { session: session(a.sessionId, a.sessionId.slice(2)) } })) as never,
+    });
+    await model.refreshAccount();
+    await model.setTicket(ticket('100'));
+    expect(model.session.value?.id).toBe('s-100');
+    await model.setTicket(ticket('200'));
+    expect(model.session.value?.id).toBe('s-200');
+    expect(model.ticket.value?.externalId).toBe('200');
+  });
+
+  it('offers flows, recommended first, when the ticket has no session', async () => {
+    const flow = (id: string, title: string) => ({ id, title, kind: 'troubleshooting' as const });
+    const { model } = scripted({
+      findSessions: (() => ({ ok: true, data: summaries() })) as never,
+      searchFlows: ((a: { q?: string }) =>
+        a.q === 'outlook' || a.q === 'password'
+          ? { ok: true, data: { flows: [flow('f2', 'Outlook password loop')] } }
+          : a.q
+            ? { ok: true, data: { flows: [] } }
+            : { ok: true, data: { flows: [flow('f1', 'Account lockout'), flow('f2', 'Outlook password loop')] } }) as never,
+    });
+    await model.refreshAccount();
+    // The number shows before the summary (progressive rendering); the recommendation follows the summary.
+    await model.setTicket({ ...ticket('300'), summary: undefined });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(model.recommended.value).toEqual([]);
+    await model.setTicket(ticket('300', 'Outlook keeps asking for a password'));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(model.session.value).toBeNull();
+    expect(model.flows.value.map((f) => f.id)).toEqual(['f2', 'f1']);
+    expect(model.recommended.value).toEqual(['f2']);
+  });
+
+  it('shows a queued fact at once and clears it when the replay has landed', async () => {
+    const { model } = scripted({
+      findSessions: (() => ({ ok: true, data: summaries(session('s1', '400')) })) as never,
+      getSession: (() => ({ ok: true, data: { session: session('s1', '400') } })) as never,
+      addFact: (() => ({ ok: false, queued: true, pending: 1 })) as never,
+    });
+    await model.refreshAccount();
+    await model.setTicket(ticket('400'));
+    expect(await model.addFact('Only the Finance VLAN')).toBe(true);
+    expect(model.queued.value).toEqual([expect.objectContaining({ label: 'Fact', text: 'Only the Finance VLAN' })]);
+    expect(model.notice.value).toMatch(/saved offline/);
+    model.setSync({ state: 'offline', pending: 1, failed: [], replayedAt: 0 });
+    model.setSync({ state: 'online', pending: 0, failed: [], replayedAt: 1 });
+    expect(model.queued.value).toEqual([]);
+  });
+
+  it('says why a write failed', async () => {
+    const { model } = scripted({
+      findSessions: (() => ({ ok: true, data: summaries(session('s1', '500')) })) as never,
+      getSession: (() => ({ ok: true, data: { session: session('s1', '500') } })) as never,
+      addFact: (() => ({ ok: false, error: { status: 409, code: 'session_closed', message: 'This session is resolved' } })) as never,
+    });
+    await model.refreshAccount();
+    await model.setTicket(ticket('500'));
+    expect(await model.addFact('late fact')).toBe(false);
+    expect(model.error.value).toBe('Add fact failed: This session is resolved');
+  });
+
+  it('does nothing with the API while signed out, but keeps the ticket', async () => {
+    const calls: string[] = [];
+    const model = createPanelModel({
+      call: (async (op: string) => {
+        calls.push(op);
+        return { ok: true, data: {} };
+      }) as never,
+      accountState: async () => ({ signedIn: false, user: null, apiBase: '' }),
+    });
+    await model.refreshAccount();
+    await model.setTicket(ticket('600'));
+    expect(model.ticket.value?.externalId).toBe('600');
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('noteText', () => {
+  it('reads the API’s JSON note and plain text', () => {
+    expect(noteText({ note: { format: 'markdown', text: '## Problem' } }, 'markdown')).toBe('## Problem');
+    expect(noteText('plain', 'text')).toBe('plain');
+  });
+});

@@ -1,0 +1,464 @@
+// The panel's state and actions as signals, built from its dependencies so each test gets a fresh one.
+import { batch, computed, signal } from '@preact/signals';
+import type { FlowSummary, NoteFormat, Proposal, SessionDetail, TicketRef } from './api-types';
+import type { AskEvent, AskRequest } from './background/ask';
+import type { OperationName, OpArgs, OpResult } from './operations';
+import type { AccountState, CallResult } from './protocol';
+import type { SyncStatus } from './storage';
+import { recommendFlows } from './recommend';
+import type { TicketContext } from './ticket-context';
+
+export interface PanelDeps {
+  call: <K extends OperationName>(op: K, args: OpArgs<K>) => Promise<CallResult<OpResult<K>>>;
+  accountState: () => Promise<AccountState>;
+  /** Opens the streaming "Ask FlowPilot" channel; returns a function that cancels it. */
+  ask?: (req: AskRequest, onEvent: (e: AskEvent) => void) => () => void;
+}
+
+export type Load = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface QueuedItem {
+  id: string;
+  label: string;
+  text?: string;
+}
+
+export function toTicketRef(t: TicketContext): TicketRef {
+  const { psa, externalId, summary, company, contact, board, status, priority, description, url } = t;
+  return { psa, externalId, summary, company, contact, board, status, priority, description, url };
+}
+
+/** Pulls the note text out of whatever the resolution-note route answers (JSON or plain text). */
+export function noteText(data: unknown, format: NoteFormat): string {
+  if (typeof data === 'string') return data;
+  if (data && typeof data === 'object') {
+    const o = data as Record<string, unknown>;
+    const inner = (o.note && typeof o.note === 'object' ? (o.note as Record<string, unknown>) : o) as Record<string, unknown>;
+    for (const key of [format, 'body', 'text', 'markdown', 'content']) {
+      const v = inner[key];
+      if (typeof v === 'string') return v;
+    }
+    if (typeof o.note === 'string') return o.note;
+  }
+  return '';
+}
+
+export function createPanelModel(deps: PanelDeps) {
+  const ticket = signal<TicketContext | null>(null);
+  const account = signal<AccountState | null>(null);
+  const session = signal<SessionDetail | null>(null);
+  const sessionLoad = signal<Load>('idle');
+  const error = signal<string | null>(null);
+  const notice = signal<string | null>(null);
+  const busy = signal<string | null>(null);
+  const flows = signal<FlowSummary[]>([]);
+  const recommended = signal<string[]>([]);
+  const flowsLoad = signal<Load>('idle');
+  const flowQuery = signal('');
+  const sync = signal<SyncStatus>({ state: 'online', pending: 0, failed: [], replayedAt: 0 });
+  const queued = signal<QueuedItem[]>([]);
+
+  const note = {
+    format: signal<NoteFormat>('markdown'),
+    text: signal(''),
+    draft: signal<string | null>(null),
+    load: signal<Load>('idle'),
+    error: signal<string | null>(null),
+    internal: signal(true),
+    resolution: signal(false),
+    /** Optional: the ticket status to set when posting (e.g. "Waiting on Client"). */
+    status: signal(''),
+    confirming: signal(false),
+    posting: signal(false),
+    postedQueued: signal(false),
+  };
+
+  const ask = {
+    streaming: signal(false),
+    text: signal(''),
+    proposal: signal<Proposal | null>(null),
+    error: signal<string | null>(null),
+  };
+
+  const signedIn = computed(() => account.value?.signedIn === true);
+  const offline = computed(() => sync.value.state !== 'online' && sync.value.pending > 0);
+  const posted = computed(() => Boolean(session.value?.resolutionNote.postedAt) || note.postedQueued.value);
+
+  let ticketToken = 0;
+  let cancelAsk: (() => void) | null = null;
+
+  function failMessage<T>(r: CallResult<T>): string | null {
+    if (r.ok) return null;
+    if (r.queued) return null;
+    return r.error.message;
+  }
+
+  async function refreshAccount() {
+    try {
+      account.value = await deps.accountState();
+    } catch (err) {
+      account.value = { signedIn: false, user: null, apiBase: '' };
+      error.value = `FlowPilot's background is not answering (${err instanceof Error ? err.message : String(err)}).`;
+    }
+  }
+
+  /** Called whenever the reader sees a (possibly different) ticket, or none. */
+  async function setTicket(next: TicketContext | null) {
+    const prev = ticket.value;
+    ticket.value = next;
+    if (prev?.externalId === next?.externalId) {
+      // ConnectWise fills the summary after the number: recommend again once there is something to go on.
+      if (next?.summary !== prev?.summary && !session.value && sessionLoad.value === 'ready' && !flowQuery.value) void loadFlows();
+      return;
+    }
+    const token = ++ticketToken;
+    cancelAsk?.();
+    batch(() => {
+      session.value = null;
+      sessionLoad.value = 'idle';
+      error.value = null;
+      notice.value = null;
+      queued.value = [];
+      flows.value = [];
+      flowsLoad.value = 'idle';
+      ask.text.value = '';
+      ask.proposal.value = null;
+      ask.error.value = null;
+      note.text.value = '';
+      note.draft.value = null;
+      note.load.value = 'idle';
+      note.confirming.value = false;
+      note.postedQueued.value = false;
+    });
+    if (next && signedIn.value) await loadSession(token);
+  }
+
+  /** Finds the open session for the ticket on screen; without one, loads flows to choose from. */
+  async function loadSession(token = ticketToken) {
+    const t = ticket.value;
+    if (!t || !signedIn.value) return;
+    sessionLoad.value = 'loading';
+    const found = await deps.call('findSessions', { ticket: t.externalId });
+    if (token !== ticketToken) return;
+    if (!found.ok) {
+      sessionLoad.value = 'error';
+      error.value = failMessage(found) ?? 'Could not load the session.';
+      return;
+    }
+    const open = found.data.sessions.find((s) => s.status === 'active' || s.status === 'paused');
+    if (!open) {
+      session.value = null;
+      sessionLoad.value = 'ready';
+      void loadFlows();
+      return;
+    }
+    await reloadSession(open.id, token);
+  }
+
+  async function reloadSession(id = session.value?.id, token = ticketToken) {
+    if (!id) return;
+    const r = await deps.call('getSession', { sessionId: id });
+    if (token !== ticketToken) return;
+    if (r.ok) {
+      batch(() => {
+        session.value = r.data.session;
+        sessionLoad.value = 'ready';
+        if (sync.value.pending === 0) queued.value = [];
+      });
+    } else {
+      sessionLoad.value = 'error';
+      error.value = failMessage(r) ?? 'Could not load the session.';
+    }
+  }
+
+  let flowsSeq = 0;
+  async function loadFlows(q = flowQuery.value) {
+    flowsLoad.value = 'loading';
+    const t = ticket.value;
+    const token = ticketToken;
+    const seq = ++flowsSeq;
+    const [ranked, all] = await Promise.all([q ? Promise.resolve([]) : recommendFlows(deps.call, t?.summary), deps.call('searchFlows', q ? { q } : {})]);
+    // Only the latest load for the ticket on screen may write (an older one may answer last).
+    if (token !== ticketToken || seq !== flowsSeq) return;
+    if (!all.ok) {
+      flowsLoad.value = 'error';
+      error.value = failMessage(all) ?? 'Could not load flows.';
+      return;
+    }
+    const top = ranked;
+    const topIds = top.map((f) => f.id);
+    batch(() => {
+      recommended.value = topIds;
+      flows.value = [...top, ...all.data.flows.filter((f) => !topIds.includes(f.id))];
+      flowsLoad.value = 'ready';
+    });
+  }
+
+  async function run<T>(label: string, fn: () => Promise<CallResult<T>>, onOk?: (data: T) => void, onQueued?: () => void): Promise<CallResult<T>> {
+    busy.value = label;
+    error.value = null;
+    try {
+      const r = await fn();
+      if (r.ok) onOk?.(r.data);
+      else if (r.queued) {
+        onQueued?.();
+        notice.value = `${label}: saved offline, will be sent when FlowPilot is reachable.`;
+      } else error.value = `${label} failed: ${r.error.message}`;
+      return r;
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  async function startSession(flowId: string | null) {
+    const t = ticket.value;
+    if (!t) return { ok: false, error: { status: 0, code: 'no_ticket', message: 'No ticket on screen.' } } as const;
+    const token = ticketToken;
+    return run('Start', () => deps.call('startSession', { ticket: toTicketRef(t), flowId }), (d) => {
+      if (token === ticketToken) {
+        session.value = d.session;
+        sessionLoad.value = 'ready';
+      }
+    });
+  }
+
+  const sid = () => session.value?.id;
+
+  // A counter, not crypto.randomUUID(): the content script on an http (on-premise) page is not a secure context.
+  let queuedSeq = 0;
+  function queue(label: string, text?: string) {
+    queued.value = [...queued.value, { id: `q${++queuedSeq}`, label, text }];
+  }
+
+  async function chooseOption(optionId: string | undefined, stepNote?: string) {
+    const s = session.value;
+    const node = s?.currentNode;
+    if (!s || !node) return;
+    await run(
+      'Record step',
+      () => deps.call('recordStep', { sessionId: s.id, nodeId: node.id, optionId, note: stepNote || undefined }),
+      (d) => {
+        session.value = d.session;
+      },
+      () => queue('Step', `${node.title}: ${node.options.find((o) => o.id === optionId)?.label ?? 'done'}`),
+    );
+  }
+
+  async function addEvent(kind: 'note' | 'command' | 'observation', text: string) {
+    const id = sid();
+    if (!id || !text.trim()) return;
+    await run('Add ' + kind, () => deps.call('addEvent', { sessionId: id, kind, text }), () => void reloadSession(), () => queue(kind, text));
+  }
+
+  async function addFact(text: string, sourceRef?: string | null, origin: 'user' | 'copilot' = 'user') {
+    const id = sid();
+    if (!id || !text.trim()) return false;
+    const r = await run(
+      'Add fact',
+      () => deps.call('addFact', { sessionId: id, text: text.trim(), sourceRef: sourceRef ?? null, origin }),
+      (d) => {
+        const s = session.value;
+        if (s) session.value = { ...s, facts: [...s.facts, d.fact] };
+      },
+      () => queue('Fact', text.trim()),
+    );
+    return r.ok || ('queued' in r && r.queued === true);
+  }
+
+  async function editFact(factId: string, text: string) {
+    const id = sid();
+    if (!id || !text.trim()) return;
+    await run('Edit fact', () => deps.call('editFact', { sessionId: id, factId, text: text.trim() }), (d) => {
+      const s = session.value;
+      if (s) session.value = { ...s, facts: s.facts.map((f) => (f.id === factId ? d.fact : f)) };
+    });
+  }
+
+  async function removeFact(factId: string) {
+    const id = sid();
+    if (!id) return;
+    await run('Remove fact', () => deps.call('removeFact', { sessionId: id, factId }), () => {
+      const s = session.value;
+      if (s) session.value = { ...s, facts: s.facts.filter((f) => f.id !== factId) };
+    });
+  }
+
+  async function decideFix(action: 'accept' | 'reject') {
+    const s = session.value;
+    const fix = s?.activeFix;
+    if (!s || !fix) return;
+    await run(
+      action === 'accept' ? 'Accept fix' : 'Reject fix',
+      () => deps.call('decideFix', { sessionId: s.id, fixId: fix.id, action }),
+      (d) => {
+        const cur = session.value;
+        if (cur) session.value = { ...cur, activeFix: d.fix };
+      },
+      () => queue(action === 'accept' ? 'Accept fix' : 'Reject fix', fix.title),
+    );
+  }
+
+  async function proposeFix(title: string, body: string, confidence?: number) {
+    const id = sid();
+    if (!id) return;
+    await run('Propose fix', () => deps.call('proposeFix', { sessionId: id, title, body, confidence, origin: 'copilot' }), (d) => {
+      const cur = session.value;
+      if (cur) session.value = { ...cur, activeFix: d.fix };
+    });
+  }
+
+  function askCopilot(question?: string) {
+    const id = sid();
+    if (!id || !deps.ask) return;
+    cancelAsk?.();
+    batch(() => {
+      ask.streaming.value = true;
+      ask.text.value = '';
+      ask.proposal.value = null;
+      ask.error.value = null;
+    });
+    cancelAsk = deps.ask({ sessionId: id, question }, (e) => {
+      if (e.type === 'delta') ask.text.value += e.text;
+      else if (e.type === 'proposal') ask.proposal.value = e.proposal;
+      else if (e.type === 'error') {
+        ask.error.value = e.message;
+        ask.streaming.value = false;
+      } else if (e.type === 'done') ask.streaming.value = false;
+    });
+  }
+
+  let defaultsLoaded = false;
+  /** The account's note defaults (internal / resolution) preset the post flags once per panel. */
+  async function loadNoteDefaults() {
+    if (defaultsLoaded) return;
+    defaultsLoaded = true;
+    const r = await deps.call('getSettings', undefined);
+    if (!r.ok) return;
+    const d = (r.data.settings as { noteDefaults?: { internal?: boolean; resolution?: boolean } }).noteDefaults;
+    if (typeof d?.internal === 'boolean') note.internal.value = d.internal;
+    if (typeof d?.resolution === 'boolean') note.resolution.value = d.resolution;
+  }
+
+  async function loadNote(format = note.format.value) {
+    const id = sid();
+    if (!id) return;
+    note.format.value = format;
+    note.load.value = 'loading';
+    note.error.value = null;
+    const [r] = await Promise.all([deps.call('resolutionNote', { sessionId: id, format }), loadNoteDefaults()]);
+    if (r.ok) {
+      batch(() => {
+        note.text.value = noteText(r.data, format);
+        note.load.value = 'ready';
+      });
+    } else {
+      batch(() => {
+        note.load.value = 'error';
+        note.error.value = failMessage(r) ?? 'The note preview needs the API: it will load when FlowPilot is reachable.';
+      });
+    }
+  }
+
+  async function postNote() {
+    const id = sid();
+    if (!id) return;
+    note.posting.value = true;
+    try {
+      const edited = note.draft.value;
+      await run(
+        'Post to ticket',
+        () =>
+          deps.call('postResolutionNote', {
+            sessionId: id,
+            internal: note.internal.value,
+            resolution: note.resolution.value,
+            ...(edited !== null && edited !== note.text.value ? { text: edited } : {}),
+            ...(note.status.value.trim() ? { status: note.status.value.trim() } : {}),
+          }),
+        () => {
+          note.confirming.value = false;
+          void reloadSession();
+        },
+        () => {
+          note.confirming.value = false;
+          note.postedQueued.value = true;
+          queue('Post note');
+        },
+      );
+    } finally {
+      note.posting.value = false;
+    }
+  }
+
+  async function escalate(reason: string) {
+    const id = sid();
+    if (!id || !reason.trim()) return;
+    await run('Escalate', () => deps.call('escalate', { sessionId: id, reason: reason.trim() }), () => void reloadSession(), () => queue('Escalate'));
+  }
+
+  async function postEscalation() {
+    const id = sid();
+    if (!id) return;
+    await run('Post escalation', () => deps.call('postEscalation', { sessionId: id }), () => void reloadSession(), () => queue('Post escalation'));
+  }
+
+  async function resolve() {
+    const id = sid();
+    if (!id) return;
+    await run('Resolve', () => deps.call('resolve', { sessionId: id }), () => void reloadSession(), () => queue('Resolve'));
+  }
+
+  /** The background replayed queued writes (or the queue state changed). */
+  function setSync(next: SyncStatus) {
+    const prev = sync.value;
+    sync.value = next;
+    if (next.replayedAt !== prev.replayedAt && session.value) void reloadSession();
+    if (next.pending === 0 && prev.pending > 0) {
+      queued.value = [];
+      notice.value = null;
+    }
+  }
+
+  return {
+    ticket,
+    account,
+    session,
+    sessionLoad,
+    error,
+    notice,
+    busy,
+    flows,
+    recommended,
+    flowsLoad,
+    flowQuery,
+    sync,
+    queued,
+    note,
+    ask,
+    signedIn,
+    offline,
+    posted,
+    refreshAccount,
+    setTicket,
+    loadSession,
+    reloadSession,
+    loadFlows,
+    startSession,
+    chooseOption,
+    addEvent,
+    addFact,
+    editFact,
+    removeFact,
+    decideFix,
+    proposeFix,
+    askCopilot,
+    loadNote,
+    postNote,
+    escalate,
+    postEscalation,
+    resolve,
+    setSync,
+  };
+}
+
+export type PanelModel = ReturnType<typeof createPanelModel>;

@@ -1,0 +1,64 @@
+// The one message protocol between content script, popup, options and background.
+import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { User } from './api-types';
+import type { OperationName, OpArgs, OpResult } from './operations';
+import type { TicketContext } from './ticket-context';
+
+export interface CallError {
+  /** HTTP status, or 0 when the API could not be reached. */
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** The outcome of an API call made through the background. */
+export type CallResult<T> =
+  | { ok: true; data: T }
+  /** A write kept in the offline queue; it will be sent later, in order, exactly once. */
+  | { ok: false; queued: true; pending: number }
+  | { ok: false; queued?: false; error: CallError };
+
+export interface AccountState {
+  signedIn: boolean;
+  user: User | null;
+  apiBase: string;
+}
+
+export interface SignInRequest {
+  apiBase: string;
+  email: string;
+  password: string;
+  /** When set, creates the account first (POST /v1/auth/register). */
+  register?: { accountName: string; name: string };
+}
+
+export interface ProtocolMap {
+  /** Any operation of operations.ts; see `callApi` for the typed wrapper. */
+  api(data: { op: OperationName; args: unknown }): CallResult<unknown>;
+  accountState(): AccountState;
+  signIn(data: SignInRequest): CallResult<AccountState>;
+  signOut(): AccountState;
+  /** Try the offline queue now (the panel's "retry" and the API coming back). */
+  syncNow(): { pending: number };
+  /** Re-registers the on-premise content script for the hosts in storage; returns the active patterns. */
+  applyOnPremHosts(): { patterns: string[] };
+  /** Opens the options page (content scripts cannot); sign-in happens there, never in the host page. */
+  openOptions(): void;
+  /** Background → content script in a tab. */
+  togglePanel(): void;
+  /** Popup → content script: the ticket on screen in that tab, if any. */
+  getTicket(): TicketContext | null;
+  /** Popup → content script: open (or resume) a session with this flow on the tab's ticket. */
+  startFlowOnTicket(data: { flowId: string | null }): CallResult<{ sessionId: string; ticket: string }>;
+}
+
+export const messenger = defineExtensionMessaging<ProtocolMap>();
+export const { sendMessage, onMessage } = messenger;
+
+/** Typed API call through the background (the only place that holds tokens and queues writes). */
+export async function callApi<K extends OperationName>(op: K, args: OpArgs<K>): Promise<CallResult<OpResult<K>>> {
+  // The background answers with the operation's own result type; the protocol map cannot express that per key.
+  return (await sendMessage('api', { op, args })) as CallResult<OpResult<K>>;
+}
+
+export type CallApi = typeof callApi;
