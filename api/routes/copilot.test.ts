@@ -126,7 +126,7 @@ describe('routing end to end', () => {
     expect(res.body).toMatchObject({ tier: 'deep', model: 'claude-opus-4-5' });
     expect(fake.requests[before]!.body.model).toBe('claude-opus-4-5');
     expect((await usageRows(ai, s.id))[0]).toMatchObject({ tier: 'deep', model: 'claude-opus-4-5', outcome: 'ok' });
-    await ai.request('PUT', '/v1/settings', { token: admin.token, body: { ai: { deepModel: 'claude-sonnet-4-5' } } });
+    await ai.request('PUT', '/v1/settings', { token: admin.token, body: { ai: { deepModel: 'claude-sonnet-4-6' } } });
   });
 
   it('honours an explicit tier from the panel', async () => {

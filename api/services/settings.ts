@@ -31,7 +31,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   noteFormat: 'text',
   noteDefaults: { internal: true, resolution: false, processNotifications: false },
   redaction: { patterns: [], words: [] },
-  ai: { fastModel: 'claude-haiku-4-5', deepModel: 'claude-sonnet-4-5' },
+  ai: { fastModel: 'claude-haiku-4-5', deepModel: 'claude-sonnet-4-6' },
 };
 
 export const preferencesPatchSchema = z

@@ -3,10 +3,14 @@ import type { Tx } from '../../db/database.js';
 import type { Tier } from '../copilot/types.js';
 import type { LlmUsage } from './types.js';
 
-/** USD per million tokens. Cache writes cost 1.25× input, cache reads 0.1× input (Anthropic's published multipliers). */
+/**
+ * USD per million tokens, from the published prices of the models we knew (Claude 4.x, Voyage 3.5).
+ * A model not listed is charged like the nearest family (an estimate: keep this table current).
+ * Cache writes cost 1.25× input, cache reads 0.1× input (Anthropic's published multipliers).
+ */
 const PRICES: { match: RegExp; input: number; output: number }[] = [
-  { match: /haiku-4|haiku-3-5/, input: 1, output: 5 },
-  { match: /haiku/, input: 0.25, output: 1.25 },
+  { match: /haiku-3(?!-5)/, input: 0.25, output: 1.25 },
+  { match: /haiku/, input: 1, output: 5 },
   { match: /opus-4-[5-9]|opus-[5-9]/, input: 5, output: 25 },
   { match: /opus/, input: 15, output: 75 },
   { match: /sonnet/, input: 3, output: 15 },

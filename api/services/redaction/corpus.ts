@@ -32,6 +32,7 @@ export const POSITIVES: PositiveSample[] = [
   // Passwords in the ways engineers write them.
   { text: 'Reset password for jdoe, temp password is Winter2026! and told her by phone', secrets: ['Winter2026!'] },
   { text: 'password: Hunter2', secrets: ['Hunter2'] },
+  { text: 'gave the user password Zebra-Horse-42! over the phone', secrets: ['Zebra-Horse-42'] },
   { text: 'Password = "correct horse battery staple"', secrets: ['correct horse battery staple'] },
   { text: "pw: 'sunflower'", secrets: ['sunflower'] },
   { text: 'new pw Spring#2027 set on the account', secrets: ['Spring#2027'] },

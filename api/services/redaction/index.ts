@@ -156,6 +156,16 @@ const DETECTORS: Detector[] = [
     group: 1,
     accept: (v) => /^["']/.test(v) || looksSecret(v),
   },
+  // No separator at all: "password Zebra-Horse-42!". Stricter: letters and digits together, at least 6 long.
+  {
+    kind: 'password',
+    re: new RegExp(String.raw`\b${PW_WORD}\s+${VALUE}`, 'gi'),
+    group: 1,
+    accept: (v) => {
+      const bare = unquote(v).replace(/[.,;:!?)\]]+$/, '');
+      return /^["']/.test(v) || (bare.length >= 6 && /\p{L}/u.test(bare) && /\d/.test(bare) && looksSecret(bare));
+    },
+  },
   // Credentials written as user / password on one line: "creds: jdoe / Hunter2!".
   {
     kind: 'password',
