@@ -52,7 +52,12 @@ async function populate(who: Registered, ids: Record<string, string>) {
   expect((await t.request('GET', `/v1/sessions/${s.id}/resolution-note?format=text`, { token: who.token })).status).toBe(200);
   expect((await t.request('POST', `/v1/sessions/${s.id}/suggest`, { token: who.token, body: {} })).status).toBe(200);
   // Tables whose routes belong to later features get rows directly, as the owner would write them.
-  await t.owner`insert into flows (account_id, kind, title, graph) values (${who.accountId}, 'troubleshooting', 'Iso flow', ${t.owner.json({ start: 'a', nodes: [] })})`;
+  const [flow] = await t.owner`insert into flows (account_id, kind, title, graph) values (${who.accountId}, 'troubleshooting', 'Iso flow', ${t.owner.json({ start: 'a', nodes: [] })}) returning id`;
+  ids.flow = flow!.id;
+  const [draft] = await t.owner`select id from draft_templates where account_id = ${who.accountId} limit 1`;
+  const [script] = await t.owner`select id from script_templates where account_id = ${who.accountId} limit 1`;
+  ids.draft = draft!.id;
+  ids.script = script!.id;
   await t.owner`insert into psa_connections (account_id, site, company_id, public_key, client_id, private_key_encrypted)
                 values (${who.accountId}, 'na.myconnectwise.net', 'acme', 'pub', 'client', 'ciphertext')`;
   await t.owner`insert into member_mappings (account_id, user_id, psa_member_identifier) values (${who.accountId}, ${eng.userId}, 'jdoe')`;
@@ -158,7 +163,11 @@ describe('routes called by A with B\'s ids', () => {
                      (select count(*)::int from session_suggested_fixes where account_id = ${B.accountId}) as fixes,
                      (select string_agg(coalesce(decision, '-'), ',' order by id) from session_suggested_fixes where account_id = ${B.accountId}) as decisions,
                      (select text from session_facts where id = ${bIds.fact!}) as fact_text,
-                     (select role || coalesce(disabled_at::text, '') from users where id = ${bIds.user!}) as user_state`;
+                     (select role || coalesce(disabled_at::text, '') from users where id = ${bIds.user!}) as user_state,
+                     (select status || coalesce(resolution_note_posted_at::text, '-') || coalesce(escalation_reason, '-') from ai_sessions where id = ${bIds.session!}) as status,
+                     (select title || version || coalesce(deleted_at::text, '') from flows where id = ${bIds.flow!}) as flow,
+                     (select status from draft_templates where id = ${bIds.draft!}) as draft,
+                     (select use_count from script_templates where id = ${bIds.script!}) as script_uses`;
     const before = await snapshot();
     const s = `/v1/sessions/${bIds.session}`;
     const calls: [string, string, unknown?][] = [
@@ -175,6 +184,21 @@ describe('routes called by A with B\'s ids', () => {
       ['POST', `${s}/events`, { kind: 'note', text: 'planted' }],
       ['POST', `${s}/steps`, { nodeId: 'a', optionId: 'b' }],
       ['PATCH', `/v1/users/${bIds.user}`, { role: 'viewer' }],
+      ['PATCH', s, { status: 'paused' }],
+      ['GET', `${s}/resolution-note?format=text`],
+      ['GET', `${s}/escalation-package?format=text`],
+      ['POST', `${s}/suggest`, {}],
+      ['POST', `${s}/share`, {}],
+      ['POST', `${s}/escalate`, { reason: 'planted' }],
+      ['POST', `${s}/resolve`, {}],
+      ['POST', `${s}/resolution-note/post`, {}],
+      ['POST', `${s}/escalation/post`, {}],
+      ['GET', `/v1/flows/${bIds.flow}`],
+      ['PUT', `/v1/flows/${bIds.flow}`, { title: 'planted' }],
+      ['DELETE', `/v1/flows/${bIds.flow}`],
+      ['POST', `/v1/draft-templates/${bIds.draft}/approve`],
+      ['POST', `/v1/draft-templates/${bIds.draft}/dismiss`],
+      ['POST', `/v1/script-templates/${bIds.script}/use`, {}],
     ];
     for (const [method, path, body] of calls) {
       const res = await t.request(method, path, { token: A.token, body });
