@@ -102,7 +102,8 @@ async function main() {
     console.log('|---|---:|---:|');
     const walk = (dir: string): string[] =>
       readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? walk(path.join(dir, f)) : [path.join(dir, f)]));
-    for (const file of walk(out).filter((f) => /content-scripts\/.*\.(js|css)$|background\.js$/.test(f))) {
+    // ticket.js runs on every ConnectWise page; panel.js is injected only once a ticket screen is found.
+    for (const file of walk(out).filter((f) => /content-scripts\/.*\.(js|css)$|\/(background|panel)\.js$/.test(f))) {
       const buf = readFileSync(file);
       console.log(`| ${path.relative(out, file)} | ${buf.length} | ${gzipSync(buf).length} |`);
     }

@@ -3,7 +3,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { inPanel, launchWithExtension, panelVisibleText, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
 import { signInViaOptions } from './lib/extension.js';
-import { startStack, type Stack } from './lib/stack.js';
+import { OUTLOOK_FLOW, startStack, type Stack } from './lib/stack.js';
 
 
 describe('the FlowPilot panel on a ConnectWise ticket', () => {
@@ -19,6 +19,32 @@ describe('the FlowPilot panel on a ConnectWise ticket', () => {
   afterAll(async () => {
     await eb?.close();
     await stack?.close();
+  });
+
+  it('runs only the small watcher off a ticket screen, and loads the panel once, on the first ticket', async () => {
+    const board = await eb.browser.newPage();
+    // Every script the page's frames parse, content scripts and injected files included.
+    const cdp = await board.createCDPSession();
+    const parsed: string[] = [];
+    cdp.on('Debugger.scriptParsed', (e) => {
+      if (e.url.startsWith('chrome-extension://')) parsed.push(new URL(e.url).pathname);
+    });
+    await cdp.send('Debugger.enable');
+    await board.goto(eb.cwUrl('/v2025_1/ConnectWise.aspx?locale=en_US'));
+    await board.waitForSelector('table.srboard-grid tr.cw-ml-row');
+    // Let the watcher look (at start, on mutations, and on its 1.5 s poll).
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(parsed).toContain('/content-scripts/ticket.js');
+    expect(parsed).not.toContain('/panel.js');
+    expect(await board.$('flowpilot-panel')).toBeNull();
+
+    await board.click('tr.cw-ml-row[data-recid="184201"]');
+    await waitForPanelText(board, 'Ticket #184201');
+    await board.click('[data-sim-nav="next"]');
+    await waitForPanelText(board, 'Ticket #184202');
+    expect(parsed.filter((p) => p === '/panel.js')).toHaveLength(1);
+    await cdp.detach();
+    await board.close();
   });
 
   it('shows the ticket number and a sign-in prompt when signed out (deep link on the production host name)', async () => {
@@ -39,6 +65,26 @@ describe('the FlowPilot panel on a ConnectWise ticket', () => {
     await inPanel(page, '[data-fp="flow-picker"]', 20_000);
     await waitForPanelText(page, 'Ticket #184201');
     await screenshot(page, 'panel-signed-in');
+  });
+
+  it('works without a flow, then puts a flow on the session from the panel and shows its first step', async () => {
+    const created = await stack.api<{ flow: { id: string } }>('POST', '/v1/flows', OUTLOOK_FLOW);
+    await inPanel(page, '[data-fp="flow"]');
+    await (await inPanel(page, '[data-fp="start-without-flow"]')).click();
+    const session = await inPanel(page, '[data-fp="session"]');
+    const sessionId = await session.evaluate((e) => e.getAttribute('data-session-id'));
+    await waitForPanelText(page, 'No flow: record notes and commands as you go.');
+
+    await (await inPanel(page, '[data-fp="change-flow"]')).click();
+    await (await inPanel(page, `[data-fp="flow"][data-flow-id="${created.flow.id}"] [data-fp="start-flow"]`)).click();
+    await waitForPanelText(page, 'Does webmail (OWA) accept the password?');
+    expect(await panelVisibleText(page)).toContain('Change flow');
+    const sessions = await stack.api<{ sessions: { id: string; flowId: string | null; currentNodeId: string | null; status: string }[] }>(
+      'GET',
+      '/v1/sessions?ticket=184201',
+    );
+    expect(sessions.sessions).toEqual([expect.objectContaining({ id: sessionId, flowId: created.flow.id, currentNodeId: 'q_owa', status: 'active' })]);
+    await screenshot(page, 'panel-flow-chosen');
   });
 
   it('switches the panel when the engineer moves to another ticket in place (hash-only navigation)', async () => {

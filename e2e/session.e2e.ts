@@ -1,7 +1,7 @@
-// Working a ticket end to end: start a flow from the popup, add facts, accept a fix, post the note to the simulated ticket.
+// Working a ticket end to end: start a flow from the popup, add facts, propose and accept a fix, post the note to the simulated ticket.
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { inPanel, launchWithExtension, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
+import { inPanel, launchWithExtension, panelVisibleText, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
 import { cwTabId, signInViaOptions } from './lib/extension.js';
 import { OUTLOOK_FLOW, startStack, type Stack } from './lib/stack.js';
 
@@ -89,14 +89,22 @@ describe('working a ticket from the panel', () => {
     await screenshot(page, 'panel-facts');
   });
 
-  it('accepts the suggested fix', async () => {
-    await stack.api('POST', `/v1/sessions/${sessionId}/fixes`, {
-      title: 'Remove stale Office credentials and re-create the Outlook profile',
-      body: 'cmdkey /delete:MicrosoftOffice16_Data:SSPI:mlopez@contosodental.example',
-      confidence: 0.86,
-      origin: 'copilot',
-    });
-    // The next step brings the fresh session, fix included.
+  it('proposes a fix by hand in the panel and accepts it', async () => {
+    const title = 'Remove stale Office credentials and re-create the Outlook profile';
+    const body = 'cmdkey /delete:MicrosoftOffice16_Data:SSPI:mlopez@contosodental.example';
+    await (await inPanel(page, '[data-fp="fix-propose-open"]')).click();
+    await (await inPanel(page, '[data-fp="fix-title-input"]')).type(title);
+    await (await inPanel(page, '[data-fp="fix-body-input"]')).type(body);
+    await (await inPanel(page, '[data-fp="fix-propose"]')).click();
+    await page.waitForFunction(
+      (t) => document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector('[data-fp="fix-title"]')?.textContent === t,
+      { timeout: 15_000, polling: 100 },
+      title,
+    );
+    expect(await panelVisibleText(page)).toContain(body);
+    const proposed = await stack.api<{ fix: { title: string; body: string; origin: string; accepted: boolean } }>('GET', `/v1/sessions/${sessionId}/fixes/active`);
+    expect(proposed.fix).toMatchObject({ title, body, origin: 'user', accepted: false });
+
     await (await inPanel(page, '[data-fp="option"][data-option-id="done"]')).click();
     await waitForPanelText(page, 'Does Outlook still prompt?');
     await (await inPanel(page, '[data-fp="fix-accept"]')).click();

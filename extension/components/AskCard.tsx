@@ -58,7 +58,7 @@ export function AskCard() {
             </ul>
           )}
           {p.fix && !m.session.value?.activeFix && (
-            <button class="fp-secondary" onClick={() => p.fix && void m.proposeFix(p.fix.title, p.fix.body ?? '', p.fix.confidence)}>
+            <button class="fp-secondary" onClick={() => p.fix && void m.proposeFix(p.fix, 'copilot')}>
               Suggest fix: {p.fix.title}
             </button>
           )}

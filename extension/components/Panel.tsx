@@ -73,13 +73,21 @@ function SessionBody() {
     );
   if (!s) return <FlowPicker />;
   const closed = s.status !== 'active' && s.status !== 'paused';
+  const flowTitle = s.flowTitle ?? m.flows.value.find((f) => f.id === s.flowId)?.title;
   return (
     <div data-fp="session" data-session-id={s.id}>
       <div class="fp-session-status">
-        Session <span data-fp="session-status">{s.status}</span>
-        {s.flowTitle ? ` · ${s.flowTitle}` : ''}
+        <span>
+          Session <span data-fp="session-status">{s.status}</span>
+          {flowTitle ? ` · ${flowTitle}` : ''}
+        </span>
+        {!closed && !m.changingFlow.value && (
+          <button class="fp-link fp-push" disabled={m.busy.value !== null} onClick={() => m.changeFlow()} data-fp="change-flow">
+            {s.flowId ? 'Change flow' : 'Choose a flow'}
+          </button>
+        )}
       </div>
-      {!closed && <StepCard />}
+      {!closed && (m.changingFlow.value ? <FlowPicker /> : <StepCard />)}
       <Facts />
       <FixCard />
       {!closed && <AskCard />}

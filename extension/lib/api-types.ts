@@ -1,6 +1,14 @@
-// The API's response shapes the extension reads (DESIGN.md §5), hand-typed from api/routes.
+// The API's response shapes the extension reads (DESIGN.md §5). Domain types come from the API itself, type-only
+// (erased at build: no server code reaches the bundle; lib/api-types.test.ts keeps it so); the JSON views the
+// routes build inline are hand-typed here, with only the fields the extension reads.
+import type { Role } from '../../api/auth/tokens';
+import type { FlowKind, FlowNode, FlowOption } from '../../api/services/flow-graph';
+import type { NoteFormat } from '../../api/services/notes/render';
+import type { SessionStatus, TicketRef } from '../../api/services/sessions/index';
+import type { LaneItem } from '../../api/services/sessions/lane';
 
-export type Role = 'super_admin' | 'team_admin' | 'engineer' | 'viewer';
+export type { FlowKind, FlowNode, FlowOption, LaneItem, NoteFormat, Role, SessionStatus, TicketRef };
+
 export interface User {
   id: string;
   name: string;
@@ -14,20 +22,6 @@ export interface AuthResponse {
   user: User;
 }
 
-export type FlowKind = 'troubleshooting' | 'procedural' | 'maintenance';
-export interface FlowOption {
-  id: string;
-  label: string;
-  next?: string | null;
-}
-export interface FlowNode {
-  id: string;
-  kind: string;
-  title: string;
-  body?: string;
-  command?: string;
-  options: FlowOption[];
-}
 export interface FlowSummary {
   id: string;
   title: string;
@@ -37,34 +31,6 @@ export interface FlowSummary {
   /** Present when the API ranked flows for a ticket. */
   score?: number;
   recommended?: boolean;
-}
-
-export interface TicketRef {
-  psa: 'connectwise';
-  externalId: string;
-  summary?: string | null;
-  company?: string | null;
-  contact?: string | null;
-  board?: string | null;
-  status?: string | null;
-  priority?: string | null;
-  description?: string | null;
-  url?: string | null;
-}
-
-export type SessionStatus = 'active' | 'paused' | 'resolved' | 'escalated' | 'abandoned';
-
-export interface LaneItem {
-  id: string;
-  kind: 'step' | 'note' | 'command' | 'observation' | 'status';
-  at: string;
-  by: string | null;
-  text?: string;
-  nodeId?: string;
-  nodeTitle?: string;
-  optionLabel?: string;
-  command?: string;
-  status?: string;
 }
 
 export interface Fact {
@@ -119,8 +85,6 @@ export interface Proposal {
   tier: string;
   model?: string | null;
 }
-
-export type NoteFormat = 'markdown' | 'text' | 'html';
 
 export interface PsaConnectionView {
   site: string;

@@ -59,6 +59,13 @@ export const OPERATIONS = {
     path: '/v1/sessions',
     body: { ticket: a.ticket, ...(a.flowId ? { flowId: a.flowId } : {}) },
   })),
+  /** Puts a flow on an open session (or takes it off with null); the walk restarts at the flow's first step. */
+  chooseFlow: op<Sid & { flowId: string | null }, { session: SessionDetail }>(({ sessionId, flowId }) => ({
+    method: 'PATCH',
+    path: `/v1/sessions/${enc(sessionId)}`,
+    body: { flowId },
+    queue: { label: flowId ? 'Choose flow' : 'Remove flow', sessionId },
+  })),
   getSession: op<Sid, { session: SessionDetail }>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}` })),
   recordStep: op<Sid & { nodeId: string; optionId?: string; note?: string }, { session: SessionDetail }>(({ sessionId, ...body }) => ({
     method: 'POST',

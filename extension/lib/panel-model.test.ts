@@ -78,6 +78,70 @@ describe('the panel model', () => {
     expect(model.recommended.value).toEqual(['f2']);
   });
 
+  it('puts a flow on a session started without one, and the flow’s first step shows', async () => {
+    const firstStep = { id: 'n1', kind: 'question' as const, title: 'Does webmail (OWA) accept the password?', options: [{ id: 'yes', label: 'Yes' }] };
+    const { model, calls } = scripted({
+      findSessions: (() => ({ ok: true, data: summaries() })) as never,
+      searchFlows: (() => ({ ok: true, data: { flows: [{ id: 'f1', title: 'Outlook password loop', kind: 'troubleshooting' }] } })) as never,
+      startSession: (() => ({ ok: true, data: { session: session('s1', '700') } })) as never,
+      chooseFlow: ((a: { sessionId: string; flowId: string }) => ({
+        ok: true,
+        data: { session: session(a.sessionId, '700', { flowId: a.flowId, currentNodeId: 'n1', currentNode: firstStep }) },
+      })) as never,
+    });
+    await model.refreshAccount();
+    await model.setTicket(ticket('700'));
+    await model.startSession(null);
+    expect(model.session.value?.currentNode).toBeNull();
+
+    model.changeFlow();
+    expect(model.changingFlow.value).toBe(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(model.flows.value.map((f) => f.title)).toEqual(['Outlook password loop']);
+    await model.startSession('f1');
+    expect(calls.filter((c) => c.op === 'startSession')).toHaveLength(1);
+    expect(calls.find((c) => c.op === 'chooseFlow')?.args).toEqual({ sessionId: 's1', flowId: 'f1' });
+    expect(model.changingFlow.value).toBe(false);
+    expect(model.session.value?.currentNode?.title).toBe('Does webmail (OWA) accept the password?');
+  });
+
+  it('puts the chosen flow on the ticket’s open session when the start answers with it (popup, another tab)', async () => {
+    const { model, calls } = scripted({
+      findSessions: (() => ({ ok: true, data: summaries() })) as never,
+      searchFlows: (() => ({ ok: true, data: { flows: [] } })) as never,
+      // POST /v1/sessions answers 200 with the session that was already open, flow untouched.
+      startSession: (() => ({ ok: true, data: { session: session('s9', '800') } })) as never,
+      chooseFlow: ((a: { sessionId: string; flowId: string }) => ({ ok: true, data: { session: session(a.sessionId, '800', { flowId: a.flowId }) } })) as never,
+    });
+    await model.refreshAccount();
+    await model.setTicket(ticket('800'));
+    const r = await model.startSession('f2');
+    expect(r.ok && r.data.session.flowId).toBe('f2');
+    expect(calls.map((c) => c.op).filter((op) => op === 'startSession' || op === 'chooseFlow')).toEqual(['startSession', 'chooseFlow']);
+    expect(model.session.value?.flowId).toBe('f2');
+  });
+
+  it('makes the engineer’s own fix the suggested one, and lists it as waiting when offline', async () => {
+    let offline = false;
+    const { model, calls } = scripted({
+      findSessions: (() => ({ ok: true, data: summaries(session('s1', '900')) })) as never,
+      getSession: (() => ({ ok: true, data: { session: session('s1', '900') } })) as never,
+      proposeFix: ((a: { title: string; body: string }) =>
+        offline
+          ? { ok: false, queued: true, pending: 1 }
+          : { ok: true, data: { fix: { id: 'x1', title: a.title, body: a.body, confidence: null, origin: 'user', decision: null, accepted: false, supersededAt: null } } }) as never,
+    });
+    await model.refreshAccount();
+    await model.setTicket(ticket('900'));
+    expect(await model.proposeFix({ title: '  Re-create the Outlook profile ', body: 'outlook.exe /profiles' }, 'user')).toBe(true);
+    expect(calls.find((c) => c.op === 'proposeFix')?.args).toEqual({ sessionId: 's1', title: 'Re-create the Outlook profile', body: 'outlook.exe /profiles', origin: 'user' });
+    expect(model.session.value?.activeFix?.title).toBe('Re-create the Outlook profile');
+    offline = true;
+    expect(await model.proposeFix({ title: 'Reset the mailbox rules' }, 'user')).toBe(true);
+    expect(model.queued.value).toEqual([expect.objectContaining({ label: 'Propose fix', text: 'Reset the mailbox rules' })]);
+    expect(await model.proposeFix({ title: '   ' }, 'user')).toBe(false);
+  });
+
   it('shows a queued fact at once and clears it when the replay has landed', async () => {
     const { model } = scripted({
       findSessions: (() => ({ ok: true, data: summaries(session('s1', '400')) })) as never,

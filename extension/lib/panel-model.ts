@@ -1,6 +1,6 @@
 // The panel's state and actions as signals, built from its dependencies so each test gets a fresh one.
 import { batch, computed, signal } from '@preact/signals';
-import type { FlowSummary, NoteFormat, Proposal, SessionDetail, TicketRef } from './api-types';
+import type { FlowSummary, NoteFormat, Proposal, SessionDetail, SessionSummary, TicketRef } from './api-types';
 import type { AskEvent, AskRequest } from './background/ask';
 import type { OperationName, OpArgs, OpResult } from './operations';
 import type { AccountState, CallResult } from './protocol';
@@ -43,6 +43,8 @@ export function noteText(data: unknown, format: NoteFormat): string {
   return '';
 }
 
+const isOpen = (s: SessionSummary) => s.status === 'active' || s.status === 'paused';
+
 export function createPanelModel(deps: PanelDeps) {
   const ticket = signal<TicketContext | null>(null);
   const account = signal<AccountState | null>(null);
@@ -55,6 +57,8 @@ export function createPanelModel(deps: PanelDeps) {
   const recommended = signal<string[]>([]);
   const flowsLoad = signal<Load>('idle');
   const flowQuery = signal('');
+  /** The engineer asked to choose or change the flow of the session on screen (the picker replaces the step). */
+  const changingFlow = signal(false);
   const sync = signal<SyncStatus>({ state: 'online', pending: 0, failed: [], replayedAt: 0 });
   const queued = signal<QueuedItem[]>([]);
 
@@ -121,6 +125,7 @@ export function createPanelModel(deps: PanelDeps) {
       queued.value = [];
       flows.value = [];
       flowsLoad.value = 'idle';
+      changingFlow.value = false;
       ask.text.value = '';
       ask.proposal.value = null;
       ask.error.value = null;
@@ -145,7 +150,7 @@ export function createPanelModel(deps: PanelDeps) {
       error.value = failMessage(found) ?? 'Could not load the session.';
       return;
     }
-    const open = found.data.sessions.find((s) => s.status === 'active' || s.status === 'paused');
+    const open = found.data.sessions.find(isOpen);
     if (!open) {
       session.value = null;
       sessionLoad.value = 'ready';
@@ -210,16 +215,58 @@ export function createPanelModel(deps: PanelDeps) {
     }
   }
 
-  async function startSession(flowId: string | null) {
+  /**
+   * Starts work on the ticket with this flow (or none). With a session already open, a flow is put on
+   * it instead: POST /v1/sessions only ever answers with the ticket's open session, flow untouched.
+   */
+  async function startSession(flowId: string | null): Promise<CallResult<{ session: SessionDetail }>> {
     const t = ticket.value;
-    if (!t) return { ok: false, error: { status: 0, code: 'no_ticket', message: 'No ticket on screen.' } } as const;
+    if (!t) return { ok: false, error: { status: 0, code: 'no_ticket', message: 'No ticket on screen.' } };
+    const open = session.value && isOpen(session.value) ? session.value : null;
+    if (open) {
+      if (flowId === null || flowId === open.flowId) return { ok: true, data: { session: open } };
+      return chooseFlow(flowId);
+    }
     const token = ticketToken;
-    return run('Start', () => deps.call('startSession', { ticket: toTicketRef(t), flowId }), (d) => {
+    const r = await run('Start', () => deps.call('startSession', { ticket: toTicketRef(t), flowId }), (d) => {
       if (token === ticketToken) {
         session.value = d.session;
         sessionLoad.value = 'ready';
       }
     });
+    // The panel had not seen the open session (another tab, the popup first): put the flow on it now.
+    if (r.ok && flowId && r.data.session.flowId !== flowId && isOpen(r.data.session) && token === ticketToken) return chooseFlow(flowId);
+    return r;
+  }
+
+  /** Puts a flow on the open session (null takes it off); the walk starts again at the flow's first step. */
+  async function chooseFlow(flowId: string | null): Promise<CallResult<{ session: SessionDetail }>> {
+    const s = session.value;
+    if (!s) return { ok: false, error: { status: 0, code: 'no_session', message: 'No session is open on this ticket.' } };
+    const token = ticketToken;
+    const label = flowId ? 'Choose flow' : 'Remove flow';
+    const title = flows.value.find((f) => f.id === flowId)?.title;
+    return run(
+      label,
+      () => deps.call('chooseFlow', { sessionId: s.id, flowId }),
+      (d) => {
+        if (token !== ticketToken) return;
+        batch(() => {
+          session.value = d.session;
+          changingFlow.value = false;
+        });
+      },
+      () => {
+        changingFlow.value = false;
+        queue(label, title);
+      },
+    );
+  }
+
+  /** Opens (or closes) the flow picker over the session, with a fresh list (flows may have been added since). */
+  function changeFlow(open = true) {
+    changingFlow.value = open;
+    if (open) void loadFlows();
   }
 
   const sid = () => session.value?.id;
@@ -298,13 +345,25 @@ export function createPanelModel(deps: PanelDeps) {
     );
   }
 
-  async function proposeFix(title: string, body: string, confidence?: number) {
+  /**
+   * Makes this the session's suggested fix (it supersedes the one before): the engineer's own, typed in
+   * the fix card, or the copilot's, taken from its proposal. Queued like every write; true when kept.
+   */
+  async function proposeFix(fix: { title: string; body?: string; confidence?: number }, origin: 'user' | 'copilot'): Promise<boolean> {
     const id = sid();
-    if (!id) return;
-    await run('Propose fix', () => deps.call('proposeFix', { sessionId: id, title, body, confidence, origin: 'copilot' }), (d) => {
-      const cur = session.value;
-      if (cur) session.value = { ...cur, activeFix: d.fix };
-    });
+    const title = fix.title.trim();
+    if (!id || !title) return false;
+    const body = fix.body?.trim() ?? '';
+    const r = await run(
+      'Propose fix',
+      () => deps.call('proposeFix', { sessionId: id, title, body, ...(fix.confidence !== undefined ? { confidence: fix.confidence } : {}), origin }),
+      (d) => {
+        const cur = session.value;
+        if (cur?.id === id) session.value = { ...cur, activeFix: d.fix };
+      },
+      () => queue('Propose fix', title),
+    );
+    return r.ok || ('queued' in r && r.queued === true);
   }
 
   function askCopilot(question?: string) {
@@ -431,6 +490,7 @@ export function createPanelModel(deps: PanelDeps) {
     recommended,
     flowsLoad,
     flowQuery,
+    changingFlow,
     sync,
     queued,
     note,
@@ -444,6 +504,8 @@ export function createPanelModel(deps: PanelDeps) {
     reloadSession,
     loadFlows,
     startSession,
+    chooseFlow,
+    changeFlow,
     chooseOption,
     addEvent,
     addFact,

@@ -42,6 +42,8 @@ export interface ProtocolMap {
   syncNow(): { pending: number };
   /** Re-registers the on-premise content script for the hosts in storage; returns the active patterns. */
   applyOnPremHosts(): { patterns: string[] };
+  /** Content script → background on the first ticket screen: inject the panel bundle into the sender's frame. */
+  loadPanel(): void;
   /** Opens the options page (content scripts cannot); sign-in happens there, never in the host page. */
   openOptions(): void;
   /** Background → content script in a tab. */

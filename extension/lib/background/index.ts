@@ -2,6 +2,7 @@
 import { browser } from 'wxt/browser';
 import { onMessage, sendMessage } from '../protocol';
 import { applyOnPremHosts } from './onprem';
+import { loadPanelInto } from './panel';
 import { setupAsk } from './ask';
 import { createBackgroundServices } from './services';
 import { setupReplay } from './sync';
@@ -17,6 +18,7 @@ export function setupBackground() {
   onMessage('syncNow', () => replay.now());
   onMessage('applyOnPremHosts', () => applyOnPremHosts());
   onMessage('openOptions', () => browser.runtime.openOptionsPage());
+  onMessage('loadPanel', ({ sender }) => loadPanelInto(sender));
   setupAsk(services.api);
 
   browser.commands.onCommand.addListener((command) => {

@@ -1,17 +1,15 @@
-// Mounts the panel in a shadow root docked at the right of ConnectWise, and keeps it in step with the ticket.
+// The panel behind the content script: its model, the storage and message wiring, and the docked frame it renders.
 import { render } from 'preact';
 import { effect, signal, type Signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { Panel } from '../components/Panel';
 import { PanelModelContext, useModel } from '../components/model-context';
 import { ASK_PORT, type AskEvent, type AskRequest } from './background/ask';
 import { createPanelModel, type PanelModel } from './panel-model';
 import { callApi, onMessage, sendMessage } from './protocol';
 import { accountItem, PANEL_MAX_WIDTH, PANEL_MIN_WIDTH, panelPrefsItem, syncStatusItem, type PanelPrefs } from './storage';
-import type { TicketContext } from './ticket-context';
-import { watchTicket } from './ticket-watcher';
+import type { PanelApp } from './panel-host';
 
 const DOCK_STYLE_ID = 'flowpilot-dock';
 
@@ -39,34 +37,15 @@ function dock(width: number | null) {
   if (style.textContent !== css) style.textContent = css;
 }
 
-export async function startTicketPanel(ctx: ContentScriptContext) {
+/**
+ * Builds the panel for one content script instance: signed-in state, queue status and prefs from storage,
+ * the popup's and the hotkey's messages. The content script mounts it (in its shadow root) and feeds it tickets.
+ */
+export async function createPanelApp(ctx: ContentScriptContext): Promise<PanelApp> {
   const model: PanelModel = createPanelModel({ call: callApi, accountState: () => sendMessage('accountState'), ask: openAsk });
   const prefs = signal<PanelPrefs>(await panelPrefsItem.getValue());
-
-  const ui = await createShadowRootUi(ctx, {
-    name: 'flowpilot-panel',
-    position: 'inline',
-    anchor: 'body',
-    append: 'last',
-    isolateEvents: true,
-    onMount(container) {
-      const app = document.createElement('div');
-      container.append(app);
-      render(
-        <PanelModelContext.Provider value={model}>
-          <PanelFrame prefs={prefs} />
-        </PanelModelContext.Provider>,
-        app,
-      );
-      return app;
-    },
-    onRemove(app) {
-      if (app) render(null, app);
-      dock(null);
-    },
-  });
-
   const mounted = signal(false);
+
   const disposeDock = effect(() => {
     const { open, width } = prefs.value;
     dock(mounted.value && model.ticket.value ? (open ? width : 28) : null);
@@ -75,13 +54,6 @@ export async function startTicketPanel(ctx: ContentScriptContext) {
     disposeDock();
     dock(null);
   });
-
-  const onTicket = (ticket: TicketContext | null) => {
-    if (ticket && !ui.mounted) ui.mount();
-    if (!ticket && ui.mounted) ui.remove();
-    mounted.value = Boolean(ui.mounted);
-    void model.setTicket(ticket);
-  };
 
   await model.refreshAccount();
   model.setSync(await syncStatusItem.getValue());
@@ -98,14 +70,31 @@ export async function startTicketPanel(ctx: ContentScriptContext) {
     onMessage('getTicket', () => model.ticket.value),
     onMessage('startFlowOnTicket', async ({ data }) => {
       const r = await model.startSession(data.flowId);
-      const s = model.session.value;
-      if (r.ok && s) return { ok: true as const, data: { sessionId: s.id, ticket: s.ticket.externalId } };
-      if (r.ok) return { ok: false as const, error: { status: 0, code: 'no_session', message: 'No session was opened.' } };
+      if (r.ok) return { ok: true as const, data: { sessionId: r.data.session.id, ticket: r.data.session.ticket.externalId } };
       return r;
     }),
   ];
   ctx.onInvalidated(() => unwatchers.forEach((u) => u()));
-  watchTicket(ctx, onTicket);
+
+  return {
+    mount(el) {
+      render(
+        <PanelModelContext.Provider value={model}>
+          <PanelFrame prefs={prefs} />
+        </PanelModelContext.Provider>,
+        el,
+      );
+      mounted.value = true;
+    },
+    unmount(el) {
+      render(null, el);
+      mounted.value = false;
+      dock(null);
+    },
+    setTicket(ticket) {
+      void model.setTicket(ticket);
+    },
+  };
 }
 
 function PanelFrame(props: { prefs: Signal<PanelPrefs> }) {

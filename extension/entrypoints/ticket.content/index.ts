@@ -1,4 +1,4 @@
-// The ConnectWise ticket content script: top frame only; everything it does lives in lib/mount-panel.
+// The ConnectWise ticket content script: top frame only; small on purpose, the panel itself loads on a ticket (lib/mount-panel).
 import './style.css';
 import { CLOUD_MATCHES } from '../../lib/hosts';
 import { startTicketPanel } from '../../lib/mount-panel';
@@ -8,7 +8,7 @@ export default defineContentScript({
   allFrames: false,
   runAt: 'document_idle',
   cssInjectionMode: 'ui',
-  async main(ctx) {
-    await startTicketPanel(ctx);
+  main(ctx) {
+    startTicketPanel(ctx);
   },
 });

@@ -1,0 +1,7 @@
+// The panel bundle (Preact, signals, the model, the cards): injected by the background on the first ticket screen.
+import { publishPanel } from '../lib/panel-host';
+import { createPanelApp } from '../lib/panel-app';
+
+export default defineUnlistedScript(() => {
+  publishPanel(createPanelApp);
+});
