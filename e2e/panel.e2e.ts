@@ -1,4 +1,4 @@
-// The panel on the simulated ConnectWise ticket screen: shows the ticket (signed out and in), follows in-place ticket switches.
+// The panel on the simulated ConnectWise ticket screen: shows the ticket (signed out and in), keeps the tokens out of its world, follows in-place ticket switches.
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { inPanel, launchWithExtension, panelVisibleText, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
@@ -65,6 +65,58 @@ describe('the FlowPilot panel on a ConnectWise ticket', () => {
     await inPanel(page, '[data-fp="flow-picker"]', 20_000);
     await waitForPanelText(page, 'Ticket #184201');
     await screenshot(page, 'panel-signed-in');
+  });
+
+  it("keeps the tokens out of the content script's world while the panel shows the signed-in state", async () => {
+    // The tokens exist, in the background's storage.local (the worker reads it).
+    const worker = await eb.worker();
+    const tokens = await worker.evaluate(async () => {
+      // Runs in the extension's service worker, where `chrome` is the extension API.
+      const api = (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;
+      return (await api.storage.local.get('tokens')).tokens as { accessToken: string; refreshToken: string } | undefined;
+    });
+    expect(tokens?.accessToken).toBeTruthy();
+    expect(tokens?.refreshToken).toBeTruthy();
+
+    // The extension's isolated world in the ticket page's top frame: where the content script and the panel run.
+    const cdp = await page.createCDPSession();
+    const contexts: { id: number; name: string; origin: string; auxData?: { type?: string; frameId?: string; isDefault?: boolean } }[] = [];
+    cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
+    await cdp.send('Runtime.enable');
+    const topFrame = (await cdp.send('Page.getFrameTree')).frameTree.frame.id;
+    const world = contexts.find((c) => c.auxData?.type === 'isolated' && c.auxData.frameId === topFrame && c.name === 'FlowPilot for ConnectWise');
+    expect(world, `isolated worlds: ${JSON.stringify(contexts.map((c) => [c.name, c.auxData]))}`).toBeDefined();
+
+    const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
+      contextId: world!.id,
+      awaitPromise: true,
+      returnByValue: true,
+      expression: `(async () => {
+        const read = async (area) => {
+          try { return { ok: true, value: JSON.stringify(await chrome.storage[area].get(null)) }; }
+          catch (e) { return { ok: false, error: String(e && e.message || e) }; }
+        };
+        return { panel: !!document.querySelector('flowpilot-panel'), local: await read('local'), session: await read('session'), sync: await read('sync') };
+      })()`,
+    });
+    await cdp.detach();
+    expect(exceptionDetails).toBeUndefined();
+    type Read = { ok: true; value: string } | { ok: false; error: string };
+    const seen = result.value as { panel: boolean; local: Read; session: Read; sync: Read };
+    expect(seen.panel).toBe(true);
+    // storage.local (tokens, queue, account) is refused to content scripts…
+    expect(seen.local).toEqual({ ok: false, error: expect.stringMatching(/not allowed/i) });
+    // …while what the panel reads is there, and holds no token.
+    expect(seen.session.ok && seen.sync.ok).toBe(true);
+    const visible = [seen.session, seen.sync].map((r) => (r.ok ? r.value : '')).join('\n');
+    expect(visible).toContain('signedInUser');
+    expect(visible).not.toContain(tokens!.accessToken);
+    expect(visible).not.toContain(tokens!.refreshToken);
+    expect(visible).not.toMatch(/accessToken|refreshToken/);
+
+    // And the panel is signed in all the same.
+    await inPanel(page, '[data-fp="flow-picker"]');
+    expect(await page.evaluate(() => document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector('[data-fp="sign-in"]') ?? null)).toBeNull();
   });
 
   it('works without a flow, then puts a flow on the session from the panel and shows its first step', async () => {

@@ -8,7 +8,7 @@ import { PanelModelContext, useModel } from '../components/model-context';
 import { ASK_PORT, type AskEvent, type AskRequest } from './background/ask';
 import { createPanelModel, type PanelModel } from './panel-model';
 import { callApi, onMessage, sendMessage } from './protocol';
-import { accountItem, PANEL_MAX_WIDTH, PANEL_MIN_WIDTH, panelPrefsItem, syncStatusItem, type PanelPrefs } from './storage';
+import { PANEL_MAX_WIDTH, PANEL_MIN_WIDTH, panelPrefsItem, signedInUserItem, syncStatusItem, type PanelPrefs } from './storage';
 import type { PanelApp } from './panel-host';
 
 const DOCK_STYLE_ID = 'flowpilot-dock';
@@ -38,8 +38,9 @@ function dock(width: number | null) {
 }
 
 /**
- * Builds the panel for one content script instance: signed-in state, queue status and prefs from storage,
- * the popup's and the hotkey's messages. The content script mounts it (in its shadow root) and feeds it tickets.
+ * Builds the panel for one content script instance: signed-in state from the background, queue status and
+ * prefs from the storage areas content scripts may read (never `local`, see storage.ts), the popup's and the
+ * hotkey's messages. The content script mounts it (in its shadow root) and feeds it tickets.
  */
 export async function createPanelApp(ctx: ContentScriptContext): Promise<PanelApp> {
   const model: PanelModel = createPanelModel({ call: callApi, accountState: () => sendMessage('accountState'), ask: openAsk });
@@ -58,7 +59,8 @@ export async function createPanelApp(ctx: ContentScriptContext): Promise<PanelAp
   await model.refreshAccount();
   model.setSync(await syncStatusItem.getValue());
   const unwatchers = [
-    accountItem.watch(async () => {
+    // The account itself (storage.local) is closed to content scripts: its public copy says when to ask again.
+    signedInUserItem.watch(async () => {
       await model.refreshAccount();
       const t = model.ticket.value;
       await model.setTicket(null);

@@ -1,8 +1,9 @@
-// The background with WXT's fakeBrowser: offline queue order, exactly-once replay, restart survival, token refresh.
-import { beforeEach, describe, expect, it } from 'vitest';
+// The background with WXT's fakeBrowser: offline queue order, exactly-once replay, restart survival, token refresh, what the panel may see.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { accountItem, apiBaseItem, queueItem, syncStatusItem, tokensItem } from '../storage';
-import { createBackgroundServices } from './services';
+import { accountItem, apiBaseItem, panelPrefsItem, queueItem, signedInUserItem, syncStatusItem, tokensItem } from '../storage';
+import { createBackgroundServices, publishSignedInUser } from './services';
+import { secureStorageAccess } from './storage-access';
 
 const SESSION = '0b9a4c1e-1111-4222-8333-444455556666';
 
@@ -25,6 +26,9 @@ function fakeApi() {
     const url = new URL(String(input));
     const headers = new Headers(init?.headers);
     const body = init?.body ? JSON.parse(String(init.body)) : undefined;
+    if (url.pathname === '/v1/auth/login') {
+      return json(200, { accessToken: state.accessToken, refreshToken: state.refreshToken, user: { id: 'u', name: 'U', email: body.email, role: 'engineer' } });
+    }
     if (url.pathname === '/v1/auth/refresh') {
       state.refreshCalls++;
       if (body.refreshToken !== state.refreshToken) return json(401, { error: { code: 'unauthorized', message: 'reused' } });
@@ -184,5 +188,61 @@ describe('the offline queue in the background', () => {
     const r = await bg.call('findSessions', { ticket: '123' });
     expect(r).toMatchObject({ ok: false, error: { status: 0, code: 'unreachable' } });
     expect(await queueItem.getValue()).toEqual([]);
+  });
+});
+
+describe('what content scripts may read', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('keeps the tokens, the queue and the account in local, and everything the panel reads outside it', () => {
+    // On Chrome the background closes `local` to content scripts; the panel reads only these.
+    expect(tokensItem.key).toBe('local:tokens');
+    expect(queueItem.key).toBe('local:queue');
+    expect(accountItem.key).toBe('local:account');
+    for (const item of [syncStatusItem, signedInUserItem, panelPrefsItem]) expect(item.key).not.toMatch(/^local:/);
+    // Prefs must outlast a browser restart (session storage does not).
+    expect(panelPrefsItem.key).toMatch(/^sync:/);
+  });
+
+  it('setting access levels is a no-op that never throws where the browser cannot (fakeBrowser has no real one)', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await expect(secureStorageAccess()).resolves.toEqual({ localClosed: false, sessionOpen: false });
+    warn.mockRestore();
+  });
+
+  it('shows the panel who is signed in, without secrets, through sign-in, sign-out and a refused refresh', async () => {
+    const api = fakeApi();
+    const bg = createBackgroundServices({ fetch: api.fetch });
+    const r = await bg.signIn({ apiBase: 'http://127.0.0.1:8787', email: 'u@x', password: 'pw' });
+    expect(r.ok).toBe(true);
+    expect(await tokensItem.getValue()).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    expect(await signedInUserItem.getValue()).toEqual({ id: 'u', name: 'U', email: 'u@x', role: 'engineer' });
+
+    await bg.signOut();
+    expect(await signedInUserItem.getValue()).toBeNull();
+
+    expect((await bg.signIn({ apiBase: 'http://127.0.0.1:8787', email: 'u@x', password: 'pw' })).ok).toBe(true);
+    expect((await signedInUserItem.getValue())?.id).toBe('u');
+    // The refresh token is refused: signed out everywhere, the panel included.
+    api.state.accessToken = 'other';
+    api.state.refreshToken = 'other-refresh';
+    expect((await bg.call('me', undefined)).ok).toBe(false);
+    expect(await signedInUserItem.getValue()).toBeNull();
+  });
+
+  it('after a browser restart (session storage empty) the background publishes the signed-in user again, and only on a change', async () => {
+    await signedIn();
+    expect(await signedInUserItem.getValue()).toBeNull();
+    const changes: unknown[] = [];
+    const unwatch = signedInUserItem.watch((user) => changes.push(user));
+    await publishSignedInUser();
+    expect((await signedInUserItem.getValue())?.id).toBe('u');
+    // A worker restart with nothing changed must not make every panel reload its ticket.
+    await publishSignedInUser();
+    await new Promise((r) => setTimeout(r, 0));
+    unwatch();
+    expect(changes).toEqual([expect.objectContaining({ id: 'u' })]);
   });
 });

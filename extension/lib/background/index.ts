@@ -1,13 +1,17 @@
-// Wires the background: message handlers by concern, replay of the offline queue, the panel hotkey.
+// Wires the background: storage access, message handlers by concern, replay of the offline queue, the panel hotkey.
 import { browser } from 'wxt/browser';
 import { onMessage, sendMessage } from '../protocol';
 import { applyOnPremHosts } from './onprem';
 import { loadPanelInto } from './panel';
 import { setupAsk } from './ask';
-import { createBackgroundServices } from './services';
+import { createBackgroundServices, publishSignedInUser } from './services';
+import { secureStorageAccess } from './storage-access';
 import { setupReplay } from './sync';
 
 export function setupBackground() {
+  // First of all: the tokens' area closed to content scripts, the panel's area open to them.
+  const storageReady = secureStorageAccess();
+  void storageReady.then(() => publishSignedInUser()).catch(() => {});
   const services = createBackgroundServices();
   const replay = setupReplay(services.queue);
 
@@ -18,7 +22,11 @@ export function setupBackground() {
   onMessage('syncNow', () => replay.now());
   onMessage('applyOnPremHosts', () => applyOnPremHosts());
   onMessage('openOptions', () => browser.runtime.openOptionsPage());
-  onMessage('loadPanel', ({ sender }) => loadPanelInto(sender));
+  // The panel reads `session` as soon as it runs: only inject it once that area is open to it.
+  onMessage('loadPanel', async ({ sender }) => {
+    await storageReady;
+    return loadPanelInto(sender);
+  });
   setupAsk(services.api);
 
   browser.commands.onCommand.addListener((command) => {

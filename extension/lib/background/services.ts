@@ -4,7 +4,7 @@ import type { AuthResponse } from '../api-types';
 import { createOfflineQueue, type OfflineQueue } from '../offline-queue';
 import { OPERATIONS, type OperationName } from '../operations';
 import type { AccountState, CallResult, SignInRequest } from '../protocol';
-import { accountItem, apiBaseItem, queueItem, syncStatusItem, tokensItem } from '../storage';
+import { accountItem, apiBaseItem, queueItem, signedInUserItem, syncStatusItem, tokensItem, type Account } from '../storage';
 import { toCallError } from '../api-client';
 
 export interface BackgroundServices {
@@ -16,14 +16,28 @@ export interface BackgroundServices {
   signOut(): Promise<AccountState>;
 }
 
+/**
+ * Copies who is signed in where the panel can watch it (session storage starts empty after a browser restart).
+ * Only a real change is written: panels reload their ticket on every change, and the worker restarts often.
+ */
+export async function publishSignedInUser(): Promise<void> {
+  const [account, shown] = await Promise.all([accountItem.getValue(), signedInUserItem.getValue()]);
+  const user = account?.user ?? null;
+  if (JSON.stringify(user) !== JSON.stringify(shown)) await signedInUserItem.setValue(user);
+}
+
+/** The account and the panel's copy of it, written together. */
+async function setAccount(account: Account | null): Promise<void> {
+  await accountItem.setValue(account);
+  await publishSignedInUser();
+}
+
 export function createBackgroundServices(opts: { fetch?: typeof fetch } = {}): BackgroundServices {
   const api = createApiClient({
     apiBase: () => apiBaseItem.getValue(),
     tokens: { get: () => tokensItem.getValue(), set: (t) => tokensItem.setValue(t) },
     fetch: opts.fetch,
-    onSignedOut: async () => {
-      await accountItem.setValue(null);
-    },
+    onSignedOut: () => setAccount(null),
   });
 
   const queue = createOfflineQueue({
@@ -69,7 +83,7 @@ export function createBackgroundServices(opts: { fetch?: typeof fetch } = {}): B
           )
         : await api.send<AuthResponse>({ method: 'POST', path: '/v1/auth/login', body: { email: req.email, password: req.password } }, { anonymous: true });
       await tokensItem.setValue({ accessToken: res.accessToken, refreshToken: res.refreshToken });
-      await accountItem.setValue({ user: res.user, apiBase: base });
+      await setAccount({ user: res.user, apiBase: base });
       void queue.drain();
       return { ok: true, data: await accountState() };
     } catch (err) {
@@ -83,7 +97,7 @@ export function createBackgroundServices(opts: { fetch?: typeof fetch } = {}): B
       await api.send({ method: 'POST', path: '/v1/auth/logout', body: { refreshToken: tokens.refreshToken } }, { anonymous: true }).catch(() => {});
     }
     await tokensItem.setValue(null);
-    await accountItem.setValue(null);
+    await setAccount(null);
     return accountState();
   }
 
