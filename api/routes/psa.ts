@@ -20,6 +20,7 @@ import {
 import { autoMatch, listMappings, mappingView, memberView, setMappings } from '../services/psa/members.js';
 import { postSessionNote, type NoteKind } from '../services/psa/posting.js';
 import { normalizeTicketContext } from '../services/psa/ticket-context.js';
+import { logSessionTime, MAX_MINUTES } from '../services/psa/time-entry.js';
 
 const field = (name: string, max: number) => z.string().trim().min(1, `${name} is required`).max(max);
 
@@ -50,6 +51,15 @@ const postBody = z
     notifyCustomer: z.boolean().optional(),
     processNotifications: z.boolean().optional(),
     status: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+
+const timeEntryBody = z
+  .object({
+    minutes: z.number().int('must be whole minutes').min(1).max(MAX_MINUTES).optional(),
+    notes: z.string().trim().min(1).max(4000).optional(),
+    billable: z.enum(['Billable', 'DoNotBill', 'NoCharge']).optional(),
+    addToResolution: z.boolean().optional(),
   })
   .strict();
 
@@ -198,4 +208,10 @@ export const psaRoutes = new Hono<AppEnv>()
   )
   .post('/sessions/:id/escalation/post', validate('param', sessionParam), validate('json', postBody), (c) =>
     postNote(c, 'escalation_package', c.req.valid('param').id, c.req.valid('json')),
-  );
+  )
+  // ---- logging the session's time (exactly once per session) ----
+  .post('/sessions/:id/time-entry', validate('param', sessionParam), validate('json', timeEntryBody), async (c) => {
+    const result = await logSessionTime(c.get('deps'), authOf(c), c.req.valid('param').id, c.req.valid('json'));
+    if (!result.created) return c.json({ alreadyLogged: true, externalId: result.externalId, timeEntry: result.entry }, 200);
+    return c.json({ alreadyLogged: false, externalId: result.entry.externalId, timeEntry: result.entry }, 201);
+  });

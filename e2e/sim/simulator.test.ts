@@ -121,6 +121,26 @@ describe('tickets and notes', () => {
   });
 });
 
+describe('time entries', () => {
+  it('stores time entries in the real shape and lists them by chargeToType/chargeToId conditions', async () => {
+    const body = (ticket: number, notes: string) => ({
+      chargeToId: ticket, chargeToType: 'ServiceTicket', member: { identifier: 'asmith' }, timeStart: '2026-11-16T08:00:00Z', timeEnd: '2026-11-16T08:45:00Z',
+      notes, addToDetailDescriptionFlag: false, addToInternalAnalysisFlag: false, addToResolutionFlag: true, billableOption: 'NoCharge',
+    });
+    const one = await api('time/entries', { method: 'POST', body: body(184201, 'First\n\nFlowPilot ref AAAAAAAAAA') });
+    expect(one).toMatchObject({ status: 201, body: { chargeToId: 184201, chargeToType: 'ServiceTicket', member: { identifier: 'asmith', name: 'Alice Smith' },
+      timeStart: '2026-11-16T08:00:00Z', timeEnd: '2026-11-16T08:45:00Z', actualHours: 0.75, billableOption: 'NoCharge', addToResolutionFlag: true,
+      addToDetailDescriptionFlag: false, addToInternalAnalysisFlag: false, notes: expect.stringContaining('FlowPilot ref AAAAAAAAAA') } });
+    await api('time/entries', { method: 'POST', body: body(184202, 'Other ticket') });
+    const listed = await api(`time/entries?conditions=${encodeURIComponent("chargeToType='ServiceTicket' AND chargeToId=184201")}&orderBy=${encodeURIComponent('id desc')}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual([expect.objectContaining({ id: (one.body as { id: number }).id, chargeToId: 184201 })]);
+    const other = await api(`time/entries?conditions=${encodeURIComponent("chargeToType='ProjectTicket' AND chargeToId=184201")}`);
+    expect(other.body).toEqual([]);
+    expect((await api('time/entries', { method: 'POST', body: { ...body(184201, 'x'), timeEnd: '2026-11-16T07:00:00Z' } })).status).toBe(400);
+  });
+});
+
 describe('faults', () => {
   it('injects 429 with Retry-After, 500/503, delays, and write-then-drop', async () => {
     sim.faults.rateLimit(3, { path: 'system/info' });

@@ -4,6 +4,7 @@ import type { FlowGraph, FlowNode } from '../flow-graph.js';
 import { findSecrets, mergeCounts, type RedactionRules, type SecretKind } from '../redaction/index.js';
 import { activeFacts, activeFix, getSession, type FactRow, type FixRow, type SessionRow } from '../sessions/index.js';
 import type { LaneItem } from '../sessions/lane.js';
+import { sessionWorkSpan } from '../sessions/time.js';
 
 /**
  * Redacted spans travel through the document as private-use sentinels (U+E000 kind U+E001) so each
@@ -219,24 +220,11 @@ function factsBlock(data: NoteData, r: Redactor, empty: string): Block {
 function timeSpent(data: NoteData): Block {
   const s = data.session;
   const lane = s.pending_task_lane;
-  const last = lane.length ? new Date(lane[lane.length - 1]!.at) : s.created_at;
-  const end = s.ended_at && s.ended_at > last ? s.ended_at : last;
+  const { end, pausedMs: paused, workMs } = sessionWorkSpan(s);
   const people = [...new Set([s.user_id, ...lane.map((i) => i.by)].filter((x): x is string => !!x))]
     .map((id) => data.userNames.get(id))
     .filter(Boolean);
-  // Time paused (from a "paused" status item to the next "active" one, or to the end) is not work.
-  let paused = 0;
-  let pausedAt: number | null = null;
-  for (const item of lane) {
-    if (item.kind !== 'status') continue;
-    if (item.status === 'paused' && pausedAt === null) pausedAt = new Date(item.at).getTime();
-    else if (item.status && item.status !== 'paused' && pausedAt !== null) {
-      paused += new Date(item.at).getTime() - pausedAt;
-      pausedAt = null;
-    }
-  }
-  if (pausedAt !== null) paused += Math.max(0, end.getTime() - pausedAt);
-  const elapsed = end.getTime() - s.created_at.getTime();
+  const elapsed = workMs + paused;
   const window = `${clockOf(s.created_at)}–${clockOf(end)} UTC on ${dayOf(s.created_at)}`;
   const span = paused > 0
     ? `${formatDuration(elapsed - paused)} of work (${window}, paused for ${formatDuration(paused)})`

@@ -220,6 +220,12 @@ export class ConnectWiseClient {
     return found[0] ?? null;
   }
 
+  /** The time entries charged to a service ticket, all pages (newest first unless `orderBy` says otherwise). */
+  listTicketTimeEntries(id: number, opts: ListOptions = {}): Promise<CwTimeEntry[]> {
+    return this.paginate('time/entries', { orderBy: 'id desc', pageSize: 1000, ...opts, conditions: `chargeToType='ServiceTicket' AND chargeToId=${ticketId(id)}` }, cwTimeEntry);
+  }
+
+  /** Not retried: a time entry whose POST failed half-way may exist (see time-entry.ts for the exactly-once logic). */
   createTimeEntry(e: NewTimeEntry): Promise<CwTimeEntry> {
     const body: Record<string, unknown> = {
       chargeToId: ticketId(e.ticketId),
