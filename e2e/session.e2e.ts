@@ -6,6 +6,7 @@ import { cwTabId, signInViaOptions } from './lib/extension.js';
 import { OUTLOOK_FLOW, startStack, type Stack } from './lib/stack.js';
 
 const TICKET = 184201;
+const MEMBER = 'jdoe';
 
 async function openPopup(eb: ExtensionBrowser, tabId: number): Promise<Page> {
   const worker = await eb.worker();
@@ -42,6 +43,8 @@ describe('working a ticket from the panel', () => {
     // The account's ConnectWise connection points at the simulator (the options scenario covers the form).
     const c = stack.sim.credentials;
     await stack.api('PUT', '/v1/settings/psa', { site: stack.sim.url, companyId: c.companyId, publicKey: c.publicKey, privateKey: c.privateKey, clientId: c.clientId });
+    // The e2e user's email matches no ConnectWise member: map it by hand to John Doe (jdoe), for time entries.
+    await stack.api('PUT', '/v1/settings/psa/members', { autoMatch: false, mappings: [{ userId: stack.account.userId, memberIdentifier: MEMBER }] });
     eb = await launchWithExtension({ simPort: stack.sim.port });
     (await signInViaOptions(eb, stack.apiUrl, stack.account.email, stack.account.password)).close();
     page = await eb.browser.newPage();
@@ -146,5 +149,22 @@ describe('working a ticket from the panel', () => {
     expect(sim).toHaveLength(1);
     expect((sim[0]!.body as { processNotifications?: boolean }).processNotifications ?? false).toBe(false);
     await screenshot(page, 'panel-note-posted');
+
+    // Log the session's time to the ticket: the minutes come prefilled with the worked time.
+    expect(stack.sim.data.timeEntries.filter((e) => e.chargeToId === TICKET)).toEqual([]);
+    const minutes = Number(await (await inPanel(page, '[data-fp="time-minutes"]')).evaluate((e) => (e as HTMLInputElement).value));
+    expect(Number.isInteger(minutes) && minutes >= 1).toBe(true);
+    const logButton = await inPanel(page, '[data-fp="log-time"]');
+    expect(await logButton.evaluate((e) => e.textContent)).toBe(`Log time to ticket #${TICKET}`);
+    await logButton.click();
+    await inPanel(page, '[data-fp="time-logged"]', 20_000);
+    const entries = stack.sim.data.timeEntries.filter((e) => e.chargeToId === TICKET);
+    expect(entries).toHaveLength(1);
+    const entry = entries[0]!;
+    expect(stack.sim.data.members.find((m) => m.id === entry.memberId)?.identifier).toBe(MEMBER);
+    expect(entry).toMatchObject({ chargeToType: 'ServiceTicket', billableOption: 'Billable' });
+    expect(Date.parse(entry.timeEnd) - Date.parse(entry.timeStart)).toBe(minutes * 60_000);
+    await waitForPanelText(page, `Logged ${minutes} min · entry #${entry.id}`);
+    await screenshot(page, 'panel-time-logged');
   });
 });

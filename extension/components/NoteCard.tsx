@@ -1,11 +1,16 @@
 // The resolution note: sanitised preview, format switch, copy, flags, confirmation, posted state; escalate and resolve.
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { NoteFormat } from '../lib/api-types';
+import type { BillableOption, NoteFormat } from '../lib/api-types';
 import { renderMarkdown } from '../lib/markdown';
 import { useModel } from './model-context';
 
 const FORMATS: NoteFormat[] = ['markdown', 'text', 'html'];
+const BILLABLE: { value: BillableOption; label: string }[] = [
+  { value: 'Billable', label: 'Billable' },
+  { value: 'DoNotBill', label: 'Do not bill' },
+  { value: 'NoCharge', label: 'No charge' },
+];
 
 export function NoteCard() {
   const m = useModel();
@@ -108,6 +113,7 @@ export function NoteCard() {
           )}
         </>
       )}
+      <TimeEntry ticket={s.ticket.externalId} />
       {s.status === 'escalated' && (
         <div class="fp-row" data-fp="escalation">
           {s.escalation?.postedAt ? (
@@ -131,5 +137,56 @@ export function NoteCard() {
         </div>
       )}
     </section>
+  );
+}
+
+/** Logs the session's time to the ticket once: minutes (prefilled with the worked time), billable option. */
+function TimeEntry({ ticket }: { ticket: string }) {
+  const m = useModel();
+  const t = m.time;
+  const logged = t.logged.value;
+  if (logged) {
+    return (
+      <div class="fp-row" data-fp="time-logged">
+        <span class="fp-badge fp-ok">
+          Logged {logged.minutes} min · entry #{logged.externalId}
+        </span>
+      </div>
+    );
+  }
+  return (
+    <div class="fp-post" data-fp="time">
+      <div class="fp-row">
+        <label class="fp-check">
+          Minutes{' '}
+          <input
+            class="fp-input"
+            type="number"
+            min={1}
+            max={1440}
+            step={1}
+            placeholder="worked time"
+            value={m.timeMinutes.value}
+            onInput={(e) => (t.minutes.value = e.currentTarget.value)}
+            data-fp="time-minutes"
+          />
+        </label>
+        <select class="fp-input" value={t.billable.value} onChange={(e) => (t.billable.value = e.currentTarget.value as BillableOption)} data-fp="time-billable">
+          {BILLABLE.map((b) => (
+            <option key={b.value} value={b.value}>
+              {b.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {t.error.value && (
+        <div class="fp-error" data-fp="time-error">
+          {t.error.value}
+        </div>
+      )}
+      <button class="fp-secondary" disabled={t.logging.value} onClick={() => void m.logTime()} data-fp="log-time">
+        {t.logging.value ? 'Logging time…' : `Log time to ticket #${ticket}`}
+      </button>
+    </div>
   );
 }

@@ -6,8 +6,9 @@ import type { FlowKind, FlowNode, FlowOption } from '../../api/services/flow-gra
 import type { NoteFormat } from '../../api/services/notes/render';
 import type { SessionStatus, TicketRef } from '../../api/services/sessions/index';
 import type { LaneItem } from '../../api/services/sessions/lane';
+import type { BillableOption, TimeEntryView } from '../../api/services/psa/time-entry';
 
-export type { FlowKind, FlowNode, FlowOption, LaneItem, NoteFormat, Role, SessionStatus, TicketRef };
+export type { BillableOption, FlowKind, FlowNode, FlowOption, LaneItem, NoteFormat, Role, SessionStatus, TicketRef, TimeEntryView };
 
 export interface User {
   id: string;
@@ -61,6 +62,9 @@ export interface SessionSummary {
   stateVersion: number;
   resolutionNote: { postedAt: string | null; externalId: string | null };
   escalation?: { reason: string | null; postedAt: string | null; externalId: string | null };
+  /** When the session started and ended (null while open); with the lane, the worked time. */
+  createdAt?: string;
+  endedAt?: string | null;
   updatedAt: string;
 }
 
@@ -96,6 +100,13 @@ export interface PsaConnectionView {
 }
 
 export type Settings = Record<string, unknown>;
+
+/** POST /v1/sessions/:id/time-entry: 201 the first time, 200 with alreadyLogged after. */
+export interface TimeEntryResponse {
+  alreadyLogged: boolean;
+  externalId: string;
+  timeEntry: TimeEntryView;
+}
 
 export interface ApiErrorBody {
   error: { code: string; message: string };

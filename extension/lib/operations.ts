@@ -1,5 +1,6 @@
 // Every API call the extension makes, by name: how to build the request, and (as a phantom) what it returns.
 import type {
+  BillableOption,
   Fact,
   FlowKind,
   FlowSummary,
@@ -10,6 +11,7 @@ import type {
   Settings,
   SuggestedFix,
   TicketRef,
+  TimeEntryResponse,
   User,
 } from './api-types';
 
@@ -114,6 +116,17 @@ export const OPERATIONS = {
       path: `/v1/sessions/${enc(sessionId)}/resolution-note/post`,
       body,
       queue: { label: 'Post note to ticket', sessionId },
+    }),
+  ),
+  /**
+   * Logs the session's time to its ConnectWise ticket (exactly once per session, enforced by the API).
+   * Never queued: the engineer needs ConnectWise's answer (the entry number, or why it was refused).
+   */
+  logTime: op<Sid & { minutes?: number; billable?: BillableOption; notes?: string; addToResolution?: boolean }, TimeEntryResponse>(
+    ({ sessionId, ...body }) => ({
+      method: 'POST',
+      path: `/v1/sessions/${enc(sessionId)}/time-entry`,
+      body,
     }),
   ),
   escalate: op<Sid & { reason: string }, unknown>(({ sessionId, reason }) => ({

@@ -1,8 +1,8 @@
 // The panel model with a scripted background: what the engineer sees as tickets change, writes queue, and replays land.
 import { describe, expect, it } from 'vitest';
 import type { SessionDetail, SessionSummary } from './api-types';
-import type { OperationName } from './operations';
-import { createPanelModel, noteText } from './panel-model';
+import { OPERATIONS, type OperationName } from './operations';
+import { createPanelModel, noteText, workedMinutes } from './panel-model';
 import type { AccountState, CallResult } from './protocol';
 import type { TicketContext } from './ticket-context';
 
@@ -168,6 +168,67 @@ describe('the panel model', () => {
     await model.setTicket(ticket('500'));
     expect(await model.addFact('late fact')).toBe(false);
     expect(model.error.value).toBe('Add fact failed: This session is resolved');
+  });
+
+  it('logs the session’s time to the ticket, prefilled with the worked minutes, never through the offline queue', async () => {
+    // 10:00 → 10:40, paused 10:10–10:20: 30 worked minutes.
+    const worked = session('s1', '610', {
+      createdAt: '2026-11-25T10:00:00.000Z',
+      lane: [
+        { id: 'a', kind: 'status', at: '2026-11-25T10:10:00.000Z', by: null, status: 'paused' },
+        { id: 'b', kind: 'status', at: '2026-11-25T10:20:00.000Z', by: null, status: 'active' },
+        { id: 'c', kind: 'note', at: '2026-11-25T10:40:00.000Z', by: null, text: 'done' },
+      ],
+    });
+    let answer: CallResult<unknown> = {
+      ok: true,
+      data: { alreadyLogged: false, externalId: '77', timeEntry: { externalId: '77', ticketId: '610', minutes: 25, billableOption: 'NoCharge' } },
+    };
+    const { model, calls } = scripted({
+      findSessions: (() => ({ ok: true, data: summaries(worked) })) as never,
+      getSession: (() => ({ ok: true, data: { session: worked } })) as never,
+      logTime: (() => answer) as never,
+    });
+    await model.refreshAccount();
+    await model.setTicket(ticket('610'));
+    expect(model.timeMinutes.value).toBe('30');
+
+    // A ConnectWise refusal shows the API's message as is, and nothing is queued.
+    answer = { ok: false, error: { status: 422, code: 'psa_member_unmapped', message: 'Your FlowPilot user is not mapped to a ConnectWise member.' } };
+    await model.logTime();
+    expect(model.time.error.value).toBe('Your FlowPilot user is not mapped to a ConnectWise member.');
+    expect(model.time.logged.value).toBeNull();
+    expect(model.queued.value).toEqual([]);
+
+    answer = { ok: true, data: { alreadyLogged: false, externalId: '77', timeEntry: { externalId: '77', ticketId: '610', minutes: 25, billableOption: 'NoCharge' } } };
+    model.time.minutes.value = '25';
+    model.time.billable.value = 'NoCharge';
+    await model.logTime();
+    expect(calls.filter((c) => c.op === 'logTime').map((c) => c.args)).toEqual([
+      { sessionId: 's1', billable: 'Billable', minutes: 30 },
+      { sessionId: 's1', billable: 'NoCharge', minutes: 25 },
+    ]);
+    expect(model.time.error.value).toBeNull();
+    expect(model.time.logged.value).toEqual({ externalId: '77', minutes: 25, alreadyLogged: false });
+    // The background sends it straight away: the operation carries no queue.
+    expect(OPERATIONS.logTime.build({ sessionId: 's1', minutes: 25 })).toEqual({ method: 'POST', path: '/v1/sessions/s1/time-entry', body: { minutes: 25 } });
+
+    // An emptied field lets the API pick its default; a bad value never leaves the panel.
+    await model.setTicket(ticket('611'));
+    expect(model.time.logged.value).toBeNull();
+    await model.setTicket(ticket('610'));
+    model.time.minutes.value = '1.5';
+    await model.logTime();
+    expect(model.time.error.value).toMatch(/whole number from 1 to 1440/);
+    model.time.minutes.value = '';
+    await model.logTime();
+    expect(calls.filter((c) => c.op === 'logTime').at(-1)?.args).toEqual({ sessionId: 's1', billable: 'Billable' });
+  });
+
+  it('counts no worked minutes without a start (the API defaults), at least one otherwise', () => {
+    expect(workedMinutes({ lane: [] })).toBeNull();
+    expect(workedMinutes({ createdAt: '2026-11-25T10:00:00Z', endedAt: null, lane: [] })).toBe(1);
+    expect(workedMinutes({ createdAt: '2026-11-25T10:00:00Z', endedAt: '2026-11-25T10:12:01Z', lane: [] })).toBe(13);
   });
 
   it('does nothing with the API while signed out, but keeps the ticket', async () => {

@@ -1,6 +1,6 @@
 // The panel's state and actions as signals, built from its dependencies so each test gets a fresh one.
 import { batch, computed, signal } from '@preact/signals';
-import type { FlowSummary, NoteFormat, Proposal, SessionDetail, SessionSummary, TicketRef } from './api-types';
+import type { BillableOption, FlowSummary, NoteFormat, Proposal, SessionDetail, SessionSummary, TicketRef } from './api-types';
 import type { AskEvent, AskRequest } from './background/ask';
 import type { OperationName, OpArgs, OpResult } from './operations';
 import type { AccountState, CallResult } from './protocol';
@@ -43,6 +43,44 @@ export function noteText(data: unknown, format: NoteFormat): string {
   return '';
 }
 
+const MAX_MINUTES = 1440;
+
+/**
+ * The session's worked minutes as the API counts them (services/sessions/time.ts): start to the later of
+ * the end and the last timeline item, less paused time, rounded up, within 1..1440. Null when the
+ * session view does not say when it started (the API then picks the default itself).
+ */
+export function workedMinutes(s: Pick<SessionDetail, 'createdAt' | 'endedAt' | 'lane'>): number | null {
+  const start = s.createdAt ? Date.parse(s.createdAt) : NaN;
+  if (Number.isNaN(start)) return null;
+  const lane = s.lane ?? [];
+  const lastItem = lane.length ? Date.parse(lane[lane.length - 1]!.at) : NaN;
+  const last = Number.isNaN(lastItem) ? start : lastItem;
+  const ended = s.endedAt ? Date.parse(s.endedAt) : NaN;
+  const end = !Number.isNaN(ended) && ended > last ? ended : last;
+  let pausedMs = 0;
+  let pausedAt: number | null = null;
+  for (const item of lane) {
+    if (item.kind !== 'status') continue;
+    const at = Date.parse(item.at);
+    if (Number.isNaN(at)) continue;
+    if (item.status === 'paused' && pausedAt === null) pausedAt = at;
+    else if (item.status && item.status !== 'paused' && pausedAt !== null) {
+      pausedMs += at - pausedAt;
+      pausedAt = null;
+    }
+  }
+  if (pausedAt !== null) pausedMs += Math.max(0, end - pausedAt);
+  const workMs = Math.max(0, end - start - pausedMs);
+  return Math.min(MAX_MINUTES, Math.max(1, Math.ceil(workMs / 60_000)));
+}
+
+export interface LoggedTime {
+  externalId: string;
+  minutes: number;
+  alreadyLogged: boolean;
+}
+
 const isOpen = (s: SessionSummary) => s.status === 'active' || s.status === 'paused';
 
 export function createPanelModel(deps: PanelDeps) {
@@ -77,6 +115,17 @@ export function createPanelModel(deps: PanelDeps) {
     postedQueued: signal(false),
   };
 
+  /** Logging the session's time to the ticket (a ConnectWise call: answered now, never queued). */
+  const time = {
+    /** What the engineer typed; null until they type (the field then shows the worked minutes). */
+    minutes: signal<string | null>(null),
+    billable: signal<BillableOption>('Billable'),
+    logging: signal(false),
+    /** The API's message as is (e.g. the engineer has no ConnectWise member mapped). */
+    error: signal<string | null>(null),
+    logged: signal<LoggedTime | null>(null),
+  };
+
   const ask = {
     streaming: signal(false),
     text: signal(''),
@@ -87,6 +136,10 @@ export function createPanelModel(deps: PanelDeps) {
   const signedIn = computed(() => account.value?.signedIn === true);
   const offline = computed(() => sync.value.state !== 'online' && sync.value.pending > 0);
   const posted = computed(() => Boolean(session.value?.resolutionNote.postedAt) || note.postedQueued.value);
+  /** The session's worked minutes, when its view says enough to count them. */
+  const worked = computed(() => (session.value ? workedMinutes(session.value) : null));
+  /** The minutes field: the engineer's value, else the worked minutes, else empty (the API's default). */
+  const timeMinutes = computed(() => time.minutes.value ?? (worked.value === null ? '' : String(worked.value)));
 
   let ticketToken = 0;
   let cancelAsk: (() => void) | null = null;
@@ -134,6 +187,10 @@ export function createPanelModel(deps: PanelDeps) {
       note.load.value = 'idle';
       note.confirming.value = false;
       note.postedQueued.value = false;
+      time.minutes.value = null;
+      time.billable.value = 'Billable';
+      time.error.value = null;
+      time.logged.value = null;
     });
     if (next && signedIn.value) await loadSession(token);
   }
@@ -449,6 +506,35 @@ export function createPanelModel(deps: PanelDeps) {
     }
   }
 
+  /** Logs the session's time to its ticket; the API makes a repeat a no-op that answers with the entry. */
+  async function logTime() {
+    const id = sid();
+    if (!id || time.logging.value) return;
+    const raw = timeMinutes.value.trim();
+    const minutes = raw === '' ? undefined : Number(raw);
+    if (minutes !== undefined && (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_MINUTES)) {
+      time.error.value = `Minutes must be a whole number from 1 to ${MAX_MINUTES}.`;
+      return;
+    }
+    const token = ticketToken;
+    batch(() => {
+      time.logging.value = true;
+      time.error.value = null;
+    });
+    try {
+      const r = await deps.call('logTime', { sessionId: id, billable: time.billable.value, ...(minutes !== undefined ? { minutes } : {}) });
+      if (token !== ticketToken) return;
+      if (r.ok) {
+        time.logged.value = { externalId: r.data.externalId, minutes: r.data.timeEntry.minutes, alreadyLogged: r.data.alreadyLogged };
+      } else {
+        // Not queued (the operation has no queue); should a queue ever answer, nothing reached ConnectWise yet.
+        time.error.value = r.queued ? 'The time was not logged: FlowPilot is unreachable. Try again when it is back.' : r.error.message;
+      }
+    } finally {
+      time.logging.value = false;
+    }
+  }
+
   async function escalate(reason: string) {
     const id = sid();
     if (!id || !reason.trim()) return;
@@ -494,10 +580,13 @@ export function createPanelModel(deps: PanelDeps) {
     sync,
     queued,
     note,
+    time,
     ask,
     signedIn,
     offline,
     posted,
+    worked,
+    timeMinutes,
     refreshAccount,
     setTicket,
     loadSession,
@@ -516,6 +605,7 @@ export function createPanelModel(deps: PanelDeps) {
     askCopilot,
     loadNote,
     postNote,
+    logTime,
     escalate,
     postEscalation,
     resolve,
