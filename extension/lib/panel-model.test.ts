@@ -245,6 +245,25 @@ describe('the panel model', () => {
     expect(model.ticket.value?.externalId).toBe('600');
     expect(calls).toEqual([]);
   });
+
+  it('opens the note preview in the account’s note format, and keeps the engineer’s choice after that', async () => {
+    const { model, calls } = scripted({
+      findSessions: (() => ({ ok: true, data: summaries(session('s-500', '500')) })) as never,
+      getSession: (() => ({ ok: true, data: { session: session('s-500', '500') } })) as never,
+      getSettings: (() => ({ ok: true, data: { settings: { noteFormat: 'text', noteDefaults: { internal: false, resolution: true } } } })) as never,
+      resolutionNote: ((a: { format: string }) => ({ ok: true, data: { text: `note as ${a.format}`, format: a.format } })) as never,
+    });
+    await model.refreshAccount();
+    await model.setTicket(ticket('500'));
+    await model.loadNote();
+    const asked = () => calls.filter((c) => c.op === 'resolutionNote').map((c) => (c.args as { format: string }).format);
+    expect(asked()).toEqual(['text']);
+    expect(model.note.format.value).toBe('text');
+    expect([model.note.internal.value, model.note.resolution.value]).toEqual([false, true]);
+    await model.loadNote('html');
+    await model.loadNote();
+    expect(asked()).toEqual(['text', 'html', 'html']);
+  });
 });
 
 describe('noteText', () => {

@@ -444,24 +444,33 @@ export function createPanelModel(deps: PanelDeps) {
   }
 
   let defaultsLoaded = false;
-  /** The account's note defaults (internal / resolution) preset the post flags once per panel. */
+  /** Set once the engineer picks a format, so the account default never overrides their choice. */
+  let formatChosen = false;
+  /** The account's note defaults (format, internal / resolution) preset the preview and post flags once per panel. */
   async function loadNoteDefaults() {
     if (defaultsLoaded) return;
     defaultsLoaded = true;
     const r = await deps.call('getSettings', undefined);
     if (!r.ok) return;
-    const d = (r.data.settings as { noteDefaults?: { internal?: boolean; resolution?: boolean } }).noteDefaults;
+    const settings = r.data.settings as { noteFormat?: string; noteDefaults?: { internal?: boolean; resolution?: boolean } };
+    const d = settings.noteDefaults;
     if (typeof d?.internal === 'boolean') note.internal.value = d.internal;
     if (typeof d?.resolution === 'boolean') note.resolution.value = d.resolution;
+    const f = settings.noteFormat;
+    if (!formatChosen && (f === 'text' || f === 'markdown' || f === 'html')) note.format.value = f;
   }
 
-  async function loadNote(format = note.format.value) {
+  async function loadNote(chosen?: NoteFormat) {
     const id = sid();
     if (!id) return;
+    if (chosen) formatChosen = true;
+    // The first preview waits for the account defaults so it opens in the account's note format.
+    await loadNoteDefaults();
+    const format = chosen ?? note.format.value;
     note.format.value = format;
     note.load.value = 'loading';
     note.error.value = null;
-    const [r] = await Promise.all([deps.call('resolutionNote', { sessionId: id, format }), loadNoteDefaults()]);
+    const r = await deps.call('resolutionNote', { sessionId: id, format });
     if (r.ok) {
       batch(() => {
         note.text.value = noteText(r.data, format);
