@@ -6,7 +6,7 @@
 // attempt first looks for that line among the ticket's notes, and adopts the note it finds instead
 // of posting a second one. The outbox commits in its own transactions (not the request's), so what
 // we learned survives a request that ends in an error.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Tx } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, psaFailure, unprocessable } from '../../lib/errors.js';
@@ -15,8 +15,8 @@ import { redactText, rulesFromPreferences } from '../redaction/index.js';
 import { readPreferences, type Preferences } from '../settings.js';
 import { getSession, type SessionRow } from '../sessions/index.js';
 import type { ConnectWiseClient } from './connectwise/client.js';
-import { PsaError } from './connectwise/errors.js';
 import { clientFor, requireConnection, toAppError, type ConnectionRow } from './connection.js';
+import { deliverOnce, hasMarker, MARKER_PREFIX, markerLine, newRef, releaseLease, type Delivery, type Tenant } from './exactly-once.js';
 import { memberFor } from './members.js';
 
 export type NoteKind = 'resolution_note' | 'escalation_package';
@@ -80,19 +80,6 @@ interface OutboxRow {
   posted_at: Date | null;
 }
 
-export const MARKER_PREFIX = 'FlowPilot ref ';
-const REF_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I/L/O/U to misread
-
-export function newRef(): string {
-  const bytes = randomBytes(10);
-  let s = '';
-  for (const b of bytes) s += REF_ALPHABET[b & 31];
-  return s;
-}
-
-export const markerLine = (ref: string) => `${MARKER_PREFIX}${ref}`;
-export const hasMarker = (text: string, ref: string) => new RegExp(`${MARKER_PREFIX}${ref}(?![0-9A-Z])`).test(text);
-
 /**
  * The default: the notes service's rendering of the session (redacted, in the account's format; HTML
  * is posted as text because ConnectWise's note view shows tags literally), or the engineer's edited
@@ -131,11 +118,6 @@ function resultOf(row: OutboxRow, created: boolean, alreadyPosted: boolean): Pos
       alreadyPosted,
     },
   };
-}
-
-/** A write that failed in a way that may still have stored the note. */
-function outcomeUnknown(err: unknown): boolean {
-  return err instanceof PsaError && (err.kind === 'unknown_outcome' || err.kind === 'timeout' || (err.kind === 'unavailable' && (err.details.status ?? 0) >= 500));
 }
 
 export async function postSessionNote(
@@ -201,52 +183,41 @@ export async function postSessionNote(
   return result;
 }
 
-async function deliver(deps: Deps, tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, conn: ConnectionRow, row: OutboxRow): Promise<PostResult> {
-  const maxAttempts = deps.psa?.postAttempts ?? 3;
+async function deliver(deps: Deps, tenant: Tenant, conn: ConnectionRow, row: OutboxRow): Promise<PostResult> {
   const ticketId = Number(row.ticket_external_id);
-  let noteId: number | null = null;
-  let lastUnknown: unknown = null;
+  let delivery: Delivery<{ id: number }>;
   try {
     const client = clientFor(deps, conn);
-    // An earlier attempt of this row may have reached ConnectWise: look before posting.
-    let mustCheck = row.attempts > 1;
-    for (let attempt = 0; attempt < maxAttempts && noteId === null; attempt++) {
-      if (mustCheck) {
-        const found = await findMarkedNote(client, ticketId, row.ref);
-        if (found) {
-          noteId = found.id;
-          deps.log.info('connectwise note found by marker', { ticketId, ref: row.ref, noteId });
-          break;
-        }
-      }
-      try {
-        const note = await client.createNote(ticketId, {
+    delivery = await deliverOnce({
+      attempts: deps.psa?.postAttempts ?? 3,
+      // An earlier attempt of this row may have reached ConnectWise: look before posting.
+      checkFirst: row.attempts > 1,
+      find: () => findMarkedNote(client, ticketId, row.ref),
+      send: () =>
+        client.createNote(ticketId, {
           text: row.note_text,
           detailDescriptionFlag: row.detail_description,
           internalAnalysisFlag: row.internal_analysis,
           resolutionFlag: row.resolution,
           processNotifications: row.process_notifications,
           memberIdentifier: row.member_identifier ?? undefined,
-        });
-        noteId = note.id;
-      } catch (err) {
-        if (!outcomeUnknown(err)) throw err;
-        lastUnknown = err;
-        mustCheck = true;
-        deps.log.warn('connectwise note post outcome unknown', { ticketId, ref: row.ref, attempt: attempt + 1, reason: (err as Error).message });
-      }
-    }
+        }),
+      onUnknown: (err, attempt) =>
+        deps.log.warn('connectwise note post outcome unknown', { ticketId, ref: row.ref, attempt, reason: (err as Error).message }),
+    });
   } catch (err) {
-    await release(tenant, row.id, err);
+    await releaseLease(tenant, 'psa_note_outbox', row.id, err);
     throw toAppError(err);
   }
-  if (noteId === null) {
-    await release(tenant, row.id, lastUnknown);
+  if (!delivery.ok) {
+    await releaseLease(tenant, 'psa_note_outbox', row.id, delivery.lastUnknown);
     throw psaFailure(
-      `ConnectWise did not confirm the note on ticket #${ticketId} (${lastUnknown instanceof Error ? lastUnknown.message : 'no answer'}). Post again: FlowPilot checks the ticket first, so the note will not appear twice.`,
+      `ConnectWise did not confirm the note on ticket #${ticketId} (${delivery.lastUnknown instanceof Error ? delivery.lastUnknown.message : 'no answer'}). Post again: FlowPilot checks the ticket first, so the note will not appear twice.`,
       'psa_unknown_outcome',
     );
   }
+  const noteId = delivery.value.id;
+  if (delivery.foundByMarker) deps.log.info('connectwise note found by marker', { ticketId, ref: row.ref, noteId });
   const posted = await tenant(async (tx) => {
     const [done] = await tx<[OutboxRow]>`
       update psa_note_outbox set status = 'posted', external_note_id = ${String(noteId)}, posted_at = now(), lease_until = null,
@@ -260,11 +231,6 @@ async function deliver(deps: Deps, tenant: <T>(fn: (tx: Tx) => Promise<T>) => Pr
     return done;
   });
   return resultOf(posted, true, false);
-}
-
-async function release(tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, id: string, err: unknown) {
-  const message = err instanceof Error ? err.message.slice(0, 500) : 'unknown failure';
-  await tenant((tx) => tx`update psa_note_outbox set lease_until = null, last_error = ${message}, updated_at = now() where id = ${id}`);
 }
 
 async function changeStatus(deps: Deps, conn: ConnectionRow, ticketId: number, statusName: string): Promise<NonNullable<PostResult['statusChange']>> {

@@ -6,18 +6,16 @@
 // retry we list the ticket's time entries (conditions on chargeToType/chargeToId) and adopt the one
 // carrying our marker instead of logging the time twice. The row commits in its own transactions so
 // what we learned survives a request that ends in an error.
-import type { Tx } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
 import { conflict, psaFailure, unprocessable } from '../../lib/errors.js';
 import { redactText, rulesFromPreferences } from '../redaction/index.js';
 import { readPreferences } from '../settings.js';
 import { getSession, type SessionRow } from '../sessions/index.js';
 import type { ConnectWiseClient } from './connectwise/client.js';
-import { PsaError } from './connectwise/errors.js';
 import type { CwTimeEntry } from './connectwise/types.js';
 import { clientFor, requireConnection, toAppError, type ConnectionRow } from './connection.js';
 import { memberFor } from './members.js';
-import { hasMarker, markerLine, MARKER_PREFIX, newRef } from './posting.js';
+import { deliverOnce, hasMarker, MARKER_PREFIX, markerLine, newRef, releaseLease, type Delivery, type Tenant } from './exactly-once.js';
 import { sessionWorkSpan } from '../sessions/time.js';
 
 export type BillableOption = 'Billable' | 'DoNotBill' | 'NoCharge';
@@ -98,18 +96,11 @@ function viewOf(row: TimeEntryRow): TimeEntryView {
 
 const cwIso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** A write that failed in a way that may still have stored the entry. */
-function outcomeUnknown(err: unknown): boolean {
-  return err instanceof PsaError && (err.kind === 'unknown_outcome' || err.kind === 'timeout' || (err.kind === 'unavailable' && (err.details.status ?? 0) >= 500));
-}
-
 /** Looks for our marker among the ticket's time entries (newest first, all pages). */
 export async function findMarkedTimeEntry(client: ConnectWiseClient, ticketId: number, ref: string): Promise<CwTimeEntry | null> {
   const entries = await client.listTicketTimeEntries(ticketId);
   return entries.find((e) => e.notes !== undefined && hasMarker(e.notes, ref)) ?? null;
 }
-
-type Tenant = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 
 export async function logSessionTime(deps: Deps, who: { accountId: string; userId: string }, sessionId: string, opts: TimeEntryOptions): Promise<TimeEntryResult> {
   const leaseMs = deps.psa?.postLeaseMs ?? 60_000;
@@ -173,24 +164,17 @@ export async function logSessionTime(deps: Deps, who: { accountId: string; userI
 }
 
 async function deliver(deps: Deps, tenant: Tenant, conn: ConnectionRow, row: TimeEntryRow): Promise<TimeEntryView> {
-  const maxAttempts = deps.psa?.postAttempts ?? 3;
   const ticketId = Number(row.ticket_external_id);
-  let found: CwTimeEntry | null = null;
-  let lastUnknown: unknown = null;
+  let delivery: Delivery<CwTimeEntry>;
   try {
     const client = clientFor(deps, conn);
-    // An earlier attempt of this row may have reached ConnectWise: look before posting.
-    let mustCheck = row.attempts > 1;
-    for (let attempt = 0; attempt < maxAttempts && found === null; attempt++) {
-      if (mustCheck) {
-        found = await findMarkedTimeEntry(client, ticketId, row.ref);
-        if (found) {
-          deps.log.info('connectwise time entry found by marker', { ticketId, ref: row.ref, entryId: found.id });
-          break;
-        }
-      }
-      try {
-        found = await client.createTimeEntry({
+    delivery = await deliverOnce({
+      attempts: deps.psa?.postAttempts ?? 3,
+      // An earlier attempt of this row may have reached ConnectWise: look before posting.
+      checkFirst: row.attempts > 1,
+      find: () => findMarkedTimeEntry(client, ticketId, row.ref),
+      send: () =>
+        client.createTimeEntry({
           ticketId,
           memberIdentifier: row.member_identifier,
           timeStart: row.time_start,
@@ -200,26 +184,23 @@ async function deliver(deps: Deps, tenant: Tenant, conn: ConnectionRow, row: Tim
           addToInternalAnalysisFlag: false,
           addToResolutionFlag: row.add_to_resolution,
           billableOption: row.billable_option,
-        });
-      } catch (err) {
-        if (!outcomeUnknown(err)) throw err;
-        lastUnknown = err;
-        mustCheck = true;
-        deps.log.warn('connectwise time entry outcome unknown', { ticketId, ref: row.ref, attempt: attempt + 1, reason: (err as Error).message });
-      }
-    }
+        }),
+      onUnknown: (err, attempt) =>
+        deps.log.warn('connectwise time entry outcome unknown', { ticketId, ref: row.ref, attempt, reason: (err as Error).message }),
+    });
   } catch (err) {
-    await release(tenant, row.id, err);
+    await releaseLease(tenant, 'psa_time_entries', row.id, err);
     throw toAppError(err);
   }
-  if (found === null) {
-    await release(tenant, row.id, lastUnknown);
+  if (!delivery.ok) {
+    await releaseLease(tenant, 'psa_time_entries', row.id, delivery.lastUnknown);
     throw psaFailure(
-      `ConnectWise did not confirm the time entry on ticket #${ticketId} (${lastUnknown instanceof Error ? lastUnknown.message : 'no answer'}). Log it again: FlowPilot checks the ticket first, so the time will not be logged twice.`,
+      `ConnectWise did not confirm the time entry on ticket #${ticketId} (${delivery.lastUnknown instanceof Error ? delivery.lastUnknown.message : 'no answer'}). Log it again: FlowPilot checks the ticket first, so the time will not be logged twice.`,
       'psa_unknown_outcome',
     );
   }
-  const entry = found;
+  const entry = delivery.value;
+  if (delivery.foundByMarker) deps.log.info('connectwise time entry found by marker', { ticketId, ref: row.ref, entryId: entry.id });
   // What ConnectWise holds wins (an adopted entry may come from an attempt with other choices).
   const start = entry.timeStart ? new Date(entry.timeStart) : null;
   const end = entry.timeEnd ? new Date(entry.timeEnd) : null;
@@ -237,9 +218,4 @@ async function deliver(deps: Deps, tenant: Tenant, conn: ConnectionRow, row: Tim
     return done;
   });
   return viewOf(logged);
-}
-
-async function release(tenant: Tenant, id: string, err: unknown) {
-  const message = err instanceof Error ? err.message.slice(0, 500) : 'unknown failure';
-  await tenant((tx) => tx`update psa_time_entries set lease_until = null, last_error = ${message}, updated_at = now() where id = ${id}`);
 }
