@@ -5,7 +5,6 @@ import { inPanel, launchWithExtension, panelVisibleText, screenshot, waitForPane
 import { signInViaOptions } from './lib/extension.js';
 import { OUTLOOK_FLOW, startStack, type Stack } from './lib/stack.js';
 
-
 describe('the FlowPilot panel on a ConnectWise ticket', () => {
   let stack: Stack;
   let eb: ExtensionBrowser;

@@ -43,8 +43,6 @@ export function makeDatabase(sql: Sql<Record<string, never>>, onClose: () => Pro
   };
 }
 
-type Tenant = <T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>) => Promise<T>;
-export type { Tenant };
 
 /** The app role's password is derived from the secret key, so nothing extra has to be configured or stored. */
 export function appRolePassword(secretKey: string): string {
