@@ -71,6 +71,16 @@ export interface OpenedDatabase {
   embedded?: EmbeddedServer;
 }
 
+/** A pool connected as the app role, with the options every FlowPilot process uses. */
+export function connectAsApp(url: string, maxConnections = 10): Sql<Record<string, never>> {
+  return postgres(url, {
+    max: maxConnections,
+    onnotice: () => {},
+    connection: { application_name: 'flowpilot-api' },
+    transform: { undefined: null },
+  }) as unknown as Sql<Record<string, never>>;
+}
+
 /** Migrates `ownerUrl` as the owner, gives the app role its password, and returns a pool as that role. */
 export async function migrateAndConnect(ownerUrl: string, opts: { secretKey: string; appUrl?: string; maxConnections?: number }) {
   const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
@@ -82,13 +92,7 @@ export async function migrateAndConnect(ownerUrl: string, opts: { secretKey: str
   } finally {
     await owner.end({ timeout: 5 });
   }
-  const appUrl = opts.appUrl ?? withUser(ownerUrl, APP_ROLE, password);
-  const sql = postgres(appUrl, {
-    max: opts.maxConnections ?? 10,
-    onnotice: () => {},
-    connection: { application_name: 'flowpilot-api' },
-    transform: { undefined: null },
-  }) as unknown as Sql<Record<string, never>>;
+  const sql = connectAsApp(opts.appUrl ?? withUser(ownerUrl, APP_ROLE, password), opts.maxConnections);
   return { sql, applied };
 }
 

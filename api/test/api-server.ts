@@ -1,14 +1,13 @@
 // Starts the real API over HTTP on a free loopback port (for e2e suites, benches and the demo).
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import postgres from 'postgres';
 import { createApp } from '../app.js';
 import { buildDeps } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
-import { makeDatabase } from '../db/database.js';
+import { connectAsApp, makeDatabase } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { createLogger } from '../lib/log.js';
-import { TEST_SECRET_KEY } from './secret.js';
+import { testConfigEnv } from './secret.js';
 
 export interface RunningApi {
   url: string;
@@ -18,9 +17,9 @@ export interface RunningApi {
 }
 
 export async function startApiServer(opts: { appUrl: string; port?: number; env?: Record<string, string>; deps?: Partial<Deps> }): Promise<RunningApi> {
-  const sql = postgres(opts.appUrl, { max: 10, onnotice: () => {}, transform: { undefined: null } });
-  const db = makeDatabase(sql as never);
-  const config = loadConfig({ NODE_ENV: 'test', FLOWPILOT_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn', ...opts.env });
+  const sql = connectAsApp(opts.appUrl);
+  const db = makeDatabase(sql);
+  const config = loadConfig(testConfigEnv('warn', opts.env));
   const deps = buildDeps(config, db, createLogger(config.logLevel, (l) => process.stderr.write(l + '\n')), opts.deps);
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

@@ -5,10 +5,10 @@ import { inject } from 'vitest';
 import { createApp } from '../app.js';
 import { buildDeps } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
-import { makeDatabase } from '../db/database.js';
+import { connectAsApp, makeDatabase } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { createLogger } from '../lib/log.js';
-import { TEST_SECRET_KEY } from './secret.js';
+import { testConfigEnv } from './secret.js';
 
 export interface TestResponse<T = any> {
   status: number;
@@ -38,11 +38,11 @@ export interface Registered {
 export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
 
 export async function createTestContext(opts: { env?: Record<string, string>; deps?: Partial<Deps> } = {}) {
-  const sql = postgres(inject('appUrl'), { max: 10, onnotice: () => {}, transform: { undefined: null } });
+  const sql = connectAsApp(inject('appUrl'));
   const owner = postgres(inject('ownerUrl'), { max: 2, onnotice: () => {} });
-  const db = makeDatabase(sql as never);
+  const db = makeDatabase(sql);
   const logs: string[] = [];
-  const config = loadConfig({ NODE_ENV: 'test', FLOWPILOT_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'debug', ...opts.env });
+  const config = loadConfig(testConfigEnv('debug', opts.env));
   const deps = buildDeps(config, db, createLogger('debug', (l) => logs.push(l)), opts.deps);
   const app = createApp(deps);
 
