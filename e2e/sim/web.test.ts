@@ -1,9 +1,9 @@
 // The simulated ConnectWise web app in real Chromium, reached as na.myconnectwise.net through --host-resolver-rules.
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath } from '../lib/browser.js';
 import { startSimulator, type Simulator } from './simulator.js';
 
-const CHROMIUM = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
 const HOST = 'http://na.myconnectwise.net';
 
 let sim: Simulator;
@@ -14,7 +14,7 @@ beforeAll(async () => {
   // Debian's Chromium is required (README; .ci/run installs it): a missing browser fails here, loudly.
   sim = await startSimulator({ webStepMs: 40 });
   browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
+    executablePath: chromiumPath(),
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
       `--host-resolver-rules=MAP na.myconnectwise.net 127.0.0.1:${sim.port}`, '--disable-features=HttpsUpgrades'],
