@@ -7,7 +7,7 @@ import { NOTE_FORMATS, renderEscalationPackage, renderResolutionNote, type NoteF
 import { readPreferences } from '../services/settings.js';
 import { escalateSession, patchSession, resolveSession } from '../services/sessions/lifecycle.js';
 import { createShareLink, listShareLinks, readSharedSnapshot, revokeShareLink } from '../services/sharing.js';
-import { draftView } from '../services/sessions/templates.js';
+import { draftView, templateFromFix } from '../services/sessions/templates.js';
 import type { AppEnv } from '../lib/http.js';
 import { authOf, requireRole, validate, withTenant, type AppContext } from '../lib/http.js';
 import { findNode, type FlowGraph } from '../services/flow-graph.js';
@@ -122,15 +122,7 @@ async function decideFix(tx: Tx, session: SessionRow, fixId: string, decision: D
   const [updated] = await tx<[FixRow]>`
     update session_suggested_fixes set decision = ${decision}, decided_at = now(), decided_by = ${userId}
     where id = ${fixId} returning *`;
-  const ticketRef = `${session.ticket_psa}#${session.ticket_external_id}`;
-  if (decision === 'draft_template' && fix.body.trim()) {
-    await tx`insert into draft_templates (account_id, session_id, name, body, source_user_id, source_ticket_ref)
-             values (${session.account_id}, ${session.id}, ${fix.title}, ${fix.body}, ${userId}, ${ticketRef})`;
-  }
-  if (decision === 'build_template' && fix.body.trim()) {
-    await tx`insert into script_templates (account_id, name, body, source_session_id, source_user_id, source_ticket_ref, created_by)
-             values (${session.account_id}, ${fix.title}, ${fix.body}, ${session.id}, ${userId}, ${ticketRef}, ${userId})`;
-  }
+  if (decision === 'draft_template' || decision === 'build_template') await templateFromFix(tx, session, fix, decision, userId);
   return updated;
 }
 

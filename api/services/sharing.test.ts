@@ -10,8 +10,8 @@ let other: Registered;
 beforeAll(async () => {
   t = await createTestContext();
   admin = await t.register('share');
-  engineer = await t.addUser(admin, 'engineer', 'eng-a');
-  other = await t.addUser(admin, 'engineer', 'eng-b');
+  engineer = await t.addUser(admin, 'engineer');
+  other = await t.addUser(admin, 'engineer');
 });
 afterAll(() => t?.close());
 
@@ -68,7 +68,7 @@ describe('share links', () => {
   });
 
   it('stop working when their creator is disabled', async () => {
-    const leaver = await t.addUser(admin, 'engineer', 'leaver');
+    const leaver = await t.addUser(admin, 'engineer');
     const s = await t.openSession(leaver, { summary: 'VPN drops' });
     const link = await share(leaver, s.id);
     expect((await t.request('GET', link.path)).status).toBe(200);
@@ -94,7 +94,7 @@ describe('share links', () => {
     const mine = await t.request('GET', `/v1/sessions/${s.id}/shares`, { token: engineer.token });
     expect(mine.status).toBe(200);
     expect(mine.body.shares.map((x: { id: string }) => x.id)).toEqual([a.id]);
-    expect(mine.body.shares[0]).toMatchObject({ sessionId: s.id, createdBy: { id: engineer.userId, name: 'eng-a' }, revokedAt: null, active: true });
+    expect(mine.body.shares[0]).toMatchObject({ sessionId: s.id, createdBy: { id: engineer.userId, name: 'engineer' }, revokedAt: null, active: true });
     const all = await t.request('GET', `/v1/sessions/${s.id}/shares`, { token: admin.token });
     expect(all.body.shares.map((x: { id: string }) => x.id).sort()).toEqual([a.id, b.id].sort());
     for (const p of [a.path, b.path]) expect(all.text).not.toContain(p.split('/').pop()!);
