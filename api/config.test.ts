@@ -30,4 +30,16 @@ describe('configuration', () => {
     expect([c.host, c.port, c.publicUrl]).toEqual(['127.0.0.1', 8787, 'http://127.0.0.1:8787']);
     expect(c.dataDir).toBe(path.resolve('.data'));
   });
+
+  it('allows private ConnectWise hosts in development, not in production, and takes a list of on-premise hosts', () => {
+    const key = { FLOWPILOT_SECRET_KEY: 'x'.repeat(40) };
+    expect(loadConfig({ ...key }).psaNetwork).toEqual({ allowPrivate: true, privateHosts: [] });
+    expect(loadConfig({ ...key, NODE_ENV: 'production' }).psaNetwork).toEqual({ allowPrivate: false, privateHosts: [] });
+    const onPrem = loadConfig({ ...key, NODE_ENV: 'production', FLOWPILOT_PRIVATE_PSA_HOSTS: ' CW.internal, 10.0.0.5,[fd00::1] ' });
+    expect(onPrem.psaNetwork).toEqual({ allowPrivate: false, privateHosts: ['cw.internal', '10.0.0.5', 'fd00::1'] });
+    expect(loadConfig({ ...key, FLOWPILOT_ALLOW_PRIVATE_PSA_HOSTS: 'false' }).psaNetwork.allowPrivate).toBe(false);
+    expect(loadConfig({ ...key, NODE_ENV: 'production', FLOWPILOT_ALLOW_PRIVATE_PSA_HOSTS: 'true' }).psaNetwork.allowPrivate).toBe(true);
+    expect(() => loadConfig({ ...key, FLOWPILOT_ALLOW_PRIVATE_PSA_HOSTS: 'sometimes' })).toThrow(/FLOWPILOT_ALLOW_PRIVATE_PSA_HOSTS/);
+    expect(() => loadConfig({ ...key, FLOWPILOT_PRIVATE_PSA_HOSTS: 'cw.internal, http://x/' })).toThrow(/FLOWPILOT_PRIVATE_PSA_HOSTS/);
+  });
 });

@@ -22,6 +22,11 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   anthropic: { apiKey?: string; baseUrl?: string };
   voyage: { apiKey?: string; baseUrl?: string };
+  /**
+   * Where outbound ConnectWise calls may go. `allowPrivate`: any address (development and tests, for the
+   * simulator); otherwise only public addresses after DNS resolution, plus the listed `privateHosts`.
+   */
+  psaNetwork: { allowPrivate: boolean; privateHosts: string[] };
 }
 
 export class ConfigError extends Error {}
@@ -43,6 +48,15 @@ const schema = z.object({
   ANTHROPIC_BASE_URL: z.string().url().optional(),
   VOYAGE_API_KEY: z.string().min(1).optional(),
   VOYAGE_BASE_URL: z.string().url().optional(),
+  FLOWPILOT_ALLOW_PRIVATE_PSA_HOSTS: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
+  FLOWPILOT_PRIVATE_PSA_HOSTS: z
+    .string()
+    .transform((v) => v.split(',').map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.:_-]{1,253}$/, 'must be a comma-separated list of host names or IP addresses')))
+    .optional(),
 });
 
 /** Empty strings in the environment mean "not set". */
@@ -84,6 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
     voyage: { apiKey: e.VOYAGE_API_KEY, baseUrl: e.VOYAGE_BASE_URL },
+    psaNetwork: {
+      allowPrivate: e.FLOWPILOT_ALLOW_PRIVATE_PSA_HOSTS ?? e.NODE_ENV !== 'production',
+      privateHosts: e.FLOWPILOT_PRIVATE_PSA_HOSTS ?? [],
+    },
   };
 }
 

@@ -114,7 +114,7 @@ describe('connection settings', () => {
     expect(role.body.error.code).toBe('psa_forbidden');
     expect(role.body.error.message).toMatch(/security role/);
 
-    const unreachable = await ctx.request('POST', '/v1/settings/psa/test', { token: admin.token, body: { site: 'http://127.0.0.1:1' } });
+    const unreachable = await ctx.request('POST', '/v1/settings/psa/test', { token: admin.token, body: { site: 'http://127.0.0.1:1', privateKey: sim.credentials.privateKey } });
     expect(unreachable.status).toBe(502);
     expect(unreachable.body.error.code).toBe('psa_unavailable');
 

@@ -12,6 +12,7 @@ import {
   deleteConnection,
   normalizeSite,
   readConnection,
+  assertKeyStaysBound,
   rememberCodebase,
   requireConnection,
   saveConnection,
@@ -130,6 +131,8 @@ export const psaRoutes = new Hono<AppEnv>()
     if (!candidate.site || !candidate.company_id || !candidate.public_key || !candidate.client_id || (!body.privateKey && !stored)) {
       throw badRequest('Nothing to test: save a connection first, or send site, companyId, publicKey, clientId and privateKey.');
     }
+    // Testing with the stored key: only against the site, company and public key it was saved with.
+    if (stored && !body.privateKey) assertKeyStaysBound(stored, { site: candidate.site, companyId: candidate.company_id, publicKey: candidate.public_key });
     const client = clientFor(deps, { ...candidate, site: candidate.site, company_id: candidate.company_id, public_key: candidate.public_key, client_id: candidate.client_id }, body.privateKey);
     const info = await cw(() => client.systemInfo());
     const codebase = await client.codebase();

@@ -5,10 +5,11 @@ import type { Tx } from '../db/database.js';
 import { conflict, notFound, unprocessable } from '../lib/errors.js';
 import { NOTE_FORMATS, renderEscalationPackage, renderResolutionNote, type NoteFormat, type RenderedNote } from '../services/notes/index.js';
 import { readPreferences } from '../services/settings.js';
-import { escalateSession, patchSession, resolveSession, signShareToken, verifyShareToken } from '../services/sessions/lifecycle.js';
-import { draftView } from '../services/sessions/templates.js';
+import { escalateSession, patchSession, resolveSession } from '../services/sessions/lifecycle.js';
+import { createShareLink, listShareLinks, readSharedSnapshot, revokeShareLink } from '../services/sharing.js';
+import { draftView, templateFromFix } from '../services/sessions/templates.js';
 import type { AppEnv } from '../lib/http.js';
-import { authOf, validate, withTenant, type AppContext } from '../lib/http.js';
+import { authOf, requireRole, validate, withTenant, type AppContext } from '../lib/http.js';
 import { findNode, type FlowGraph } from '../services/flow-graph.js';
 import {
   activeFix,
@@ -51,6 +52,7 @@ const listQuery = z.object({
 const idParam = z.object({ id: uuid('session') });
 const factParam = z.object({ id: uuid('session'), factId: uuid('fact') });
 const fixParam = z.object({ id: uuid('session'), fixId: uuid('fix') });
+const shareParam = z.object({ id: uuid('session'), shareId: uuid('share link') });
 const decisionSchema = z.enum(['one_off', 'draft_template', 'build_template', 'dismissed']);
 type Decision = z.infer<typeof decisionSchema>;
 
@@ -120,15 +122,7 @@ async function decideFix(tx: Tx, session: SessionRow, fixId: string, decision: D
   const [updated] = await tx<[FixRow]>`
     update session_suggested_fixes set decision = ${decision}, decided_at = now(), decided_by = ${userId}
     where id = ${fixId} returning *`;
-  const ticketRef = `${session.ticket_psa}#${session.ticket_external_id}`;
-  if (decision === 'draft_template' && fix.body.trim()) {
-    await tx`insert into draft_templates (account_id, session_id, name, body, source_user_id, source_ticket_ref)
-             values (${session.account_id}, ${session.id}, ${fix.title}, ${fix.body}, ${userId}, ${ticketRef})`;
-  }
-  if (decision === 'build_template' && fix.body.trim()) {
-    await tx`insert into script_templates (account_id, name, body, source_session_id, source_user_id, source_ticket_ref, created_by)
-             values (${session.account_id}, ${fix.title}, ${fix.body}, ${session.id}, ${userId}, ${ticketRef}, ${userId})`;
-  }
+  if (decision === 'draft_template' || decision === 'build_template') await templateFromFix(tx, session, fix, decision, userId);
   return updated;
 }
 
@@ -399,19 +393,29 @@ export const sessionRoutes = new Hono<AppEnv>()
   .get('/:id/escalation-package', validate('param', idParam), validate('query', noteQuery), async (c) => {
     return previewNote(c, 'escalation', c.req.valid('param').id, c.req.valid('query').format);
   })
-  .post('/:id/share', validate('param', idParam), validate('json', shareBody), async (c) => {
+  // Share links (services/sharing.ts): engineers and up mint them (viewers only read); the creator and
+  // team admins list and revoke them. The link shows a redacted snapshot taken now.
+  .post('/:id/share', requireRole('engineer'), validate('param', idParam), validate('json', shareBody), async (c) => {
     const { id } = c.req.valid('param');
     const { expiresInHours } = c.req.valid('json');
-    const auth = authOf(c);
     const deps = c.get('deps');
-    await withTenant(c, (tx) => getSession(tx, id));
-    const { token, expiresAt } = await signShareToken(deps.keys.share, { accountId: auth.accountId, sessionId: id }, deps.now(), expiresInHours * 3600);
-    return c.json({ url: `${deps.config.publicUrl}/v1/shared/${token}`, expiresAt: expiresAt.toISOString() }, 201);
+    const { token, link } = await withTenant(c, (tx) => createShareLink(tx, deps, authOf(c), id, expiresInHours * 3600));
+    return c.json({ url: `${deps.config.publicUrl}/v1/shared/${token}`, expiresAt: link.expiresAt, share: link }, 201);
+  })
+  .get('/:id/shares', validate('param', idParam), async (c) => {
+    const { id } = c.req.valid('param');
+    const shares = await withTenant(c, (tx) => listShareLinks(tx, c.get('deps'), authOf(c), id));
+    return c.json({ shares });
+  })
+  .delete('/:id/shares/:shareId', validate('param', shareParam), async (c) => {
+    const { id, shareId } = c.req.valid('param');
+    const share = await withTenant(c, (tx) => revokeShareLink(tx, c.get('deps'), authOf(c), id, shareId));
+    return c.json({ share });
   });
 
 /**
- * GET /v1/shared/:token — public and read-only: the link itself names the account and session, so
- * this route opens the tenant transaction from the verified token (it has no signed-in user).
+ * GET /v1/shared/:token — public and read-only. There is no signed-in user: the token names the
+ * account (to open its tenant transaction) and the stored link; see services/sharing.ts.
  */
 export const sharedRoutes = new Hono<AppEnv>().get(
   '/:token',
@@ -419,23 +423,7 @@ export const sharedRoutes = new Hono<AppEnv>().get(
   validate('query', noteQuery),
   async (c) => {
     const deps = c.get('deps');
-    const claims = await verifyShareToken(deps.keys.share, c.req.valid('param').token, deps.now());
-    const format = c.req.valid('query').format ?? 'markdown';
-    const shared = await deps.db.tenant({ accountId: claims.accountId }, async (tx) => {
-      const s = await getSession(tx, claims.sessionId);
-      const note = await renderResolutionNote(tx, s.id, format);
-      return {
-        session: {
-          ticket: { psa: s.ticket_psa, externalId: s.ticket_external_id },
-          status: s.status,
-          stateVersion: s.state_version,
-          updatedAt: s.updated_at.toISOString(),
-        },
-        note: { format: note.format, text: note.text, contentType: note.contentType, redactionCount: note.redactionCount },
-        expiresAt: claims.expiresAt.toISOString(),
-        readOnly: true,
-      };
-    });
+    const shared = await readSharedSnapshot(deps, c.req.valid('param').token, c.req.valid('query').format ?? 'markdown');
     c.header('Cache-Control', 'private, no-store');
     c.header('Referrer-Policy', 'no-referrer');
     return c.json(shared);

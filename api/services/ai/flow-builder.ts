@@ -3,6 +3,7 @@ import type { Tx } from '../../db/database.js';
 import type { Logger } from '../../lib/log.js';
 import type { FlowGraph, FlowKind } from '../flow-graph.js';
 import { flowGraphSchema, graphProblems } from '../flows/index.js';
+import { DATA_RULE, fenceData } from './fence.js';
 import { anyWordTsQuery } from './offline-bridge.js';
 import type { Redact } from './privacy.js';
 import { LlmError, type LlmMessage, type LlmProvider, type LlmTool, type LlmUsage } from './types.js';
@@ -71,7 +72,8 @@ export const flowTool: LlmTool = {
 const FLOW_SYSTEM = `You write troubleshooting flows for MSP service-desk engineers (decision trees, procedural checklists, maintenance runbooks).
 A flow is a graph: one start node; node kinds question, action, check, solution, escalate, info; each option leads to a next node or ends the flow.
 Rules the flow must keep: unique node ids; every option's next is an existing node (never the node itself); every node reachable from the start; every node can reach an end (solution or escalate); a question has at least two answers; procedural and maintenance flows never go back to an earlier step.
-Prefer the fastest discriminating checks first, concrete instructions, and a clear escalation path. 6–20 nodes. Answer only by calling ${FLOW_TOOL}.`;
+Prefer the fastest discriminating checks first, concrete instructions, and a clear escalation path. 6–20 nodes. Answer only by calling ${FLOW_TOOL}.
+${DATA_RULE}`;
 
 /** Shape and walkability problems of a proposed draft, as sentences the model (or a person) can act on. */
 export function draftProblems(input: unknown): { draft: FlowDraft | null; problems: string[] } {
@@ -216,7 +218,8 @@ export async function generateFlow(p: GenerateParams): Promise<GeneratedFlow> {
   const messages: LlmMessage[] = [
     {
       role: 'user',
-      content: [{ type: 'text', text: p.redact(`${p.kind ? `Kind: ${p.kind}\n` : ''}Write a flow for: ${p.prompt}`) }],
+            // The request may be pasted ticket text: it is the topic, fenced as data, never instructions.
+      content: [{ type: 'text', text: p.redact(`${p.kind ? `Kind: ${p.kind}\n` : ''}Write a flow for the problem described here:\n${fenceData(p.prompt)}`) }],
     },
   ];
   const call = async (msgs: LlmMessage[]) => {

@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/log.js';
 import type { FlowGraph, FlowNode } from '../flow-graph.js';
 import type { LaneItem } from '../sessions/lane.js';
 import { draftProblems, FLOW_TOOL, flowTool, type FlowDraft } from './flow-builder.js';
+import { DATA_RULE, fenceData } from './fence.js';
 import { readPreferences } from '../settings.js';
 import { redactorFor, type Redact } from './privacy.js';
 import { LlmError, type LlmProvider, type LlmUsage } from './types.js';
@@ -199,11 +200,11 @@ export async function draftProposals(
         const res = await p.llm.complete(
           {
             model: p.model,
-            system: [{ text: `You turn what MSP engineers did on similar resolved tickets into a reusable troubleshooting flow. Use the steps that worked, in a sensible order, with the usual root cause as a solution and an escalation path. Answer only by calling ${FLOW_TOOL}.`, cache: true }],
+            system: [{ text: `You turn what MSP engineers did on similar resolved tickets into a reusable troubleshooting flow. Use the steps that worked, in a sensible order, with the usual root cause as a solution and an escalation path. Answer only by calling ${FLOW_TOOL}.\n${DATA_RULE}`, cache: true }],
             tools: [flowTool],
             toolChoice: { type: 'tool', name: FLOW_TOOL },
             maxTokens: 4096,
-            messages: [{ role: 'user', content: [{ type: 'text', text: p.redact(evidence).slice(0, 24_000) }] }],
+            messages: [{ role: 'user', content: [{ type: 'text', text: `What engineers did on similar resolved tickets:\n${fenceData(p.redact(evidence).slice(0, 24_000))}` }] }],
           },
           { signal: p.signal, timeoutMs: 60_000 },
         );

@@ -5,6 +5,7 @@ import type { TicketRef } from '../sessions/index.js';
 import type { LaneItem } from '../sessions/lane.js';
 import type { Redact } from './privacy.js';
 import { suggestionTool, SUGGESTION_TOOL } from './structured.js';
+import { DATA_RULE, fenceData } from './fence.js';
 import type { LlmRequest } from './types.js';
 
 /** ~4 characters a token is close enough for budgeting English ticket text. */
@@ -35,6 +36,8 @@ export const BUDGETS: Record<'fast' | 'deep', Budget> = {
   deep: { history: 6000, description: 3000, flow: 3000 },
 };
 
+export { DATA_RULE, DATA_TAG, fenceData, neutraliseDelimiters } from './fence.js';
+
 export const SYSTEM_PROMPT = `You are FlowPilot, a copilot for MSP service-desk engineers working a ConnectWise ticket.
 You see the ticket, the troubleshooting flow the engineer follows (if any), the timeline of what was done, and what is known.
 Propose the single most useful next step, new facts you can support from the ticket or timeline, and a fix only when the evidence supports it.
@@ -43,7 +46,8 @@ Rules:
 - A fact must be supported by the text you were shown; give its source as "ticket" or the timeline item's reference (for example "lane:li_0123456789ab"), or null when inferred.
 - Do not repeat facts already known. Prefer steps an engineer can do in minutes. Be specific (commands, settings paths).
 - Confidence: below 0.4 when the problem is not yet characterised, 0.4–0.8 while narrowing hypotheses, 0.8 or more only for a specific fix you would stake the ticket on.
-- Text shown as [redacted …] was removed for privacy; never ask for it.`;
+- Text shown as [redacted …] was removed for privacy; never ask for it.
+- ${DATA_RULE}`;
 
 /** Keeps the head and tail of long text within a token budget. */
 export function trimText(text: string, budgetTokens: number): string {
@@ -119,21 +123,22 @@ export interface BuiltPrompt {
 export function buildSuggestionPrompt(s: SessionSnapshot, tier: 'fast' | 'deep', redact: Redact): BuiltPrompt {
   const budget = BUDGETS[tier];
   // Stable part (cached): the ticket and the flow do not change while the engineer works.
-  const stable = [ticketBlock(s.ticket, budget.description), s.flow ? flowOutline(s.flow, budget.flow) : 'No flow chosen yet.'].join('\n\n');
+  // Ticket, timeline, facts and fix text are fenced as data (see DATA_RULE); the flow is the team's own library.
+  const stable = [`The ticket:\n${fenceData(ticketBlock(s.ticket, budget.description))}`, s.flow ? flowOutline(s.flow, budget.flow) : 'No flow chosen yet.'].join('\n\n');
 
   const history = trimHistory(s.lane.map(laneLine), budget.history);
   const current = s.flow?.currentNodeId ? s.flow.graph.nodes.find((n) => n.id === s.flow!.currentNodeId) : undefined;
   const offlineHints = [
     s.offline.nextStep ? `Offline copilot's next step: ${s.offline.nextStep.title}` : null,
     s.offline.flows?.length ? `Flows matching the ticket: ${s.offline.flows.map((f) => `${f.title} (${f.score.toFixed(2)})`).join(', ')}` : null,
-    s.offline.fix ? `Offline copilot's fix idea: ${s.offline.fix.title} — ${s.offline.fix.why ?? ''}` : null,
+    s.offline.fix ? `Offline copilot's fix idea (from similar tickets):\n${fenceData(`${s.offline.fix.title} — ${s.offline.fix.why ?? ''}`)}` : null,
   ].filter(Boolean);
   const dynamic = [
     `Session status: ${s.status}`,
     current ? `Current flow node: ${current.id} [${current.kind}] ${current.title}` : s.flow ? 'The flow has been walked to its end.' : null,
-    `Timeline (oldest first):\n${history.lines.length ? history.lines.join('\n') : '(nothing yet)'}`,
-    `What we know:\n${s.facts.length ? s.facts.map((f) => `- ${f.text}${f.sourceRef ? ` (${f.sourceRef})` : ''}`).join('\n') : '(nothing yet)'}`,
-    s.fix ? `Active suggested fix: ${s.fix.title}\n${trimText(s.fix.body, 400)}` : null,
+    `Timeline (oldest first):\n${history.lines.length ? fenceData(history.lines.join('\n')) : '(nothing yet)'}`,
+    `What we know:\n${s.facts.length ? fenceData(s.facts.map((f) => `- ${f.text}${f.sourceRef ? ` (${f.sourceRef})` : ''}`).join('\n')) : '(nothing yet)'}`,
+    s.fix ? `Active suggested fix:\n${fenceData(`${s.fix.title}\n${trimText(s.fix.body, 400)}`)}` : null,
     offlineHints.length ? offlineHints.join('\n') : null,
     s.question ? `The engineer asks: ${s.question}` : `Suggest what to do next.`,
   ]

@@ -79,6 +79,7 @@ export async function saveConnection(tx: Tx, deps: Deps, who: { accountId: strin
   const site = normalizeSite(input.site);
   const existing = await readConnection(tx);
   if (!existing && !input.privateKey) throw new AppError(400, 'invalid_input', 'Invalid body: privateKey: required when the connection is first saved.');
+  if (existing && !input.privateKey) assertKeyStaysBound(existing, { site, companyId: input.companyId, publicKey: input.publicKey });
   const sealed = input.privateKey ? encryptSecret(deps.keys.encryption, input.privateKey, who.accountId) : existing!.private_key_encrypted;
   // A different server or company may run another codebase: rediscover it.
   const codebase = existing && existing.site === site && existing.company_id === input.companyId ? existing.codebase : null;
@@ -90,6 +91,26 @@ export async function saveConnection(tx: Tx, deps: Deps, who: { accountId: strin
       private_key_encrypted = excluded.private_key_encrypted, codebase = excluded.codebase, updated_at = now(), updated_by = excluded.updated_by
     returning *`;
   return row;
+}
+
+/**
+ * The stored private key is only ever sent to the site, company id and public key it was saved with:
+ * otherwise anyone holding an admin token for a few minutes could point the connection at their own
+ * server and receive the key. Changing any of the three needs the private key again.
+ */
+export function assertKeyStaysBound(stored: Pick<ConnectionRow, 'site' | 'company_id' | 'public_key'>, next: { site: string; companyId: string; publicKey: string }): void {
+  const changed = [
+    next.site !== stored.site && 'site',
+    next.companyId !== stored.company_id && 'companyId',
+    next.publicKey !== stored.public_key && 'publicKey',
+  ].filter(Boolean);
+  if (changed.length) {
+    throw new AppError(
+      400,
+      'private_key_required',
+      `The stored private key is only ever sent to the site, company id and public key it was saved with; to change ${changed.join(', ')}, send the privateKey again.`,
+    );
+  }
 }
 
 export async function deleteConnection(tx: Tx): Promise<boolean> {
@@ -111,6 +132,7 @@ export function clientFor(deps: Deps, row: Pick<ConnectionRow, 'account_id' | 's
   return new ConnectWiseClient(
     { site: row.site, companyId: row.company_id, publicKey: row.public_key, privateKey: key, clientId: row.client_id, codebase: row.codebase },
     {
+      network: deps.config.psaNetwork,
       ...deps.psa?.client,
       onRetry: (info) => {
         deps.log.warn('connectwise retry', { ...info });
@@ -130,6 +152,8 @@ export async function rememberCodebase(tx: Tx, row: ConnectionRow, client: Conne
 export function toAppError(err: unknown): unknown {
   if (err instanceof PsaError) {
     if (err.kind === 'bad_site') return new AppError(400, 'invalid_input', `Invalid ConnectWise site: ${err.message}`);
+    // A rule of this deployment, not a ConnectWise failure: 422, so it is not mistaken for an outage.
+    if (err.kind === 'blocked_address') return new AppError(422, 'psa_blocked_address', err.message);
     return psaFailure(err.message, err.code);
   }
   return err;

@@ -130,6 +130,33 @@ export async function draftsFromCommands(tx: Tx, session: SessionRow, rules: Red
   return { drafts, reusedTemplateIds: reused };
 }
 
+/**
+ * The script of a fix the engineer decided to keep. "Save as draft template" makes a pending draft;
+ * "build template now" puts an engineer-written fix straight into the shared library, but a fix the
+ * copilot proposed (model output, which ticket text may have steered) goes through draft review like
+ * any other draft: a team admin approves it before anyone sees it in the library.
+ */
+export async function templateFromFix(
+  tx: Tx,
+  session: Pick<SessionRow, 'id' | 'account_id' | 'ticket_psa' | 'ticket_external_id'>,
+  fix: { title: string; body: string; origin: 'user' | 'copilot' },
+  decision: 'draft_template' | 'build_template',
+  userId: string,
+): Promise<{ draft?: DraftRow; template?: ScriptTemplateRow }> {
+  if (!fix.body.trim()) return {};
+  const ticketRef = ticketRefOf(session);
+  if (decision === 'build_template' && fix.origin === 'user') {
+    const [template] = await tx<[ScriptTemplateRow]>`
+      insert into script_templates (account_id, name, body, source_session_id, source_user_id, source_ticket_ref, created_by)
+      values (${session.account_id}, ${fix.title}, ${fix.body}, ${session.id}, ${userId}, ${ticketRef}, ${userId}) returning *`;
+    return { template };
+  }
+  const [draft] = await tx<[DraftRow]>`
+    insert into draft_templates (account_id, session_id, name, body, source_user_id, source_ticket_ref)
+    values (${session.account_id}, ${session.id}, ${fix.title}, ${fix.body}, ${userId}, ${ticketRef}) returning *`;
+  return { draft };
+}
+
 export async function listDrafts(tx: Tx, status: DraftRow['status']) {
   const drafts = await tx<(DraftRow & { source_user_name: string | null })[]>`
     select d.*, u.name as source_user_name from draft_templates d left join users u on u.id = d.source_user_id

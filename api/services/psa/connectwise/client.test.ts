@@ -6,7 +6,8 @@ import { PsaError } from './errors.js';
 import { siteOrigins, ticketWebUrl } from './site.js';
 
 let sim: Simulator;
-const fast: ClientOptions = { backoffBaseMs: 5, backoffMaxMs: 20, timeoutMs: 2_000 };
+// The simulator is on loopback: allow private addresses (the default client reaches public ones only).
+const fast: ClientOptions = { backoffBaseMs: 5, backoffMaxMs: 20, timeoutMs: 2_000, network: { allowPrivate: true } };
 
 beforeAll(async () => {
   sim = await startSimulator({

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { errorFromResponse, PsaError, type CwErrorBody } from './errors.js';
 import { siteOrigins, SiteError, type SiteOrigins } from './site.js';
+import { guardedFetch, PUBLIC_ONLY, type NetworkPolicy } from './transport.js';
 import {
   cwAllNote,
   cwCompanyInfo,
@@ -46,6 +47,9 @@ export interface ClientOptions {
   maxRetryAfterMs?: number;
   /** Safety cap when following Link headers (default 100 pages). */
   maxPages?: number;
+  /** Which addresses the client may reach (default: public ones only). Ignored when `fetch` is given. */
+  network?: NetworkPolicy;
+  /** Replaces the guarded transport (tests). Redirects are never followed either way. */
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -111,7 +115,7 @@ export class ConnectWiseClient {
   private codebaseValue: string | null;
   private codebasePromise: Promise<string> | null = null;
   private readonly auth: string;
-  private readonly opts: Required<Omit<ClientOptions, 'onRetry'>> & Pick<ClientOptions, 'onRetry'>;
+  private readonly opts: Required<Omit<ClientOptions, 'onRetry' | 'network'>> & Pick<ClientOptions, 'onRetry'>;
 
   constructor(
     private readonly creds: ConnectWiseCredentials,
@@ -132,7 +136,7 @@ export class ConnectWiseClient {
       backoffMaxMs: options.backoffMaxMs ?? 5_000,
       maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
       maxPages: options.maxPages ?? 100,
-      fetch: options.fetch ?? fetch,
+      fetch: options.fetch ?? guardedFetch(options.network ?? PUBLIC_ONLY),
       sleep: options.sleep ?? sleepReal,
       random: options.random ?? Math.random,
       onRetry: options.onRetry,
@@ -157,7 +161,7 @@ export class ConnectWiseClient {
   async companyInfo(): Promise<{ companyId?: string; codebase?: string; versionCode?: string; isCloud?: boolean } | null> {
     const url = `${this.origins.webOrigin}/login/companyinfo/${encodeURIComponent(this.creds.companyId)}`;
     try {
-      const res = await this.opts.fetch(url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(this.opts.timeoutMs) });
+      const res = await this.opts.fetch(url, { headers: { Accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(this.opts.timeoutMs) });
       if (!res.ok) return null;
       const parsed = cwCompanyInfo.safeParse(await res.json());
       if (!parsed.success) return null;
@@ -323,13 +327,15 @@ export class ConnectWiseClient {
     const url = await this.url(spec);
     const read = spec.method === 'GET';
     const ctx = { method: spec.method, path: spec.path, companyId: this.creds.companyId };
-    const init = { method: spec.method, headers: this.headers(!read), body: spec.body === undefined ? undefined : JSON.stringify(spec.body) };
+    const init: RequestInit = { method: spec.method, headers: this.headers(!read), body: spec.body === undefined ? undefined : JSON.stringify(spec.body), redirect: 'manual' };
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < this.opts.retries;
       let res: Response;
       try {
         res = await this.opts.fetch(url, { ...init, signal: AbortSignal.timeout(this.opts.timeoutMs) });
       } catch (err) {
+        // Refused by the network policy: nothing was sent, and retrying cannot help.
+        if (err instanceof PsaError) throw err;
         const why = networkReason(err);
         if ((read || why.refused) && canRetry) {
           await this.wait(spec, attempt, this.backoff(attempt), why.text);
@@ -341,6 +347,11 @@ export class ConnectWiseClient {
         throw why.timeout
           ? new PsaError('timeout', `ConnectWise did not answer ${spec.method} ${spec.path} within ${this.opts.timeoutMs} ms.`)
           : new PsaError('unavailable', `Could not reach ConnectWise at ${this.origins.apiOrigin} (${why.text}).`);
+      }
+      // Never follow a redirect: the credentials would go wherever it points.
+      if (res.status >= 300 && res.status < 400) {
+        void res.body?.cancel().catch(() => {});
+        throw new PsaError('redirected', `ConnectWise at ${this.origins.apiOrigin} answered ${spec.method} ${spec.path} with a redirect (${res.status}) to ${redirectTarget(res.headers.get('location'), url)}; FlowPilot does not follow redirects. Check the connection's site.`, { status: res.status });
       }
       let body: unknown = undefined;
       let bodyError = false;
@@ -380,6 +391,16 @@ export class ConnectWiseClient {
   private async wait(spec: RequestSpec, attempt: number, waitMs: number, reason: string) {
     this.opts.onRetry?.({ method: spec.method, path: spec.path, attempt: attempt + 1, waitMs, reason });
     await this.opts.sleep(waitMs);
+  }
+}
+
+/** Where a redirect points, as an origin (no path or query: those may carry anything). */
+function redirectTarget(location: string | null, base: string): string {
+  if (!location) return 'nowhere (no Location header)';
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return 'an invalid location';
   }
 }
 

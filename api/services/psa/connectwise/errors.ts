@@ -10,7 +10,11 @@ export type PsaErrorKind =
   | 'timeout'
   | 'unknown_outcome'
   | 'bad_response'
-  | 'bad_site';
+  | 'bad_site'
+  /** The site is (or resolves to) an address the deployment does not allow (private, loopback, link-local…). */
+  | 'blocked_address'
+  /** ConnectWise answered with a redirect, which is never followed. */
+  | 'redirected';
 
 export interface CwErrorBody {
   code?: string;
