@@ -1,5 +1,6 @@
 // Reads and validates the process environment once, at boot; nothing else reads process.env.
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -27,6 +28,20 @@ export interface Config {
    * simulator); otherwise only public addresses after DNS resolution, plus the listed `privateHosts`.
    */
   psaNetwork: { allowPrivate: boolean; privateHosts: string[] };
+  /** The app role's pool and the guards that keep one slow request from taking the service down. */
+  database: {
+    poolMax: number;
+    /** A request that cannot get a pooled connection within this answers 503 with Retry-After. */
+    acquireTimeoutMs: number;
+    statementTimeoutMs: number;
+    idleInTransactionTimeoutMs: number;
+  };
+  /** Addresses (IPs or CIDRs) of reverse proxies whose X-Forwarded-For is believed. Empty: none. */
+  trustedProxies: string[];
+  /** Accounts one client address may register per hour (counted in the database). */
+  registrationsPerHour: number;
+  /** scrypt cost exponent (N = 2^this) for new password hashes. */
+  scryptLogN: number;
 }
 
 export class ConfigError extends Error {}
@@ -57,7 +72,29 @@ const schema = z.object({
     .transform((v) => v.split(',').map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[a-z0-9.:_-]{1,253}$/, 'must be a comma-separated list of host names or IP addresses')))
     .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(500).default(10),
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  FLOWPILOT_TRUSTED_PROXIES: z
+    .string()
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every(validProxyEntry), 'must be a comma-separated list of IP addresses or CIDR ranges')
+    .default([]),
+  REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  // 2^17 is OWASP's scrypt guidance (N=2^17, r=8, p=1); lower only for test suites that create many users.
+  FLOWPILOT_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
 });
+
+/** An IPv4/IPv6 address, optionally with a /prefix. */
+function validProxyEntry(entry: string): boolean {
+  const [ip, prefix, ...rest] = entry.split('/');
+  const family = isIP(ip ?? '');
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  const n = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}
 
 /** Empty strings in the environment mean "not set". */
 function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -102,6 +139,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowPrivate: e.FLOWPILOT_ALLOW_PRIVATE_PSA_HOSTS ?? e.NODE_ENV !== 'production',
       privateHosts: e.FLOWPILOT_PRIVATE_PSA_HOSTS ?? [],
     },
+    database: {
+      poolMax: e.DATABASE_POOL_MAX,
+      acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    trustedProxies: e.FLOWPILOT_TRUSTED_PROXIES,
+    registrationsPerHour: e.REGISTRATIONS_PER_HOUR,
+    scryptLogN: e.FLOWPILOT_SCRYPT_LOG_N,
   };
 }
 

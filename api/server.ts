@@ -5,7 +5,8 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { buildDeps } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/database.js';
+import { openDatabase, poolOptionsFrom, UnsafeAppRoleError } from './db/database.js';
+import { startMaintenance } from './db/maintenance.js';
 import { MigrationError } from './db/migrate.js';
 import { createLogger } from './lib/log.js';
 import { startAiBackground } from './services/ai/background.js';
@@ -18,6 +19,7 @@ async function main() {
     databaseAppUrl: config.databaseAppUrl,
     dataDir: config.dataDir,
     secretKey: config.secretKey,
+    pool: poolOptionsFrom(config.database),
     log: (m) => log.info(m),
   });
   if (applied.length) log.info('migrations applied', { files: applied });
@@ -25,6 +27,8 @@ async function main() {
   const app = createApp(deps);
   // Embedding jobs are drained off the request path (only with VOYAGE_API_KEY).
   const background = startAiBackground(deps);
+  // Expired idempotency keys and old sign-in attempts (every instance runs it; the deletes are idempotent).
+  const maintenance = startMaintenance(db, log);
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     console.log(`FlowPilot API listening on http://${config.host}:${info.port}`);
     const extension = path.resolve('.output/chrome-mv3');
@@ -39,6 +43,7 @@ async function main() {
     log.info('shutting down', { signal });
     server.close();
     await background.stop();
+    await maintenance.stop();
     await db.close();
     process.exit(0);
   };
@@ -47,7 +52,7 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof MigrationError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof MigrationError || err instanceof UnsafeAppRoleError) console.error(err.message);
   else console.error('FlowPilot API failed to start:', err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -35,9 +35,29 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return migrations;
 }
 
-/** Runs as the database owner. Returns the files applied by this call. */
-export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]> {
+/** The advisory lock every start-up write runs under (any API instance, any test harness). */
+export const STARTUP_LOCK = 727274;
+
+/**
+ * Runs as the database owner, on a pool of exactly one connection (the session-level advisory lock
+ * lives on that connection). Everything that writes — creating the migrations table, each migration,
+ * and `andThen` (the app role's password) — runs while holding the lock, so several instances
+ * starting at once take turns. Returns the files applied by this call.
+ */
+export async function migrate(sql: Sql, dir = MIGRATIONS_DIR, andThen?: (locked: Sql) => Promise<void>): Promise<string[]> {
+  if (sql.options.max !== 1) throw new MigrationError('migrate() needs a pool of exactly one connection: the start-up lock is held by that connection.');
   const migrations = readMigrations(dir);
+  await sql`select pg_advisory_lock(${STARTUP_LOCK})`;
+  try {
+    const done = await applyMigrations(sql, migrations);
+    if (andThen) await andThen(sql);
+    return done;
+  } finally {
+    await sql`select pg_advisory_unlock(${STARTUP_LOCK})`.catch(() => {});
+  }
+}
+
+async function applyMigrations(sql: Sql, migrations: Migration[]): Promise<string[]> {
   await sql`create table if not exists schema_migrations (
     number integer primary key,
     name text not null,
@@ -54,9 +74,8 @@ export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]>
   }
   const done: string[] = [];
   for (const m of migrations) {
-    // Each file in its own transaction; the advisory lock serialises several API instances starting together.
+    // Each file in its own transaction.
     await sql.begin(async (tx) => {
-      await tx`select pg_advisory_xact_lock(727274)`;
       const [row] = await tx<[{ checksum: string }?]>`select checksum from schema_migrations where number = ${m.number}`;
       if (row) {
         if (row.checksum !== m.checksum) {

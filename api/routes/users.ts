@@ -1,6 +1,7 @@
 // The signed-in user, and user management for team admins.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { hashPassword } from '../auth/passwords.js';
 import { ROLES, roleAtLeast, type Role } from '../auth/tokens.js';
 import { forbidden, notFound } from '../lib/errors.js';
 import type { AppEnv } from '../lib/http.js';
@@ -41,7 +42,8 @@ export const userRoutes = new Hono<AppEnv>()
       const body = c.req.valid('json');
       const auth = authOf(c);
       assertMayAssign(auth.role, body.role);
-      const user = await withTenant(c, (tx) => insertUser(tx, auth.accountId, body));
+      const passwordHash = await hashPassword(body.password, { logN: c.get('deps').config.scryptLogN });
+      const user = await withTenant(c, (tx) => insertUser(tx, auth.accountId, { ...body, passwordHash }));
       return c.json({ user: userView(user) }, 201);
     },
   )

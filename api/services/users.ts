@@ -1,6 +1,6 @@
 // Users and accounts: creation, sign-in checks, token issue and rotation with reuse detection.
 import { randomUUID } from 'node:crypto';
-import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
+import { dummyHash, hashPassword, needsRehash, verifyPassword, type HashCost } from '../auth/passwords.js';
 import { hashToken, newRefreshToken, parseRefreshToken, signAccessToken, type AuthContext, type Role } from '../auth/tokens.js';
 import type { Tx } from '../db/database.js';
 import type { Deps } from '../deps.js';
@@ -44,16 +44,20 @@ export interface TokenPair {
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-/** Inserts a user and its login-directory entry in the caller's tenant transaction. */
+/**
+ * Inserts a user and its login-directory entry in the caller's tenant transaction. The password is
+ * hashed by the caller before the transaction: scrypt takes a good fraction of a second, and a
+ * pooled connection must not wait on it.
+ */
 export async function insertUser(
   tx: Tx,
   accountId: string,
-  input: { name: string; email: string; password: string; role: Role },
+  input: { name: string; email: string; passwordHash: string; role: Role },
 ): Promise<UserRow> {
   const email = normaliseEmail(input.email);
   const [taken] = await tx`select 1 from login_directory where email = ${email}`;
   if (taken) throw conflict('An account with this email already exists.', 'email_taken');
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = input.passwordHash;
   const id = randomUUID();
   const [user] = await tx<[UserRow]>`
     insert into users (id, account_id, email, name, role, password_hash)
@@ -77,57 +81,96 @@ export async function issueTokens(deps: Deps, tx: Tx, auth: AuthContext, familyI
   return { accessToken, refreshToken, expiresIn: deps.config.accessTokenTtlSeconds };
 }
 
-const FAILURE_WINDOW_MINUTES = 15;
+const FAILURE_WINDOW_SECONDS = 15 * 60;
 const MAX_FAILURES_PER_EMAIL = 10;
 const MAX_FAILURES_PER_ADDRESS = 50;
+const REGISTRATION_WINDOW_SECONDS = 3600;
 const BAD_CREDENTIALS = 'Email or password is incorrect.';
+/** Advisory-lock namespace (two-int form) for throttling keys; the start-up lock uses the one-bigint form. */
+const THROTTLE_LOCK_SPACE = 727275;
 
-/** Counts recent failures in the database so the limit holds across API instances. */
-async function assertNotRateLimited(deps: Deps, emailKey: string, addressKey: string) {
-  const rows = await deps.db.sql<{ key: string; n: number; oldest: Date }[]>`
-    select key, count(*)::int as n, min(failed_at) as oldest from login_failures
-    where key in (${emailKey}, ${addressKey}) and failed_at > now() - make_interval(mins => ${FAILURE_WINDOW_MINUTES})
-    group by key`;
-  for (const r of rows) {
-    const limit = r.key === emailKey ? MAX_FAILURES_PER_EMAIL : MAX_FAILURES_PER_ADDRESS;
-    if (r.n >= limit) {
-      const retry = (r.oldest.getTime() + FAILURE_WINDOW_MINUTES * 60_000 - Date.now()) / 1000;
-      throw tooMany('Too many failed sign-in attempts. Wait a few minutes and try again.', retry);
+interface Limit {
+  key: string;
+  max: number;
+  windowSeconds: number;
+}
+
+/**
+ * Records an attempt against every limit, or answers 429 if one is reached — atomically: the keys'
+ * advisory locks serialise concurrent attempts, so a parallel burst gets exactly `max` through, never
+ * more. Attempts live in the database (login_failures), so the limit holds across API instances.
+ * Returns the ids recorded, for the caller to forget on success.
+ */
+async function recordAttempt(deps: Deps, limits: Limit[], message: string): Promise<string[]> {
+  return deps.db.global(async (tx) => {
+    const keys = [...new Set(limits.map((l) => l.key))].sort();
+    // One at a time, in a fixed order, so two requests locking the same pair cannot deadlock.
+    for (const k of keys) await tx`select pg_advisory_xact_lock(${THROTTLE_LOCK_SPACE}, hashtext(${k}))`;
+    for (const l of limits) {
+      const [r] = await tx<[{ n: number; oldest: Date | null }]>`
+        select count(*)::int as n, min(failed_at) as oldest from login_failures
+        where key = ${l.key} and failed_at > now() - make_interval(secs => ${l.windowSeconds})`;
+      if (r.n >= l.max) {
+        const retry = r.oldest ? (r.oldest.getTime() + l.windowSeconds * 1000 - Date.now()) / 1000 : l.windowSeconds;
+        throw tooMany(message, retry);
+      }
     }
-  }
+    const rows = await tx<{ id: string }[]>`insert into login_failures (key) select unnest(${keys}::text[]) returning id::text`;
+    return rows.map((r) => r.id);
+  });
 }
 
-async function recordFailure(deps: Deps, emailKey: string, addressKey: string) {
-  await deps.db.sql`insert into login_failures (key) values (${emailKey}), (${addressKey})`;
-  await deps.db.sql`delete from login_failures where failed_at < now() - interval '1 day'`;
+/** Registration is limited per client address (REGISTRATIONS_PER_HOUR), whatever the outcome. */
+export async function recordRegistrationAttempt(deps: Deps, address: string): Promise<void> {
+  await recordAttempt(
+    deps,
+    [{ key: `register:addr:${address}`, max: deps.config.registrationsPerHour, windowSeconds: REGISTRATION_WINDOW_SECONDS }],
+    'Too many accounts were registered from this address. Try again later.',
+  );
 }
 
+/**
+ * Sign-in: the attempt is recorded before the password is checked (so throttling is atomic), and
+ * forgotten when it succeeds. No connection is held while scrypt runs. A hash made with older,
+ * weaker parameters is replaced by one with today's on a successful sign-in.
+ */
 export async function login(deps: Deps, emailInput: string, password: string, address: string) {
   const email = normaliseEmail(emailInput);
   const emailKey = `email:${email}`;
   const addressKey = `addr:${address}`;
-  await assertNotRateLimited(deps, emailKey, addressKey);
-  const [entry] = await deps.db.sql<[{ account_id: string; user_id: string }?]>`
-    select account_id, user_id from login_directory where email = ${email}`;
+  const cost: HashCost = { logN: deps.config.scryptLogN };
+  const attempt = await recordAttempt(
+    deps,
+    [
+      { key: emailKey, max: MAX_FAILURES_PER_EMAIL, windowSeconds: FAILURE_WINDOW_SECONDS },
+      { key: addressKey, max: MAX_FAILURES_PER_ADDRESS, windowSeconds: FAILURE_WINDOW_SECONDS },
+    ],
+    'Too many failed sign-in attempts. Wait a few minutes and try again.',
+  );
+  const [entry] = await deps.db.global((tx) => tx<[{ account_id: string; user_id: string }?]>`
+    select account_id, user_id from login_directory where email = ${email}`);
   if (!entry) {
-    await verifyPassword(password, await dummyHash());
-    await recordFailure(deps, emailKey, addressKey);
+    await verifyPassword(password, await dummyHash(cost));
     throw unauthorized(BAD_CREDENTIALS);
   }
-  const result = await deps.db.tenant({ accountId: entry.account_id, userId: entry.user_id }, async (tx) => {
-    const [user] = await tx<[(UserRow & { password_hash: string })?]>`
-      select id, account_id, email, name, role, disabled_at, created_at, password_hash from users where id = ${entry.user_id}`;
-    if (!user || !(await verifyPassword(password, user.password_hash)) || user.disabled_at) return null;
-    const auth = { userId: user.id, accountId: user.account_id, role: user.role };
-    const tokens = await issueTokens(deps, tx, auth);
-    const { password_hash: _hash, ...rest } = user;
-    return { ...tokens, user: userView(rest) };
+  const ctx = { accountId: entry.account_id, userId: entry.user_id };
+  const [stored] = await deps.db.tenant(ctx, (tx) => tx<[{ password_hash: string; disabled_at: Date | null }?]>`
+    select password_hash, disabled_at from users where id = ${entry.user_id}`);
+  if (!stored || !(await verifyPassword(password, stored.password_hash)) || stored.disabled_at) throw unauthorized(BAD_CREDENTIALS);
+  const upgraded = needsRehash(stored.password_hash, cost) ? await hashPassword(password, cost) : null;
+  const result = await deps.db.tenant(ctx, async (tx) => {
+    // Still the same password, and still enabled, now that we hold the row.
+    const [user] = await tx<[UserRow?]>`
+      select id, account_id, email, name, role, disabled_at, created_at from users
+      where id = ${entry.user_id} and password_hash = ${stored.password_hash} and disabled_at is null for update`;
+    if (!user) return null;
+    if (upgraded) await tx`update users set password_hash = ${upgraded} where id = ${user.id}`;
+    const tokens = await issueTokens(deps, tx, { userId: user.id, accountId: user.account_id, role: user.role });
+    return { ...tokens, user: userView(user) };
   });
-  if (!result) {
-    await recordFailure(deps, emailKey, addressKey);
-    throw unauthorized(BAD_CREDENTIALS);
-  }
-  await deps.db.sql`delete from login_failures where key = ${emailKey}`;
+  if (!result) throw unauthorized(BAD_CREDENTIALS);
+  // A success clears the email's failures and does not count against the address.
+  await deps.db.global((tx) => tx`delete from login_failures where key = ${emailKey} or id = any(${attempt}::bigint[])`);
   return result;
 }
 

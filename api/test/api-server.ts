@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
 import { buildDeps } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
-import { connectAsApp, makeDatabase } from '../db/database.js';
+import { openAppDatabase, poolOptionsFrom } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { createLogger } from '../lib/log.js';
 import { testConfigEnv } from './secret.js';
@@ -17,9 +17,9 @@ export interface RunningApi {
 }
 
 export async function startApiServer(opts: { appUrl: string; port?: number; env?: Record<string, string>; deps?: Partial<Deps> }): Promise<RunningApi> {
-  const sql = connectAsApp(opts.appUrl);
-  const db = makeDatabase(sql);
   const config = loadConfig(testConfigEnv('warn', opts.env));
+  const db = openAppDatabase(opts.appUrl, poolOptionsFrom(config.database));
+  const sql = db.sql;
   const deps = buildDeps(config, db, createLogger(config.logLevel, (l) => process.stderr.write(l + '\n')), opts.deps);
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

@@ -41,9 +41,10 @@ export async function createThrowawayDatabase(label = 'test'): Promise<Throwaway
   const ownerUrl = serverUrl(dbName);
   const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
   try {
-    await migrate(owner);
     const password = appRolePassword(TEST_SECRET_KEY);
-    await owner.unsafe(`alter role ${APP_ROLE} with login password '${password}'`);
+    await migrate(owner, undefined, async (locked) => {
+      await locked.unsafe(`alter role ${APP_ROLE} with login password '${password}'`);
+    });
     return {
       ownerUrl,
       appUrl: withUser(ownerUrl, APP_ROLE, password),

@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { createApp } from '../app.js';
 import { buildDeps } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
-import { connectAsApp, makeDatabase } from '../db/database.js';
+import { openAppDatabase, poolOptionsFrom } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { createLogger } from '../lib/log.js';
 import { testConfigEnv } from './secret.js';
@@ -38,11 +38,11 @@ export interface Registered {
 export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
 
 export async function createTestContext(opts: { env?: Record<string, string>; deps?: Partial<Deps> } = {}) {
-  const sql = connectAsApp(inject('appUrl'));
-  const owner = postgres(inject('ownerUrl'), { max: 2, onnotice: () => {} });
-  const db = makeDatabase(sql);
-  const logs: string[] = [];
   const config = loadConfig(testConfigEnv('debug', opts.env));
+  const db = openAppDatabase(inject('appUrl'), poolOptionsFrom(config.database));
+  const sql = db.sql;
+  const owner = postgres(inject('ownerUrl'), { max: 2, onnotice: () => {} });
+  const logs: string[] = [];
   const deps = buildDeps(config, db, createLogger('debug', (l) => logs.push(l)), opts.deps);
   const app = createApp(deps);
 

@@ -1,0 +1,190 @@
+// Idempotency keys and the connection pool: a burst of keyed writes never starves the pool, a busy
+// pool answers 503 instead of hanging, keys are per user, and expired keys are cleaned up.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../e2e/sim/simulator.js';
+import { deleteExpiredIdempotencyKeys, startMaintenance } from '../db/maintenance.js';
+import { createTestContext, type Registered, type TestContext } from '../test/harness.js';
+
+const POOL = 4;
+let sim: Simulator;
+let ctx: TestContext;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  ctx = await createTestContext({
+    env: { DATABASE_POOL_MAX: String(POOL) },
+    deps: { psa: { client: { timeoutMs: 5_000, backoffBaseMs: 5, backoffMaxMs: 20 } } },
+  });
+});
+afterAll(async () => {
+  await ctx?.close();
+  await sim?.close();
+});
+beforeEach(() => sim.reset());
+
+async function connectedAccount(label: string): Promise<Registered> {
+  const admin = await ctx.register(label);
+  const body = { site: sim.url, companyId: sim.credentials.companyId, publicKey: sim.credentials.publicKey, clientId: sim.credentials.clientId, privateKey: sim.credentials.privateKey };
+  expect((await ctx.request('PUT', '/v1/settings/psa', { token: admin.token, body })).status).toBe(200);
+  return admin;
+}
+
+const timed = async <T>(fn: () => Promise<T>) => {
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - t0 };
+};
+
+describe('a burst of idempotent writes', () => {
+  it(`answers ${3 * POOL} concurrent keyed note posts, time entries and facts on a pool of ${POOL}, while /healthz and sign-in answer within a second`, async () => {
+    const admin = await connectedAccount('burst');
+    const identifier = `bu${randomBytes(3).toString('hex')}`;
+    sim.data.members.push({ id: 900 + sim.data.members.length, identifier, firstName: 'Burst', lastName: identifier, primaryEmail: `${identifier}@bluewave-it.example`, officeEmail: null, title: 'Engineer', inactiveFlag: false });
+    const eng = await ctx.addUser(admin, 'engineer');
+    const mapped = await ctx.request('PUT', '/v1/settings/psa/members', { token: admin.token, body: { autoMatch: false, mappings: [{ userId: eng.userId, memberIdentifier: identifier }] } });
+    expect(mapped.status).toBe(200);
+    const sessions = [];
+    for (let i = 0; i < 3 * POOL; i++) sessions.push(await ctx.openSession(eng, { externalId: String(184201 + i) }));
+
+    const keyed = (k: string) => ({ token: eng.token, headers: { 'Idempotency-Key': `${k}-${randomBytes(4).toString('hex')}` } });
+    const burst = Promise.all(
+      sessions.flatMap((s, i) => [
+        ctx.request('POST', `/v1/sessions/${s.id}/resolution-note/post`, { ...keyed('note'), body: { text: `Burst note ${i}: restarted the service.` } }),
+        ctx.request('POST', `/v1/sessions/${s.id}/time-entry`, { ...keyed('time'), body: { minutes: 5 } }),
+        ctx.request('POST', `/v1/sessions/${s.id}/facts`, { ...keyed('fact'), body: { text: `Burst fact ${i}` } }),
+      ]),
+    );
+    let settled = false;
+    void burst.finally(() => (settled = true));
+
+    // Meanwhile, someone signs in and the load balancer checks health.
+    const probes: { what: string; ms: number; status: number }[] = [];
+    for (let round = 0; round < 3 && !settled; round++) {
+      const health = await timed(() => ctx.request('GET', '/healthz'));
+      probes.push({ what: 'healthz', ms: health.ms, status: health.value.status });
+      const login = await timed(() => ctx.request('POST', '/v1/auth/login', { body: { email: admin.email, password: admin.password } }));
+      probes.push({ what: 'login', ms: login.ms, status: login.value.status });
+    }
+    const results = await burst;
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
+    expect(probes.length).toBeGreaterThan(0);
+    for (const p of probes) {
+      expect(p.status, p.what).toBe(200);
+      expect(p.ms, `${p.what} took ${Math.round(p.ms)} ms during the burst`).toBeLessThan(1000);
+    }
+    // Every write happened once, and the keys are finished (a retry replays).
+    expect(sim.data.notes.filter((n) => n.text.startsWith('Burst note '))).toHaveLength(3 * POOL);
+    const [unfinished] = await ctx.owner`select count(*)::int as n from idempotency_keys where user_id = ${eng.userId} and status_code is null`;
+    expect(unfinished!.n).toBe(0);
+  }, 120_000);
+});
+
+describe('a pool that stays busy', () => {
+  it('answers 503 with Retry-After instead of hanging, and recovers once the connections come back', async () => {
+    const t = await createTestContext({ env: { DATABASE_POOL_MAX: '2', DATABASE_ACQUIRE_TIMEOUT_MS: '300' } });
+    try {
+      const a = await t.register('busy');
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let holding = 0;
+      const holders = [1, 2].map(() =>
+        t.sql.begin(async (tx) => {
+          await tx`select 1`;
+          holding++;
+          await gate;
+        }),
+      );
+      while (holding < 2) await new Promise((r) => setTimeout(r, 10));
+
+      const list = await timed(() => t.request('GET', '/v1/sessions', { token: a.token }));
+      expect(list.value.status).toBe(503);
+      expect(list.value.body.error.code).toBe('unavailable');
+      expect(Number(list.value.headers.get('Retry-After'))).toBeGreaterThan(0);
+      expect(list.ms).toBeLessThan(5_000);
+      const health = await t.request('GET', '/healthz');
+      expect(health.status).toBe(503);
+
+      release();
+      await Promise.all(holders);
+      // The abandoned transactions gave their connections back: both can be used at once again.
+      const both = await Promise.all([1, 2].map(() => t.db.tenant({ accountId: a.accountId }, (tx) => tx`select pg_sleep(0.05)`)));
+      expect(both).toHaveLength(2);
+      expect((await t.request('GET', '/v1/sessions', { token: a.token })).status).toBe(200);
+      expect((await t.request('GET', '/healthz')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('keys are per user', () => {
+  it("runs another user's request with the same key as its own, with its own role check", async () => {
+    const admin = await ctx.register('peruser');
+    const body = { name: 'New Engineer', email: `new-${randomBytes(4).toString('hex')}@example.test`, password: 'pw-0123456789ab', role: 'engineer' };
+    const headers = { 'Idempotency-Key': `create-user-${randomBytes(4).toString('hex')}` };
+    const first = await ctx.request('POST', '/v1/users', { token: admin.token, headers, body });
+    expect(first.status).toBe(201);
+    const again = await ctx.request('POST', '/v1/users', { token: admin.token, headers, body });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+
+    // An engineer replaying the admin's key does not get the admin's stored 201.
+    const eng = await ctx.addUser(admin, 'engineer');
+    const replayed = await ctx.request('POST', '/v1/users', { token: eng.token, headers, body });
+    expect(replayed.status).toBe(403);
+    expect(replayed.headers.get('Idempotent-Replayed')).toBeNull();
+  });
+
+  it("gives a viewer replaying an engineer's key a 403, not the engineer's 201", async () => {
+    const admin = await ctx.register('viewerkey');
+    const eng = await ctx.addUser(admin, 'engineer');
+    const viewer = await ctx.addUser(admin, 'viewer');
+    const s = await ctx.openSession(eng);
+    const headers = { 'Idempotency-Key': `fact-${s.id}` };
+    const first = await ctx.request('POST', `/v1/sessions/${s.id}/facts`, { token: eng.token, headers, body: { text: 'Printer offline' } });
+    expect(first.status).toBe(201);
+    const viewerTry = await ctx.request('POST', `/v1/sessions/${s.id}/facts`, { token: viewer.token, headers, body: { text: 'Printer offline' } });
+    expect(viewerTry.status).toBe(403);
+  });
+
+  it('lets a claim left unfinished by a crashed process be taken over once it is stale', async () => {
+    const a = await ctx.register('stale');
+    const s = await ctx.openSession(a);
+    const key = `stale-${s.id}`;
+    await ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, created_at)
+                    values (${a.accountId}, ${a.userId}, ${key}, 'POST', ${`/v1/sessions/${s.id}/facts`}, 'whatever', now() - interval '10 minutes')`;
+    const res = await ctx.request('POST', `/v1/sessions/${s.id}/facts`, { token: a.token, headers: { 'Idempotency-Key': key }, body: { text: 'After the crash' } });
+    expect(res.status).toBe(201);
+  });
+});
+
+describe('expired keys', () => {
+  it('are deleted by the clean-up job, in batches, across accounts; fresh keys stay', async () => {
+    const a = await ctx.register('expiredA');
+    const b = await ctx.register('expiredB');
+    const tag = randomBytes(4).toString('hex');
+    for (const who of [a, b]) {
+      for (let i = 0; i < 3; i++) {
+        await ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, status_code, response, created_at)
+                        values (${who.accountId}, ${who.userId}, ${`old-${tag}-${i}`}, 'POST', '/v1/x', 'h', 201, '{}', now() - interval '25 hours')`;
+      }
+      await ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, status_code, response)
+                      values (${who.accountId}, ${who.userId}, ${`new-${tag}`}, 'POST', '/v1/x', 'h', 201, '{}')`;
+    }
+    const left = () => ctx.owner<{ key: string }[]>`select key from idempotency_keys where key like ${`%-${tag}%`} order by key`;
+    expect(await deleteExpiredIdempotencyKeys(ctx.db, { batch: 2 })).toBeGreaterThanOrEqual(6);
+    expect((await left()).map((r) => r.key)).toEqual([`new-${tag}`, `new-${tag}`]);
+
+    // The periodic job (as server.ts starts it) does the same.
+    await ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, status_code, response, created_at)
+                    values (${a.accountId}, ${a.userId}, ${`old-${tag}-job`}, 'POST', '/v1/x', 'h', 201, '{}', now() - interval '25 hours')`;
+    const job = startMaintenance(ctx.db, ctx.deps.log, { intervalMs: 50 });
+    try {
+      for (let i = 0; i < 100 && (await left()).length > 2; i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await job.stop();
+    }
+    expect((await left()).map((r) => r.key)).toEqual([`new-${tag}`, `new-${tag}`]);
+  });
+});
