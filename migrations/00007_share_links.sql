@@ -6,16 +6,19 @@
 CREATE TABLE share_links (
   id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   account_id    uuid NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-  session_id    uuid NOT NULL REFERENCES ai_sessions(id) ON DELETE CASCADE,
+  session_id    uuid NOT NULL,
   created_by    uuid NOT NULL,
   token_hash    text NOT NULL UNIQUE CHECK (token_hash ~ '^[0-9a-f]{64}$'),
   created_at    timestamptz NOT NULL DEFAULT now(),
   expires_at    timestamptz NOT NULL,
   revoked_at    timestamptz,
-  revoked_by    uuid REFERENCES users(id) ON DELETE SET NULL,
+  revoked_by    uuid,
   -- The redacted resolution note (every format) and the session's headline at the time of sharing.
   snapshot      jsonb NOT NULL,
+  -- Composite tenant keys (see 00006): a link can only point at its own account's session and users.
+  FOREIGN KEY (account_id, session_id) REFERENCES ai_sessions (account_id, id) ON DELETE CASCADE,
   FOREIGN KEY (account_id, created_by) REFERENCES users (account_id, id) ON DELETE CASCADE,
+  FOREIGN KEY (account_id, revoked_by) REFERENCES users (account_id, id) ON DELETE SET NULL (revoked_by),
   CHECK (expires_at > created_at)
 );
 CREATE INDEX share_links_session ON share_links (account_id, session_id, created_at DESC);
