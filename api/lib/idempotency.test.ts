@@ -71,7 +71,9 @@ describe('a burst of idempotent writes', () => {
     expect(probes.length).toBeGreaterThan(0);
     for (const p of probes) {
       expect(p.status, p.what).toBe(200);
-      expect(p.ms, `${p.what} took ${Math.round(p.ms)} ms during the burst`).toBeLessThan(1000);
+      // The target is a second (it takes ~0.1–0.3 s on an idle two-core machine); the bound allows for a CI
+      // machine busy with other suites. What this guards against is a hang: before the fix these never answered.
+      expect(p.ms, `${p.what} took ${Math.round(p.ms)} ms during the burst`).toBeLessThan(2500);
     }
     // Every write happened once, and the keys are finished (a retry replays).
     expect(sim.data.notes.filter((n) => n.text.startsWith('Burst note '))).toHaveLength(3 * POOL);
