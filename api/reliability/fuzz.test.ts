@@ -78,7 +78,7 @@ interface Case {
   method: string;
   path: string;
   headers: Record<string, string>;
-  body?: string | Uint8Array;
+  body?: string | Uint8Array<ArrayBuffer>;
 }
 
 let forged: Record<string, string>;
@@ -169,7 +169,7 @@ function generate(route: { method: string; path: string }, r: Rnd): Case {
     case 'invalid UTF-8': {
       const field = pick(r, ['text', 'title', 'name', 'reason', 'email', 'prompt']);
       const bytes = [...Buffer.from(`{"${field}":"`), ...pick(r, [[0xff], [0xc3, 0x28], [0xe2, 0x82], [0xf0, 0x28, 0x8c, 0x28], [0xed, 0xa0, 0x80]]), ...Buffer.from('"}')];
-      return { ...base, headers: { ...auth, ...json }, body: new Uint8Array(bytes) };
+      return { ...base, headers: { ...auth, ...json }, body: new Uint8Array(bytes) as Uint8Array<ArrayBuffer> };
     }
     case 'wrong content type':
       return { ...base, headers: { ...auth, 'content-type': pick(r, ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) }, body: pick(r, ['text=x', '<a/>', '--x--', '{"text":5}']) };

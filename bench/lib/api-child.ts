@@ -7,7 +7,10 @@ if (!appUrl) throw new Error('APP_URL is required');
 const api = await startApiServer({
   appUrl,
   port: Number(process.env.PORT ?? 0),
-  env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+  env: {
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...(process.env.VOYAGE_API_KEY ? { VOYAGE_API_KEY: process.env.VOYAGE_API_KEY, VOYAGE_BASE_URL: process.env.VOYAGE_BASE_URL ?? '' } : {}),
+  },
 });
 process.stdout.write(`FLOWPILOT_CHILD_READY ${api.url}\n`);
 const stop = () => void api.close().finally(() => process.exit(0));

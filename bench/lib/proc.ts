@@ -80,9 +80,9 @@ export async function spawnTs(
 }
 
 /** The API (api/test/api-server.ts) in a child process on `appUrl`. */
-export async function spawnApi(opts: { appUrl: string; port?: number; logLevel?: string }): Promise<ChildApi> {
+export async function spawnApi(opts: { appUrl: string; port?: number; logLevel?: string; env?: Record<string, string> }): Promise<ChildApi> {
   const { child, match, output } = await spawnTs('bench/lib/api-child.ts', {
-    env: { APP_URL: opts.appUrl, PORT: String(opts.port ?? 0), LOG_LEVEL: opts.logLevel ?? 'warn' },
+    env: { ...opts.env, APP_URL: opts.appUrl, PORT: String(opts.port ?? 0), LOG_LEVEL: opts.logLevel ?? 'warn' },
     ready: /^FLOWPILOT_CHILD_READY (\S+)/,
   });
   return {
