@@ -3,7 +3,7 @@
 // Also written as JSON and markdown to bench/results/ (git-ignored). BENCH_QUICK=1 shrinks the 100k
 // search case to 10k only; BENCH_SECONDS sets the write/read point duration (default 5).
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -219,10 +219,10 @@ async function main() {
             select jsonb_agg(jsonb_build_object(
               'id', 'li_' || lpad(to_hex(g), 12, '0'),
               'kind', (array['note', 'command', 'observation'])[1 + g % 3],
-              'at', to_jsonb(now() - make_interval(secs => ${n} - g)),
+              'at', to_jsonb(now() - make_interval(secs => ${n}::int - g)),
               'by', null,
               'text', 'Step ' || g || ': checked the spooler and cleared the queue on WS-' || g) order by g)
-            from generate_series(1, ${n}) g)
+            from generate_series(1, ${n}::int) g)
           where id = ${id}`;
         const cold: number[] = [];
         for (let i = 0; i < 5; i++) {
@@ -283,7 +283,7 @@ async function main() {
                  (array['stale cached credentials','driver reinstalled','MTU mismatch','expired certificate','full disk','DNS suffix missing'])[1 + g % 6],
                  '## Resolution' || E'\n' || 'Cleared the cache and rebooted workstation WS-' || g || '.',
                  now()
-          from generate_series(${from}, ${to}) g`;
+          from generate_series(${from}::int, ${to}::int) g`;
         await owner`delete from embedding_jobs where account_id = ${accountId}`;
         const vec = conceptVector('printer prints blank pages driver reinstalled');
         await owner`
@@ -360,14 +360,12 @@ async function main() {
       const times: number[] = [];
       const longTasks: number[] = [];
       for (const [i, id] of tickets.entries()) {
-        const t0 = performance.now();
         await page.goto(eb.cwUrl(`/v2025_1/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&srRecID=${id}`));
         // From the ticket screen appearing (the host renders the ticket number) to the panel showing it.
         await page.waitForFunction((n) => document.body?.innerText.includes(String(n)), { polling: 'mutation', timeout: 30_000 }, id);
         const shown = performance.now();
         await waitForPanelText(page, `Ticket #${id}`, 30_000);
         if (i > 0) times.push(performance.now() - shown); // the first navigation warms the worker
-        void t0;
         await new Promise((r) => setTimeout(r, 500));
         longTasks.push(...(await page.evaluate(() => (window as unknown as { __fpLong: number[] }).__fpLong)));
       }
@@ -384,6 +382,7 @@ async function main() {
 
   await section('6. start-up', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'flowpilot-bench-start-'));
+    chmodSync(dir, 0o755); // initdb runs as the postgres OS user
     try {
       for (const label of ['empty data dir', 'existing data dir']) {
         const port = await freePort();
