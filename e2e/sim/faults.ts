@@ -12,7 +12,12 @@ export type Fault =
   /** Process the request (a POST is stored), then close the connection without answering. */
   | { kind: 'dropAfterWrite' }
   /** Process the request, then wait before answering (a client time-out sees an unknown outcome). */
-  | { kind: 'delayAfterWrite'; ms: number };
+  | { kind: 'delayAfterWrite'; ms: number }
+  /**
+   * Process the request, send the status line and headers at once, then trickle the body out over
+   * `ms` (a slow link or an overloaded proxy: the client has headers but not yet the answer).
+   */
+  | { kind: 'slowBody'; ms: number };
 
 export interface FaultMatch {
   method?: string;
@@ -55,6 +60,10 @@ export interface FaultsApi {
   rateLimit(retryAfterSeconds: number, match?: FaultMatch, times?: number): void;
   status(status: number, match?: FaultMatch, times?: number): void;
   dropAfterWrite(match?: FaultMatch, times?: number): void;
+  /** A 429 storm: the next `count` matching requests are refused with `Retry-After: retryAfterSeconds`. */
+  rateLimitStorm(count: number, retryAfterSeconds: number, match?: FaultMatch): void;
+  /** Slow responses: the next `times` matching requests are processed, then their body trickles out over `ms`. */
+  slowBody(ms: number, match?: FaultMatch, times?: number): void;
   chaos(options: ChaosOptions): void;
   stopChaos(): void;
   clear(): void;
@@ -91,6 +100,12 @@ export class Faults implements FaultsApi {
   }
   dropAfterWrite(match?: FaultMatch, times?: number) {
     this.add({ match, times, fault: { kind: 'dropAfterWrite' } });
+  }
+  rateLimitStorm(count: number, retryAfter: number, match?: FaultMatch) {
+    this.add({ match, times: count, fault: { kind: 'rateLimit', retryAfter } });
+  }
+  slowBody(ms: number, match?: FaultMatch, times?: number) {
+    this.add({ match, times, fault: { kind: 'slowBody', ms } });
   }
   chaos(options: ChaosOptions) {
     this.chaosOpts = { ...options, rnd: seededRandom(options.seed ?? 1) };

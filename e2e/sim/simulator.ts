@@ -107,6 +107,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     res.end(r.body === undefined ? undefined : JSON.stringify(r.body));
   };
 
+  /** Headers now, then the body in ~10 pieces over `ms` (stops quietly if the client gives up). */
+  const sendSlowly = async (res: ServerResponse, r: RestResponse, ms: number) => {
+    const body = r.body === undefined ? '' : JSON.stringify(r.body);
+    res.writeHead(r.status, { ...r.headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
+    const bytes = Buffer.from(body);
+    const pieces = 10;
+    const size = Math.max(1, Math.ceil(bytes.length / pieces));
+    for (let i = 0; i < bytes.length; i += size) {
+      if (res.destroyed) return;
+      res.write(bytes.subarray(i, i + size));
+      await sleep(ms / pieces);
+    }
+    res.end();
+  };
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const host = req.headers.host ?? `127.0.0.1`;
     const url = new URL(req.url ?? '/', `http://${host}`);
@@ -169,6 +184,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       await sleep(fault.ms);
       if (req.socket.destroyed) return;
     }
+    if (fault?.kind === 'slowBody') return sendSlowly(res, response, fault.ms);
     send(res, response);
   }
 
