@@ -1,7 +1,7 @@
 // `npm run soak`: the reliability suite at a larger size. Knobs (environment, defaults here):
 //   SOAK_SECONDS (60)      load-held duration; the kill test runs half of it
 //   SOAK_CONNECTIONS (32)  load-held connections
-//   SOAK_POSTS (4)         idempotent ConnectWise posts in flight (keep < pool size 10 until the pool-starvation fix)
+//   SOAK_POSTS (16)        idempotent ConnectWise posts in flight (more than the API's pool of 10)
 //   FUZZ_COUNT (20000)     generated malformed requests; FUZZ_SEED picks another sequence
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -11,7 +11,7 @@ const env = {
   ...process.env,
   SOAK_SECONDS: process.env.SOAK_SECONDS ?? '60',
   SOAK_CONNECTIONS: process.env.SOAK_CONNECTIONS ?? '32',
-  SOAK_POSTS: process.env.SOAK_POSTS ?? '4',
+  SOAK_POSTS: process.env.SOAK_POSTS ?? '16',
   FUZZ_COUNT: process.env.FUZZ_COUNT ?? '20000',
 };
 console.log(`soak: ${['SOAK_SECONDS', 'SOAK_CONNECTIONS', 'SOAK_POSTS', 'FUZZ_COUNT'].map((k) => `${k}=${env[k as keyof typeof env]}`).join(' ')}`);

@@ -9,8 +9,9 @@ import { connectSimulator, openSessionOver, registerOver, type HttpAccount } fro
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 16);
-// Idempotent posts in flight stay below the pool size (10) until the pool-starvation fix is merged.
-const POSTS = Number(process.env.SOAK_POSTS ?? 4);
+// Idempotent posts in flight: more than the API's pool (10), which froze the API before requests stopped
+// holding one pooled connection while waiting for another.
+const POSTS = Number(process.env.SOAK_POSTS ?? 12);
 
 let sim: Simulator;
 let owner: postgres.Sql;

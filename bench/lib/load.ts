@@ -18,10 +18,7 @@ export interface LoadOptions {
   connections: number;
   /** Relative weights (default read 4, fact 4, preview 2, post 1). */
   mix?: Partial<Record<Op, number>>;
-  /**
-   * At most this many posts in flight. Keep it below the API's pool size (10) until the
-   * pool-starvation fix lands: an idempotent post holds one connection and asks for another.
-   */
+  /** At most this many ConnectWise posts in flight (they are the slow, outbound part of the mix). */
   maxConcurrentPosts?: number;
   /** A request that takes longer than this counts as a hang (default 20 s). */
   hangMs?: number;
