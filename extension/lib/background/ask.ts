@@ -3,6 +3,8 @@ import { browser } from 'wxt/browser';
 import type { ApiClient } from '../api-client';
 import { toCallError } from '../api-client';
 import type { Proposal } from '../api-types';
+import { askRequest, describeIssues } from './schemas';
+import { senderKind } from './senders';
 
 export const ASK_PORT = 'flowpilot-ask';
 
@@ -68,13 +70,23 @@ export function toAskEvents(event: string, data: string): AskEvent[] {
 export function setupAsk(api: ApiClient) {
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== ASK_PORT) return;
+    // The panel asks from a content script, a page of ours may too; nothing else does.
+    if (!senderKind(port.sender)) {
+      port.disconnect();
+      return;
+    }
     const controller = new AbortController();
     port.onDisconnect.addListener(() => controller.abort());
     port.onMessage.addListener((msg: unknown) => {
-      const req = msg as AskRequest;
       const post = (e: AskEvent) => {
         if (!controller.signal.aborted) port.postMessage(e);
       };
+      const parsed = askRequest.safeParse(msg);
+      if (!parsed.success) {
+        post({ type: 'error', message: `Ask: malformed request (${describeIssues(parsed.error)}).`, status: 400 });
+        return;
+      }
+      const req: AskRequest = parsed.data;
       void (async () => {
         try {
           const res = await api.stream({
