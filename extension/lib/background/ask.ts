@@ -3,17 +3,10 @@ import { browser } from 'wxt/browser';
 import type { ApiClient } from '../api-client';
 import { toCallError } from '../api-client';
 import type { Proposal } from '../api-types';
+import { ASK_PORT, type AskEvent, type AskRequest } from '../protocol';
 import { askRequest, describeIssues } from './schemas';
 import { senderKind } from './senders';
 
-export const ASK_PORT = 'flowpilot-ask';
-
-export type AskRequest = { sessionId: string; question?: string };
-export type AskEvent =
-  | { type: 'delta'; text: string }
-  | { type: 'proposal'; proposal: Proposal }
-  | { type: 'error'; message: string; status: number }
-  | { type: 'done' };
 
 /** Parses an SSE body into (event, data) pairs. */
 export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: string }> {
