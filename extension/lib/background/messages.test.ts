@@ -58,7 +58,8 @@ type Answer = { res?: unknown; err?: { message?: string } };
 async function deliver(type: string, data: unknown, sender: MessageSenderLike): Promise<Answer> {
   let answer!: (a: Answer) => void;
   const answered = new Promise<Answer>((r) => (answer = r));
-  const message = { id: Math.floor(Math.random() * 1e6), type, data, timestamp: Date.now() };
+  // Chrome sends messages as JSON: keys holding undefined (`args` of an operation without arguments) arrive absent.
+  const message = JSON.parse(JSON.stringify({ id: Math.floor(Math.random() * 1e6), type, data, timestamp: Date.now() }));
   // A partial sender: the fields Chrome fills in that the background reads (a whole Tab is not needed).
   const runtimeSender = sender as Parameters<typeof fakeBrowser.runtime.onMessage.trigger>[1];
   await fakeBrowser.runtime.onMessage.trigger(message, runtimeSender, answer as (a: unknown) => void);

@@ -90,7 +90,7 @@ export const OPERATION_ARGS = {
   testPsa: noArgs,
 } satisfies { [K in OperationName]: z.ZodType<OpArgs<K>> };
 
-export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.unknown() });
+export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.unknown().optional() });
 
 export const signInRequest = z.strictObject({
   apiBase: text(2000),
