@@ -4,7 +4,7 @@ import type { ApiClient } from '../api-client';
 import { toCallError } from '../api-client';
 import type { Proposal } from '../api-types';
 import { ASK_PORT, type AskEvent, type AskRequest } from '../protocol';
-import { askRequest, describeIssues } from './schemas';
+import { askRequest, describeIssues, safeParse } from './schemas';
 import { senderKind } from './senders';
 
 
@@ -74,7 +74,7 @@ export function setupAsk(api: ApiClient) {
       const post = (e: AskEvent) => {
         if (!controller.signal.aborted) port.postMessage(e);
       };
-      const parsed = askRequest.safeParse(msg);
+      const parsed = safeParse(askRequest, msg);
       if (!parsed.success) {
         post({ type: 'error', message: `Ask: malformed request (${describeIssues(parsed.error)}).`, status: 400 });
         return;

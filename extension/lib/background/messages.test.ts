@@ -158,6 +158,10 @@ describe('messages to the background', () => {
       expect((a.res as { error: { message: string } }).error.message).toMatch(/^decideFix: malformed request/);
     }
     expect(api.requests).toEqual([]);
+    const bent = await deliver('api', { op: 'decideFix', args: { sessionId: SESSION, fixId: FIX, action: '../x' } }, panel);
+    expect((bent.res as { error: { message: string } }).error.message).toBe(
+      'decideFix: malformed request (action: Invalid option: expected one of "accept"|"reject").',
+    );
   });
 
   it('refuses malformed payloads from any sender, the extension pages included', async () => {

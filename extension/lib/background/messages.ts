@@ -1,11 +1,11 @@
 // The background's message handlers: who may send each message of protocol.ts, and the payload it must carry.
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { browser } from 'wxt/browser';
 import type { OperationName } from '../operations';
 import { onMessage, type CallResult } from '../protocol';
 import { applyOnPremHosts } from './onprem';
 import { loadPanelInto } from './panel';
-import { apiMessage, describeIssues, empty, OPERATION_ARGS, signInRequest } from './schemas';
+import { apiMessage, describeIssues, empty, OPERATION_ARGS, safeParse, signInRequest } from './schemas';
 import { RefusedMessage, requireSender, type MessageSenderLike, type SenderKind } from './senders';
 import type { BackgroundServices } from './services';
 
@@ -56,8 +56,8 @@ function panelView(op: OperationName, data: unknown): unknown {
   return { settings: { noteFormat: settings.noteFormat, noteDefaults: settings.noteDefaults } };
 }
 
-function parse<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
-  const r = schema.safeParse(data);
+function parse<T>(schema: z.ZodMiniType<T>, data: unknown, what: string): T {
+  const r = safeParse(schema, data);
   if (!r.success) throw new RefusedMessage(400, 'invalid_input', `${what}: malformed request (${describeIssues(r.error)}).`);
   return r.data;
 }
@@ -88,7 +88,7 @@ export function setupMessages({ services, syncNow, storageReady }: MessageDeps):
       try {
         const { op, args: raw } = parse(apiMessage, data, 'api');
         const kind = requireSender(sender, OPERATION_SENDERS[op], op);
-        const args = parse(OPERATION_ARGS[op] as z.ZodType<unknown>, raw, op);
+        const args = parse(OPERATION_ARGS[op] as z.ZodMiniType<unknown>, raw, op);
         const result = await services.call(op, args);
         return kind === 'content-script' && result.ok ? { ok: true as const, data: panelView(op, result.data) } : result;
       } catch (err) {
