@@ -3,6 +3,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { inPanel, launchWithExtension, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
 import { signInViaOptions } from './lib/extension.js';
+import { waitForPanelGone } from './lib/panel.js';
 import { startStack, type Stack } from './lib/stack.js';
 
 const TICKET = 184205;
@@ -48,10 +49,7 @@ describe('offline queue', () => {
 
     await stack.startApi();
     // The background retries with backoff (and on its alarm); the badge goes when the queue is empty.
-    await page.waitForFunction(() => !document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector('[data-fp="offline-badge"]'), {
-      timeout: 45_000,
-      polling: 250,
-    });
+    await waitForPanelGone(page, '[data-fp="offline-badge"]', 45_000);
     await waitForPanelText(page, 'Test page from the printer itself is fine');
     const facts = await stack.api<{ facts: { text: string }[] }>('GET', `/v1/sessions/${sessionId}/facts`);
     expect(facts.facts.map((f) => f.text)).toEqual(['Blank pages only from exam room 3', 'Test page from the printer itself is fine']);
@@ -66,10 +64,7 @@ describe('offline queue', () => {
     await waitForPanelText(page, `Ticket #${TICKET}`);
     await inPanel(page, '[data-fp="offline-badge"]');
     await stack.startApi();
-    await page.waitForFunction(() => !document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector('[data-fp="offline-badge"]'), {
-      timeout: 45_000,
-      polling: 250,
-    });
+    await waitForPanelGone(page, '[data-fp="offline-badge"]', 45_000);
     const facts = await stack.api<{ facts: { text: string }[] }>('GET', `/v1/sessions/${sessionId}/facts`);
     expect(facts.facts.map((f) => f.text)).toEqual([
       'Blank pages only from exam room 3',

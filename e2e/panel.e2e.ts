@@ -3,6 +3,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { inPanel, launchWithExtension, panelVisibleText, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
 import { signInViaOptions } from './lib/extension.js';
+import { panelAsThePageSeesIt, panelEval, panelHostPresent, panelQuery, waitForNoPanel } from './lib/panel.js';
 import { OUTLOOK_FLOW, startStack, type Stack } from './lib/stack.js';
 
 describe('the FlowPilot panel on a ConnectWise ticket', () => {
@@ -35,7 +36,7 @@ describe('the FlowPilot panel on a ConnectWise ticket', () => {
     await new Promise((r) => setTimeout(r, 2000));
     expect(parsed).toContain('/content-scripts/ticket.js');
     expect(parsed).not.toContain('/panel.js');
-    expect(await board.$('flowpilot-panel')).toBeNull();
+    expect(await panelHostPresent(board)).toBe(false);
 
     await board.click('tr.cw-ml-row[data-recid="184201"]');
     await waitForPanelText(board, 'Ticket #184201');
@@ -77,31 +78,18 @@ describe('the FlowPilot panel on a ConnectWise ticket', () => {
     expect(tokens?.accessToken).toBeTruthy();
     expect(tokens?.refreshToken).toBeTruthy();
 
-    // The extension's isolated world in the ticket page's top frame: where the content script and the panel run.
-    const cdp = await page.createCDPSession();
-    const contexts: { id: number; name: string; origin: string; auxData?: { type?: string; frameId?: string; isDefault?: boolean } }[] = [];
-    cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
-    await cdp.send('Runtime.enable');
-    const topFrame = (await cdp.send('Page.getFrameTree')).frameTree.frame.id;
-    const world = contexts.find((c) => c.auxData?.type === 'isolated' && c.auxData.frameId === topFrame && c.name === 'FlowPilot for ConnectWise');
-    expect(world, `isolated worlds: ${JSON.stringify(contexts.map((c) => [c.name, c.auxData]))}`).toBeDefined();
-
-    const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
-      contextId: world!.id,
-      awaitPromise: true,
-      returnByValue: true,
-      expression: `(async () => {
-        const read = async (area) => {
-          try { return { ok: true, value: JSON.stringify(await chrome.storage[area].get(null)) }; }
-          catch (e) { return { ok: false, error: String(e && e.message || e) }; }
-        };
-        return { panel: !!document.querySelector('flowpilot-panel'), local: await read('local'), session: await read('session'), sync: await read('sync') };
-      })()`,
+    // What the content script (and the panel, in the same isolated world) can read of each storage area.
+    const seen = await panelEval(page, async (root) => {
+      const api = (globalThis as unknown as { chrome: { storage: Record<string, { get(k: null): Promise<Record<string, unknown>> }> } }).chrome;
+      const read = async (area: string) => {
+        try {
+          return { ok: true as const, value: JSON.stringify(await api.storage[area]!.get(null)) };
+        } catch (e) {
+          return { ok: false as const, error: String((e as Error)?.message ?? e) };
+        }
+      };
+      return { panel: root !== null, local: await read('local'), session: await read('session'), sync: await read('sync') };
     });
-    await cdp.detach();
-    expect(exceptionDetails).toBeUndefined();
-    type Read = { ok: true; value: string } | { ok: false; error: string };
-    const seen = result.value as { panel: boolean; local: Read; session: Read; sync: Read };
     expect(seen.panel).toBe(true);
     // storage.local (tokens, queue, account) is refused to content scripts…
     expect(seen.local).toEqual({ ok: false, error: expect.stringMatching(/not allowed/i) });
@@ -115,7 +103,9 @@ describe('the FlowPilot panel on a ConnectWise ticket', () => {
 
     // And the panel is signed in all the same.
     await inPanel(page, '[data-fp="flow-picker"]');
-    expect(await page.evaluate(() => document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector('[data-fp="sign-in"]') ?? null)).toBeNull();
+    expect(await panelQuery(page, '[data-fp="sign-in"]')).toBeNull();
+    // The page's own scripts cannot open the panel: they see its host, with no shadow root.
+    expect(await panelAsThePageSeesIt(page)).toMatchObject({ host: true, shadowRoot: 'null' });
   });
 
   it('works without a flow, then puts a flow on the session from the panel and shows its first step', async () => {
@@ -154,7 +144,7 @@ describe('the FlowPilot panel on a ConnectWise ticket', () => {
 
   it('leaves the board and company screens alone, and comes back with the next ticket', async () => {
     await page.click('[data-sim-nav="board"]');
-    await page.waitForFunction(() => !document.querySelector('flowpilot-panel'), { timeout: 10_000 });
+    await waitForNoPanel(page);
     await page.waitForSelector('table.srboard-grid tr.cw-ml-row');
     await screenshot(page, 'panel-gone-on-board');
     await page.click('tr.cw-ml-row[data-recid="184204"]');
@@ -181,7 +171,8 @@ describe('the FlowPilot panel on a ConnectWise ticket', () => {
     await worker.evaluate(() => {
       (globalThis as unknown as { chrome: { runtime: { reload(): void } } }).chrome.runtime.reload();
     }).catch(() => {});
-    await page.waitForFunction(() => !document.querySelector('flowpilot-panel') && !document.getElementById('flowpilot-dock'), { timeout: 10_000, polling: 200 });
+    await waitForNoPanel(page);
+    await page.waitForFunction(() => !document.getElementById('flowpilot-dock'), { timeout: 10_000, polling: 200 });
     // The page itself is untouched: still the ticket, still usable.
     expect(await page.$eval('.cw_BannerView .detailLabel', (e) => e.textContent)).toContain('Service Ticket #184204');
     await screenshot(page, 'panel-after-extension-reload');

@@ -3,6 +3,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { inPanel, launchWithExtension, panelVisibleText, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
 import { cwTabId, signInViaOptions } from './lib/extension.js';
+import { panelAsThePageSeesIt, panelEval, panelWaitFor } from './lib/panel.js';
 import { OUTLOOK_FLOW, startStack, type Stack } from './lib/stack.js';
 
 const TICKET = 184201;
@@ -99,11 +100,7 @@ describe('working a ticket from the panel', () => {
     await (await inPanel(page, '[data-fp="fix-title-input"]')).type(title);
     await (await inPanel(page, '[data-fp="fix-body-input"]')).type(body);
     await (await inPanel(page, '[data-fp="fix-propose"]')).click();
-    await page.waitForFunction(
-      (t) => document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector('[data-fp="fix-title"]')?.textContent === t,
-      { timeout: 15_000, polling: 100 },
-      title,
-    );
+    await panelWaitFor(page, (root, t) => root?.querySelector('[data-fp="fix-title"]')?.textContent === t, { what: 'the proposed fix' }, title);
     expect(await panelVisibleText(page)).toContain(body);
     const proposed = await stack.api<{ fix: { title: string; body: string; origin: string; accepted: boolean } }>('GET', `/v1/sessions/${sessionId}/fixes/active`);
     expect(proposed.fix).toMatchObject({ title, body, origin: 'user', accepted: false });
@@ -123,10 +120,17 @@ describe('working a ticket from the panel', () => {
     await waitForPanelText(page, 'Stale credentials removed');
     await (await inPanel(page, '[data-fp="note-open"]')).click();
     await inPanel(page, '[data-fp="note-preview"]');
-    await page.waitForFunction(
-      () => !(document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector('[data-fp="post-note"]') as HTMLButtonElement | null)?.disabled,
-      { timeout: 20_000 },
-    );
+    // The page's own scripts see the panel's host and nothing inside it: the shadow root is closed to them.
+    const preview = await panelWaitFor(page, (root) => root?.querySelector('[data-fp="note-preview"]')?.textContent?.trim() || '', { what: 'the note preview text' });
+    const seenByPage = await panelAsThePageSeesIt(page);
+    expect(seenByPage).toMatchObject({ host: true, shadowRoot: 'null' });
+    expect(seenByPage.text).not.toContain(preview.slice(0, 30));
+    expect(await page.evaluate(() => document.body.innerText)).not.toContain(preview.slice(0, 30));
+    expect(await panelEval(page, (root) => root !== null)).toBe(true);
+    await panelWaitFor(page, (root) => (root?.querySelector('[data-fp="post-note"]') as HTMLButtonElement | null)?.disabled === false, {
+      timeout: 20_000,
+      what: 'the post button enabled',
+    });
     const notesBefore = stack.sim.data.notes.filter((n) => n.ticketId === TICKET).length;
     // The account defaults (internal, not the resolution) preset the flags; make it a customer-visible resolution.
     expect(await (await inPanel(page, '[data-fp="flag-internal"]')).evaluate((e) => (e as HTMLInputElement).checked)).toBe(true);

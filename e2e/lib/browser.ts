@@ -1,7 +1,7 @@
 // Launches Debian's Chromium with the built extension, a real ConnectWise host name mapped onto the simulator.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import puppeteer, { type Browser, type ElementHandle, type Page, type WebWorker } from 'puppeteer';
+import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer';
 
 export const EXTENSION_DIR = path.resolve(import.meta.dirname, '../../.output/chrome-mv3');
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../screenshots');
@@ -59,47 +59,17 @@ export async function launchWithExtension(opts: { simPort: number; headless?: bo
   };
 }
 
-/** The panel's shadow root content: `flowpilot-panel >>> selector`. */
-export async function inPanel(page: Page, selector: string, timeout = 15_000): Promise<ElementHandle<Element>> {
-  // Interval polling, not requestAnimationFrame: a tab behind the popup or another page is hidden and gets no frames.
-  const handle = await page
-    .waitForFunction((sel) => document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector(sel) ?? null, { timeout, polling: 100 }, selector)
-    .catch(async (err: unknown) => {
-      throw await explain(page, `panel element ${selector}`, err);
-    });
-  const element = handle.asElement() as ElementHandle<Element> | null;
-  if (!element) throw new Error(`panel element ${selector} not found`);
-  return element;
-}
-
-/** A failed wait, with what the panel showed and a screenshot, so a red run says why. */
-async function explain(page: Page, what: string, err: unknown): Promise<Error> {
-  const shown = await panelVisibleText(page).catch(() => '(no panel)');
-  await screenshot(page, `FAILED-${what.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => {});
-  return new Error(`${what} did not appear (${err instanceof Error ? err.message : String(err)}).\nThe panel showed:\n${shown}`);
-}
-
-/** The panel's rendered text (without its stylesheet). */
-export async function panelVisibleText(page: Page): Promise<string> {
-  return page.evaluate(() => (document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector('.fp-dock, .fp-tab') as HTMLElement | null)?.innerText ?? '(no panel)');
-}
-
-/** Waits until the panel's text contains `text`. */
-export async function waitForPanelText(page: Page, text: string, timeout = 15_000): Promise<void> {
-  await page
-    .waitForFunction(
-      (t) => {
-        const root = document.querySelector('flowpilot-panel')?.shadowRoot?.querySelector('.fp-dock, .fp-tab');
-        return Boolean(root?.textContent?.includes(t));
-      },
-      { timeout, polling: 100 },
-      text,
-    )
-    .catch(async (err: unknown) => {
-      throw await explain(page, `text "${text}"`, err);
-    });
-}
-
+/*
+ * Panel access lives in panel.ts (the panel's shadow root is closed: tests reach it from the extension's world).
+ * These names are kept for the steps written against them.
+ */
+export {
+  /** Waits for an element in the panel and returns its handle: `inPanel(page, selector, timeout?)`. */
+  waitForPanel as inPanel,
+  /** The panel's rendered text (without its stylesheet). */
+  panelText as panelVisibleText,
+  waitForPanelText,
+} from './panel.js';
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

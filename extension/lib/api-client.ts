@@ -37,6 +37,8 @@ export interface SendOptions {
   /** Auth endpoints go without a bearer token. */
   anonymous?: boolean;
   accept?: string;
+  /** Send to this API address instead of the stored one (sign-in tries an address before committing it). Anonymous only. */
+  apiBase?: string;
 }
 
 export function toCallError(err: unknown): CallError {
@@ -50,7 +52,8 @@ export function createApiClient(deps: ApiClientDeps) {
   let refreshing: Promise<boolean> | null = null;
 
   async function raw(spec: RequestSpec, opts: SendOptions, accessToken: string | null): Promise<Response> {
-    const base = (await deps.apiBase()).replace(/\/+$/, '');
+    if (opts.apiBase !== undefined && accessToken) throw new Error('a request to an uncommitted API address never carries a token');
+    const base = (opts.apiBase ?? (await deps.apiBase())).replace(/\/+$/, '');
     const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json' };
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
     if (accessToken) headers.Authorization = `Bearer ${accessToken}`;

@@ -50,6 +50,9 @@ describe('the content script on ConnectWise', () => {
     await vi.waitFor(() => expect(panel.seen).toEqual(['123456']), { timeout: 3000 });
     expect(panelHost()).not.toBeNull();
     expect(panel.mounted.size).toBe(1);
+    // The page's scripts cannot reach into the panel: its shadow root is closed.
+    expect(panelHost()!.shadowRoot).toBeNull();
+    expect([...panel.mounted][0]!.textContent).toBe('panel');
 
     show('service-board.html');
     await vi.waitFor(() => expect(panel.seen).toEqual(['123456', null]), { timeout: 3000 });

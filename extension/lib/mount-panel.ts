@@ -35,6 +35,9 @@ export function startTicketPanel(ctx: ContentScriptContext, load: (ctx: ContentS
       position: 'inline',
       anchor: 'body',
       append: 'last',
+      // Closed: the ConnectWise page's scripts get null for host.shadowRoot, so they cannot read the ticket work
+      // (facts, the note preview) or script clicks on our buttons. Only the extension reaches in.
+      mode: 'closed',
       isolateEvents: true,
       onMount(container) {
         const el = document.createElement('div');

@@ -143,7 +143,17 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
     return (await deps.queue.getValue()).length;
   }
 
-  return { submit, drain, pending };
+  /** Drops every waiting write, each reported as failed with `reason` (they were meant for an API the extension left). */
+  async function discard(reason: string): Promise<number> {
+    const dropped = await mutate((list) => ({ list: [], value: list }));
+    if (!dropped.length) return 0;
+    const status = await deps.status.getValue();
+    const failed = [...status.failed, ...dropped.map((w) => ({ label: w.label, message: reason, at: now() }))].slice(-10);
+    await deps.status.setValue({ ...status, pending: 0, failed });
+    return dropped.length;
+  }
+
+  return { submit, drain, pending, discard };
 }
 
 export type OfflineQueue = ReturnType<typeof createOfflineQueue>;

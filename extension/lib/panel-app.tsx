@@ -5,9 +5,8 @@ import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { Panel } from '../components/Panel';
 import { PanelModelContext, useModel } from '../components/model-context';
-import { ASK_PORT, type AskEvent, type AskRequest } from './background/ask';
 import { createPanelModel, type PanelModel } from './panel-model';
-import { callApi, onMessage, sendMessage } from './protocol';
+import { ASK_PORT, callApi, onMessage, sendMessage, type AskEvent, type AskRequest } from './protocol';
 import { PANEL_MAX_WIDTH, PANEL_MIN_WIDTH, panelPrefsItem, signedInUserItem, syncStatusItem, type PanelPrefs } from './storage';
 import type { PanelApp } from './panel-host';
 

@@ -1,7 +1,7 @@
 // The panel's state and actions as signals, built from its dependencies so each test gets a fresh one.
 import { batch, computed, signal } from '@preact/signals';
 import type { BillableOption, FlowSummary, NoteFormat, Proposal, SessionDetail, SessionSummary, TicketRef } from './api-types';
-import type { AskEvent, AskRequest } from './background/ask';
+import type { AskEvent, AskRequest } from './protocol';
 import type { OperationName, OpArgs, OpResult } from './operations';
 import type { AccountState, CallResult } from './protocol';
 import type { SyncStatus } from './storage';

@@ -1,6 +1,6 @@
 // The one message protocol between content script, popup, options and background.
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { User } from './api-types';
+import type { Proposal, User } from './api-types';
 import type { OperationName, OpArgs, OpResult } from './operations';
 import type { TicketContext } from './ticket-context';
 
@@ -53,6 +53,15 @@ export interface ProtocolMap {
   /** Popup → content script: open (or resume) a session with this flow on the tab's ticket. */
   startFlowOnTicket(data: { flowId: string | null }): CallResult<{ sessionId: string; ticket: string }>;
 }
+
+/** "Ask FlowPilot": the panel streams the copilot's proposal from the background over a runtime port of this name. */
+export const ASK_PORT = 'flowpilot-ask';
+export type AskRequest = { sessionId: string; question?: string };
+export type AskEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'proposal'; proposal: Proposal }
+  | { type: 'error'; message: string; status: number }
+  | { type: 'done' };
 
 export const messenger = defineExtensionMessaging<ProtocolMap>();
 export const { sendMessage, onMessage } = messenger;

@@ -3,15 +3,10 @@ import { browser } from 'wxt/browser';
 import type { ApiClient } from '../api-client';
 import { toCallError } from '../api-client';
 import type { Proposal } from '../api-types';
+import { ASK_PORT, type AskEvent, type AskRequest } from '../protocol';
+import { askRequest, describeIssues, safeParse } from './schemas';
+import { senderKind } from './senders';
 
-export const ASK_PORT = 'flowpilot-ask';
-
-export type AskRequest = { sessionId: string; question?: string };
-export type AskEvent =
-  | { type: 'delta'; text: string }
-  | { type: 'proposal'; proposal: Proposal }
-  | { type: 'error'; message: string; status: number }
-  | { type: 'done' };
 
 /** Parses an SSE body into (event, data) pairs. */
 export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: string }> {
@@ -68,13 +63,23 @@ export function toAskEvents(event: string, data: string): AskEvent[] {
 export function setupAsk(api: ApiClient) {
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== ASK_PORT) return;
+    // The panel asks from a content script, a page of ours may too; nothing else does.
+    if (!senderKind(port.sender)) {
+      port.disconnect();
+      return;
+    }
     const controller = new AbortController();
     port.onDisconnect.addListener(() => controller.abort());
     port.onMessage.addListener((msg: unknown) => {
-      const req = msg as AskRequest;
       const post = (e: AskEvent) => {
         if (!controller.signal.aborted) port.postMessage(e);
       };
+      const parsed = safeParse(askRequest, msg);
+      if (!parsed.success) {
+        post({ type: 'error', message: `Ask: malformed request (${describeIssues(parsed.error)}).`, status: 400 });
+        return;
+      }
+      const req: AskRequest = parsed.data;
       void (async () => {
         try {
           const res = await api.stream({

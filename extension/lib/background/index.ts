@@ -1,9 +1,9 @@
-// Wires the background: storage access, message handlers by concern, replay of the offline queue, the panel hotkey.
+// Wires the background: storage access, message handlers (messages.ts), replay of the offline queue, the panel hotkey.
 import { browser } from 'wxt/browser';
-import { onMessage, sendMessage } from '../protocol';
+import { sendMessage } from '../protocol';
 import { applyOnPremHosts } from './onprem';
-import { loadPanelInto } from './panel';
 import { setupAsk } from './ask';
+import { setupMessages } from './messages';
 import { createBackgroundServices, publishSignedInUser } from './services';
 import { secureStorageAccess } from './storage-access';
 import { setupReplay } from './sync';
@@ -15,18 +15,7 @@ export function setupBackground() {
   const services = createBackgroundServices();
   const replay = setupReplay(services.queue);
 
-  onMessage('api', ({ data }) => services.call(data.op, data.args));
-  onMessage('accountState', () => services.accountState());
-  onMessage('signIn', ({ data }) => services.signIn(data));
-  onMessage('signOut', () => services.signOut());
-  onMessage('syncNow', () => replay.now());
-  onMessage('applyOnPremHosts', () => applyOnPremHosts());
-  onMessage('openOptions', () => browser.runtime.openOptionsPage());
-  // The panel reads `session` as soon as it runs: only inject it once that area is open to it.
-  onMessage('loadPanel', async ({ sender }) => {
-    await storageReady;
-    return loadPanelInto(sender);
-  });
+  setupMessages({ services, syncNow: () => replay.now(), storageReady });
   setupAsk(services.api);
 
   browser.commands.onCommand.addListener((command) => {

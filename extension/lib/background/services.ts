@@ -74,21 +74,48 @@ export function createBackgroundServices(opts: { fetch?: typeof fetch } = {}): B
     } catch {
       return { ok: false, error: { status: 400, code: 'invalid_input', message: 'The API address must be an http(s) URL.' } };
     }
-    await apiBaseItem.setValue(base);
+    // The address is only committed once the sign-in there succeeded: a mistyped one is never stored, so the
+    // stored tokens never follow it (every authenticated call and the refresh go to the stored address).
+    let res: AuthResponse;
     try {
-      const res = req.register
+      res = req.register
         ? await api.send<AuthResponse>(
             { method: 'POST', path: '/v1/auth/register', body: { ...req.register, email: req.email, password: req.password } },
-            { anonymous: true },
+            { anonymous: true, apiBase: base },
           )
-        : await api.send<AuthResponse>({ method: 'POST', path: '/v1/auth/login', body: { email: req.email, password: req.password } }, { anonymous: true });
-      await tokensItem.setValue({ accessToken: res.accessToken, refreshToken: res.refreshToken });
-      await setAccount({ user: res.user, apiBase: base });
-      void queue.drain();
-      return { ok: true, data: await accountState() };
+        : await api.send<AuthResponse>(
+            { method: 'POST', path: '/v1/auth/login', body: { email: req.email, password: req.password } },
+            { anonymous: true, apiBase: base },
+          );
     } catch (err) {
       return { ok: false, error: toCallError(err) };
     }
+    const previousBase = await apiBaseItem.getValue();
+    if (previousBase !== base) {
+      await leaveApi(previousBase);
+      await apiBaseItem.setValue(base);
+    }
+    await tokensItem.setValue({ accessToken: res.accessToken, refreshToken: res.refreshToken });
+    await setAccount({ user: res.user, apiBase: base });
+    void queue.drain();
+    return { ok: true, data: await accountState() };
+  }
+
+  /**
+   * Moving to another API address: the old server's tokens go (revoked there, best effort: to the server that
+   * issued them), and so do writes queued for it (its sessions do not exist at the new address), each said so in
+   * the panel. The new address is committed last, with no token stored, so no request carries old tokens to it.
+   */
+  async function leaveApi(previousBase: string): Promise<void> {
+    const tokens = await tokensItem.getValue();
+    await tokensItem.setValue(null);
+    await setAccount(null);
+    if (tokens) {
+      await api
+        .send({ method: 'POST', path: '/v1/auth/logout', body: { refreshToken: tokens.refreshToken } }, { anonymous: true, apiBase: previousBase })
+        .catch(() => {});
+    }
+    await queue.discard('Not sent: FlowPilot was signed in to another API address.');
   }
 
   async function signOut(): Promise<AccountState> {

@@ -1,0 +1,134 @@
+// The background's message handlers: who may send each message of protocol.ts, and the payload it must carry.
+import type { z } from 'zod/mini';
+import { browser } from 'wxt/browser';
+import type { OperationName } from '../operations';
+import { onMessage, type CallResult } from '../protocol';
+import { applyOnPremHosts } from './onprem';
+import { loadPanelInto } from './panel';
+import { apiMessage, describeIssues, empty, OPERATION_ARGS, safeParse, signInRequest } from './schemas';
+import { RefusedMessage, requireSender, type MessageSenderLike, type SenderKind } from './senders';
+import type { BackgroundServices } from './services';
+
+const PAGES: readonly SenderKind[] = ['extension-page'];
+const PAGES_AND_PANEL: readonly SenderKind[] = ['extension-page', 'content-script'];
+const PANEL: readonly SenderKind[] = ['content-script'];
+
+/**
+ * API operations by who may ask for them. The panel (a content script) gets its session work and the reads it
+ * shows; everything account-level (who is signed in, the ConnectWise connection and its test, the account's
+ * settings including redaction rules and models) is for the extension's own pages. `decideFix` stays with the
+ * panel, which accepts and rejects fixes, but only as `accept | reject` on GUIDs: the richer decisions
+ * (`draft_template`, `build_template`, which add to the team's library) have no operation here; when one is
+ * added it belongs with the pages.
+ */
+export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
+  me: PAGES,
+  searchFlows: PAGES_AND_PANEL,
+  findSessions: PAGES_AND_PANEL,
+  startSession: PAGES_AND_PANEL,
+  chooseFlow: PAGES_AND_PANEL,
+  getSession: PAGES_AND_PANEL,
+  recordStep: PAGES_AND_PANEL,
+  addEvent: PAGES_AND_PANEL,
+  addFact: PAGES_AND_PANEL,
+  editFact: PAGES_AND_PANEL,
+  removeFact: PAGES_AND_PANEL,
+  decideFix: PAGES_AND_PANEL,
+  proposeFix: PAGES_AND_PANEL,
+  resolutionNote: PAGES_AND_PANEL,
+  postResolutionNote: PAGES_AND_PANEL,
+  logTime: PAGES_AND_PANEL,
+  escalate: PAGES_AND_PANEL,
+  postEscalation: PAGES_AND_PANEL,
+  resolve: PAGES_AND_PANEL,
+  // The panel reads the note defaults only; see panelView.
+  getSettings: PAGES_AND_PANEL,
+  putSettings: PAGES,
+  getPsa: PAGES,
+  putPsa: PAGES,
+  testPsa: PAGES,
+};
+
+/** What a content script sees of a read it may make: the note defaults of the settings, never the redaction rules or models. */
+function panelView(op: OperationName, data: unknown): unknown {
+  if (op !== 'getSettings') return data;
+  const settings = ((data as { settings?: Record<string, unknown> } | null)?.settings ?? {}) as Record<string, unknown>;
+  return { settings: { noteFormat: settings.noteFormat, noteDefaults: settings.noteDefaults } };
+}
+
+function parse<T>(schema: z.ZodMiniType<T>, data: unknown, what: string): T {
+  const r = safeParse(schema, data);
+  if (!r.success) throw new RefusedMessage(400, 'invalid_input', `${what}: malformed request (${describeIssues(r.error)}).`);
+  return r.data;
+}
+
+/** A refusal as the caller of a CallResult-returning message expects it. */
+function refusedResult(err: unknown): CallResult<never> {
+  if (err instanceof RefusedMessage) return { ok: false, error: { status: err.status, code: err.code, message: err.message } };
+  throw err;
+}
+
+export interface MessageDeps {
+  services: BackgroundServices;
+  syncNow: () => Promise<{ pending: number }>;
+  /** Settles once storage access levels are applied (the panel must not run before). */
+  storageReady: Promise<unknown>;
+}
+
+/** Registers every background handler of protocol.ts. A refused message throws (or answers a CallResult error) and does nothing. */
+export function setupMessages({ services, syncNow, storageReady }: MessageDeps): () => void {
+  const guard = (sender: MessageSenderLike, allowed: readonly SenderKind[], what: string, data: unknown) => {
+    const kind = requireSender(sender, allowed, what);
+    parse(empty, data, what);
+    return kind;
+  };
+
+  const unlisteners = [
+    onMessage('api', async ({ data, sender }) => {
+      try {
+        const { op, args: raw } = parse(apiMessage, data, 'api');
+        const kind = requireSender(sender, OPERATION_SENDERS[op], op);
+        const args = parse(OPERATION_ARGS[op] as z.ZodMiniType<unknown>, raw, op);
+        const result = await services.call(op, args);
+        return kind === 'content-script' && result.ok ? { ok: true as const, data: panelView(op, result.data) } : result;
+      } catch (err) {
+        return refusedResult(err);
+      }
+    }),
+    onMessage('accountState', ({ data, sender }) => {
+      guard(sender, PAGES_AND_PANEL, 'accountState', data);
+      return services.accountState();
+    }),
+    onMessage('signIn', async ({ data, sender }) => {
+      try {
+        requireSender(sender, PAGES, 'signIn');
+        return await services.signIn(parse(signInRequest, data, 'signIn'));
+      } catch (err) {
+        return refusedResult(err);
+      }
+    }),
+    onMessage('signOut', ({ data, sender }) => {
+      guard(sender, PAGES, 'signOut', data);
+      return services.signOut();
+    }),
+    onMessage('syncNow', ({ data, sender }) => {
+      guard(sender, PAGES_AND_PANEL, 'syncNow', data);
+      return syncNow();
+    }),
+    onMessage('applyOnPremHosts', ({ data, sender }) => {
+      guard(sender, PAGES, 'applyOnPremHosts', data);
+      return applyOnPremHosts();
+    }),
+    onMessage('openOptions', ({ data, sender }) => {
+      guard(sender, PAGES_AND_PANEL, 'openOptions', data);
+      return browser.runtime.openOptionsPage();
+    }),
+    // The panel reads `session` as soon as it runs: only inject it once that area is open to it.
+    onMessage('loadPanel', async ({ data, sender }) => {
+      guard(sender, PANEL, 'loadPanel', data);
+      await storageReady;
+      return loadPanelInto(sender);
+    }),
+  ];
+  return () => unlisteners.forEach((u) => u());
+}

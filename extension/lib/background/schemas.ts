@@ -1,0 +1,127 @@
+// The background's check of every message payload: the shapes operations.ts builds requests from, and the others.
+// zod/mini: the same checks as `zod`, tree-shaken (it halves the background bundle classic zod made).
+import { z } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+import type { OperationName, OpArgs } from '../operations';
+import type { SignInRequest } from '../protocol';
+
+/*
+ * These run in the background only (the content script bundle stays small). They are the extension's side of
+ * the API's own validation: strict enough that no payload can bend a request path (every id is a GUID, every
+ * path word an enum) or carry unknown keys; the API still applies its finer rules (trimming, min lengths).
+ */
+const id = z.guid();
+const text = (max: number) => z.string().check(z.maxLength(max));
+const ticketNumber = z.string().check(z.regex(/^\d{1,12}$/, 'must be a ConnectWise ticket number'));
+const optionalText = (max: number) => z.nullish(text(max));
+const noArgs = z.undefined();
+const sid = { sessionId: id };
+
+const ticketRef = z.strictObject({
+  psa: z.literal('connectwise'),
+  externalId: ticketNumber,
+  summary: optionalText(500),
+  company: optionalText(300),
+  contact: optionalText(300),
+  board: optionalText(300),
+  status: optionalText(200),
+  priority: optionalText(200),
+  description: optionalText(20_000),
+  url: optionalText(2000),
+});
+
+const settingsPatch = z.strictObject({
+  noteFormat: z.optional(z.enum(['text', 'markdown', 'html'])),
+  noteDefaults: z.optional(z.partial(z.strictObject({ internal: z.boolean(), resolution: z.boolean(), processNotifications: z.boolean() }))),
+  redaction: z.optional(
+    z.partial(z.strictObject({ patterns: z.array(text(500)).check(z.maxLength(50)), words: z.array(text(200)).check(z.maxLength(200)) })),
+  ),
+  ai: z.optional(z.partial(z.strictObject({ fastModel: text(100), deepModel: text(100) }))),
+});
+
+/** One schema per operation; `satisfies` keeps them in step with operations.ts's argument types. */
+export const OPERATION_ARGS = {
+  me: noArgs,
+  searchFlows: z.strictObject({ q: z.optional(text(200)), kind: z.optional(z.enum(['troubleshooting', 'procedural', 'maintenance'])) }),
+  findSessions: z.strictObject({
+    ticket: ticketNumber,
+    status: z.optional(z.enum(['active', 'paused', 'resolved', 'escalated', 'abandoned'])),
+  }),
+  startSession: z.strictObject({ ticket: ticketRef, flowId: z.nullish(id) }),
+  chooseFlow: z.strictObject({ ...sid, flowId: z.nullable(id) }),
+  getSession: z.strictObject(sid),
+  recordStep: z.strictObject({ ...sid, nodeId: text(200), optionId: z.optional(text(200)), note: z.optional(text(5000)) }),
+  addEvent: z.strictObject({ ...sid, kind: z.enum(['note', 'command', 'observation']), text: text(20_000) }),
+  addFact: z.strictObject({ ...sid, text: text(2000), sourceRef: z.nullish(text(100)), origin: z.optional(z.enum(['user', 'copilot'])) }),
+  editFact: z.strictObject({ ...sid, factId: id, text: text(2000) }),
+  removeFact: z.strictObject({ ...sid, factId: id }),
+  decideFix: z.strictObject({ ...sid, fixId: id, action: z.enum(['accept', 'reject']) }),
+  proposeFix: z.strictObject({
+    ...sid,
+    title: text(300),
+    body: z.optional(text(20_000)),
+    confidence: z.optional(z.number().check(z.gte(0), z.lte(1))),
+    origin: z.optional(z.enum(['user', 'copilot'])),
+  }),
+  resolutionNote: z.strictObject({ ...sid, format: z.enum(['markdown', 'text', 'html']) }),
+  postResolutionNote: z.strictObject({
+    ...sid,
+    internal: z.boolean(),
+    resolution: z.boolean(),
+    text: z.optional(text(60_000)),
+    status: z.optional(text(100)),
+  }),
+  logTime: z.strictObject({
+    ...sid,
+    minutes: z.optional(z.int().check(z.gte(1), z.lte(24 * 60))),
+    billable: z.optional(z.enum(['Billable', 'DoNotBill', 'NoCharge'])),
+    notes: z.optional(text(4000)),
+    addToResolution: z.optional(z.boolean()),
+  }),
+  escalate: z.strictObject({ ...sid, reason: text(2000) }),
+  postEscalation: z.strictObject({ ...sid, text: z.optional(text(60_000)) }),
+  resolve: z.strictObject(sid),
+  getSettings: noArgs,
+  putSettings: settingsPatch,
+  getPsa: noArgs,
+  putPsa: z.strictObject({
+    site: text(300),
+    companyId: text(100),
+    publicKey: text(200),
+    privateKey: z.optional(text(500)),
+    clientId: text(100),
+  }),
+  testPsa: noArgs,
+} satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
+
+export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });
+
+export const signInRequest = z.strictObject({
+  apiBase: text(2000),
+  email: text(320),
+  password: text(1000),
+  register: z.optional(z.strictObject({ accountName: text(200), name: text(200) })),
+}) satisfies z.ZodMiniType<SignInRequest>;
+
+/** Messages that carry nothing. */
+export const empty = z.undefined();
+
+/** One question to the copilot over the ask port. */
+export const askRequest = z.strictObject({ sessionId: id, question: z.optional(text(2000)) });
+
+/** zod/mini carries no messages ("Invalid input"); the English ones, for this parse only (no global configuration). */
+let english: ReturnType<typeof en>['localeError'] | undefined;
+
+/** Parses with English issue messages. */
+export function safeParse<T>(schema: z.ZodMiniType<T>, data: unknown) {
+  english ??= en().localeError;
+  return schema.safeParse(data, { error: english });
+}
+
+/** A short, readable account of what was wrong with a payload (no values echoed back). */
+export function describeIssues(error: z.core.$ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join('.') : 'payload'}: ${i.message}`)
+    .join('; ');
+}
