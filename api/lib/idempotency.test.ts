@@ -245,6 +245,22 @@ describe('claims follow the liveness of the instance that holds them', () => {
   }, 60_000);
 });
 
+describe('instance rows', () => {
+  it('of instances long dead are deleted by the maintenance pass; live and recently dead ones stay', async () => {
+    const [longDead, recentlyDead] = [randomUUID(), randomUUID()];
+    await ctx.owner`insert into api_instances (id, started_at, seen_at)
+                    values (${longDead}, now() - interval '3 days', now() - interval '25 hours'),
+                           (${recentlyDead}, now() - interval '2 hours', now() - interval '1 minute')`;
+    const job = startMaintenance(ctx.db, ctx.deps.log, { intervalMs: 0 });
+    await job.runOnce();
+    await job.stop();
+    const ids = (await ctx.owner<{ id: string }[]>`select id from api_instances`).map((r) => r.id);
+    expect(ids).not.toContain(longDead);
+    expect(ids).toContain(recentlyDead);
+    expect(ids).toContain(ctx.deps.instanceId);
+  });
+});
+
 describe('expired keys', () => {
   it('are deleted by the clean-up job, in batches, across accounts; fresh keys stay', async () => {
     const a = await ctx.register('expiredA');
