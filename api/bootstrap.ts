@@ -1,4 +1,5 @@
 // Builds the app's dependencies from configuration and an open database.
+import { randomUUID } from 'node:crypto';
 import { deriveKey } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -11,6 +12,7 @@ export function buildDeps(config: Config, db: Database, log: Logger, overrides: 
     config,
     db,
     log,
+    instanceId: randomUUID(),
     keys: {
       access: deriveKey(config.secretKey, 'access-token'),
       share: deriveKey(config.secretKey, 'share-link'),

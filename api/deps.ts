@@ -9,6 +9,11 @@ export interface Deps {
   config: Config;
   db: Database;
   log: Logger;
+  /**
+   * This process's id in api_instances (random per start). Idempotency claims record it; the process
+   * keeps it alive with startInstance (api/db/instances.ts), so its claims are never taken over.
+   */
+  instanceId: string;
   /** Subkeys derived from config.secretKey. */
   keys: { access: Uint8Array; share: Uint8Array; encryption: Uint8Array };
   /** Injectable clock so tests can move time (token expiry, idempotency windows). */

@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { buildDeps } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, poolOptionsFrom, UnsafeAppRoleError } from './db/database.js';
+import { startInstance } from './db/instances.js';
 import { startMaintenance } from './db/maintenance.js';
 import { MigrationError } from './db/migrate.js';
 import { createLogger } from './lib/log.js';
@@ -24,6 +25,8 @@ async function main() {
   });
   if (applied.length) log.info('migrations applied', { files: applied });
   const deps = buildDeps(config, db, log);
+  // Registered before the first request: idempotency claims follow this instance's heartbeat.
+  const instance = await startInstance(db, log, deps.instanceId);
   const app = createApp(deps);
   // Embedding jobs are drained off the request path (only with VOYAGE_API_KEY).
   const background = startAiBackground(deps);
@@ -44,6 +47,7 @@ async function main() {
     server.close();
     await background.stop();
     await maintenance.stop();
+    await instance.stop();
     await db.close();
     process.exit(0);
   };

@@ -23,6 +23,16 @@ const GLOBAL: Record<string, string> = {
   embedding_jobs: 'the embedding queue drained for every account; holds only ids, the work runs in a tenant transaction',
 };
 
+/**
+ * Tables with no account_id at all, and why they hold no tenant data. A new table must either carry
+ * account_id (and RLS) or be named here with its reason.
+ */
+const GLOBAL_NO_ACCOUNT: Record<string, string> = {
+  api_instances: 'API process liveness for idempotency claims (a random instance id and two times); no account data',
+  login_failures: 'sign-in and registration throttling: attempts are counted before any tenant is known',
+  schema_migrations: 'migration bookkeeping; not even granted to the app role',
+};
+
 interface TenantTable {
   table: string;
   column: string;
@@ -96,6 +106,16 @@ describe('the schema', () => {
       where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and col.column_name = 'account_id' and not c.relrowsecurity
       order by 1`;
     expect(open.map((r) => r.relname)).toEqual(Object.keys(GLOBAL).sort());
+  });
+
+  it('has no table without account_id except the listed global ones', async () => {
+    const global = await t.owner<{ relname: string }[]>`
+      select c.relname from pg_class c
+      where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and c.relname <> 'accounts'
+        and not exists (select 1 from information_schema.columns col
+                        where col.table_schema = 'public' and col.table_name = c.relname and col.column_name = 'account_id')
+      order by 1`;
+    expect(global.map((r) => r.relname)).toEqual(Object.keys(GLOBAL_NO_ACCOUNT).sort());
   });
 
   it('connects the API as a role that is not a superuser, owns no table and cannot bypass RLS', async () => {

@@ -1,7 +1,8 @@
-// Periodic clean-up the API process runs: expired idempotency keys and old sign-in attempts.
+// Periodic clean-up the API process runs: expired idempotency keys, old sign-in attempts, long-dead API instances.
 import type { Logger } from '../lib/log.js';
 import { WINDOW_HOURS } from '../lib/idempotency.js';
 import type { Database } from './database.js';
+import { deleteDeadInstances } from './instances.js';
 
 /**
  * Deletes idempotency keys older than the replay window, `batch` rows per statement so no statement
@@ -52,7 +53,8 @@ export function startMaintenance(db: Database, log: Logger, opts: { intervalMs?:
       try {
         const keys = await deleteExpiredIdempotencyKeys(db);
         const attempts = await deleteOldAttempts(db);
-        if (keys || attempts) log.info('maintenance pass', { expiredIdempotencyKeys: keys, oldSignInAttempts: attempts });
+        const instances = await deleteDeadInstances(db);
+        if (keys || attempts || instances) log.info('maintenance pass', { expiredIdempotencyKeys: keys, oldSignInAttempts: attempts, deadInstances: instances });
       } catch (err) {
         log.warn('maintenance pass failed', { error: err instanceof Error ? err.message : String(err) });
       }

@@ -1,6 +1,6 @@
 // Idempotency keys and the connection pool: a burst of keyed writes never starves the pool, a busy
 // pool answers 503 instead of hanging, keys are per user, and expired keys are cleaned up.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../e2e/sim/simulator.js';
 import { deleteExpiredIdempotencyKeys, startMaintenance } from '../db/maintenance.js';
@@ -158,6 +158,106 @@ describe('keys are per user', () => {
                     values (${a.accountId}, ${a.userId}, ${key}, 'POST', ${`/v1/sessions/${s.id}/facts`}, 'whatever', now() - interval '10 minutes')`;
     const res = await ctx.request('POST', `/v1/sessions/${s.id}/facts`, { token: a.token, headers: { 'Idempotency-Key': key }, body: { text: 'After the crash' } });
     expect(res.status).toBe(201);
+  });
+});
+
+describe('claims follow the liveness of the instance that holds them', () => {
+  it('lets a retry take over the claim of an instance that stopped heartbeating, within the duplicate wait', async () => {
+    const a = await ctx.register('deadinst');
+    const s = await ctx.openSession(a);
+    const path = `/v1/sessions/${s.id}/facts`;
+    const body = { text: 'Written after the other instance died' };
+    const key = `dead-${s.id}`;
+    // Another API instance claimed this key 9 s ago and last heartbeated 8 s ago, then was SIGKILLed:
+    // still inside the liveness window when the retry arrives, dead ~2 s later. Far from the 300 s bound.
+    const dead = randomUUID();
+    await ctx.owner`insert into api_instances (id, started_at, seen_at) values (${dead}, now() - interval '1 minute', now() - interval '8 seconds')`;
+    const hash = createHash('sha256').update('POST').update(path).update(JSON.stringify(body)).digest('hex');
+    await ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, instance_id, created_at)
+                    values (${a.accountId}, ${a.userId}, ${key}, 'POST', ${path}, ${hash}, ${dead}, now() - interval '9 seconds')`;
+
+    const res = await timed(() => ctx.request('POST', path, { token: a.token, headers: { 'Idempotency-Key': key }, body }));
+    // Before claims followed their instance this was a 409 idempotency_in_progress (for 300 s).
+    expect(res.value.status, res.value.text).toBe(201);
+    expect(res.value.headers.get('Idempotent-Replayed')).toBeNull();
+    // It waited for the instance to be declared dead (it did not take over a claim of a live one at once)…
+    expect(res.ms).toBeGreaterThan(500);
+    const facts = await ctx.owner`select id from session_facts where session_id = ${s.id} and text = ${body.text}`;
+    expect(facts).toHaveLength(1);
+    // …and the key is now this instance's, finished: the next retry replays it.
+    const [row] = await ctx.owner`select instance_id, status_code from idempotency_keys where user_id = ${a.userId} and key = ${key}`;
+    expect(row).toEqual({ instance_id: ctx.deps.instanceId, status_code: 201 });
+    const again = await ctx.request('POST', path, { token: a.token, headers: { 'Idempotency-Key': key }, body });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(again.body).toEqual(res.value.body);
+  });
+
+  it('takes over at once a claim whose instance row is gone', async () => {
+    const a = await ctx.register('goneinst');
+    const s = await ctx.openSession(a);
+    const path = `/v1/sessions/${s.id}/facts`;
+    const body = { text: 'Instance row cleaned up' };
+    const key = `gone-${s.id}`;
+    const hash = createHash('sha256').update('POST').update(path).update(JSON.stringify(body)).digest('hex');
+    await ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, instance_id, created_at)
+                    values (${a.accountId}, ${a.userId}, ${key}, 'POST', ${path}, ${hash}, ${randomUUID()}, now() - interval '1 second')`;
+    const res = await timed(() => ctx.request('POST', path, { token: a.token, headers: { 'Idempotency-Key': key }, body }));
+    expect(res.value.status, res.value.text).toBe(201);
+    expect(res.ms).toBeLessThan(5_000);
+  });
+
+  it('never takes over the claim of a live instance whose request runs longer than the liveness window: the duplicate replays it, the note is posted once', async () => {
+    // A second API instance on the same database, heartbeating like the first, with a ConnectWise
+    // client patient enough for a 12 s answer.
+    const slow = await createTestContext({ deps: { psa: { client: { timeoutMs: 30_000, retries: 0, backoffBaseMs: 5, backoffMaxMs: 20 } } } });
+    try {
+      expect(slow.deps.instanceId).not.toBe(ctx.deps.instanceId);
+      const admin = await connectedAccount('slowinst');
+      const s = await ctx.openSession(admin, { externalId: '184201' });
+      const path = `/v1/sessions/${s.id}/resolution-note/post`;
+      const text = `Slow note ${randomBytes(4).toString('hex')}: replaced the toner.`;
+      const opts = { token: admin.token, headers: { 'Idempotency-Key': `slow-${s.id}` }, body: { text } };
+      // ConnectWise takes 12 s to answer the note post: longer than an instance may go unseen (10 s).
+      sim.faults.delay(12_000, { method: 'POST', path: /notes$/ });
+      const first = slow.request('POST', path, opts);
+      await new Promise((r) => setTimeout(r, 500));
+      // The client gave up and retried on the other instance. It waits (or answers 409 and is retried
+      // again, as clients do) and must end with the first request's answer, never a second post.
+      const retries: number[] = [];
+      let dup = await ctx.request('POST', path, opts);
+      for (let i = 0; dup.status === 409 && i < 5; i++) {
+        retries.push(dup.status);
+        expect(dup.body.error.code).toBe('idempotency_in_progress');
+        dup = await ctx.request('POST', path, opts);
+      }
+      const original = await first;
+      expect(original.status, original.text).toBe(201);
+      expect(dup.status, dup.text).toBe(201);
+      expect(dup.headers.get('Idempotent-Replayed')).toBe('true');
+      expect(dup.body).toEqual(original.body);
+      expect(sim.data.notes.filter((n) => n.text.startsWith(text.slice(0, 20)))).toHaveLength(1);
+      const [row] = await ctx.owner`select instance_id from idempotency_keys where user_id = ${admin.userId} and key = ${`slow-${s.id}`}`;
+      expect(row!.instance_id).toBe(slow.deps.instanceId);
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
+});
+
+describe('instance rows', () => {
+  it('of instances long dead are deleted by the maintenance pass; live and recently dead ones stay', async () => {
+    const [longDead, recentlyDead] = [randomUUID(), randomUUID()];
+    await ctx.owner`insert into api_instances (id, started_at, seen_at)
+                    values (${longDead}, now() - interval '3 days', now() - interval '25 hours'),
+                           (${recentlyDead}, now() - interval '2 hours', now() - interval '1 minute')`;
+    const job = startMaintenance(ctx.db, ctx.deps.log, { intervalMs: 0 });
+    await job.runOnce();
+    await job.stop();
+    const ids = (await ctx.owner<{ id: string }[]>`select id from api_instances`).map((r) => r.id);
+    expect(ids).not.toContain(longDead);
+    expect(ids).toContain(recentlyDead);
+    expect(ids).toContain(ctx.deps.instanceId);
   });
 });
 

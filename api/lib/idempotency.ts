@@ -2,19 +2,29 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../db/database.js';
+import { HEARTBEAT_INTERVAL_MS, INSTANCE_DEAD_AFTER_SECONDS } from '../db/instances.js';
 import { AppError, badRequest } from './errors.js';
 import type { AppEnv } from './http.js';
 
 /** A finished key replays its first result for this long (the API contract: 24 h). */
 export const WINDOW_HOURS = 24;
 /**
- * An unfinished claim older than this is taken to be the leftover of a crashed process and may be
- * claimed again. It must be longer than any request runs (ConnectWise posting with its retries, a
- * 60 s streamed suggestion): a slower request whose claim was taken over could run twice.
+ * The safety bound: an unfinished claim older than this may be claimed again even if its instance
+ * still heartbeats (or the claim names no instance: made before migration 00008). It must be longer
+ * than any request runs (ConnectWise posting with its retries, a 60 s streamed suggestion): a slower
+ * request whose claim was taken over could run twice.
  */
 export const STALE_CLAIM_SECONDS = 300;
-/** How long a concurrent duplicate waits for the first request before it answers 409. */
-const DUPLICATE_WAIT_MS = 10_000;
+/**
+ * How long a concurrent duplicate waits for the first request before it answers 409. Longer than it
+ * takes a dead instance's claim to become claimable (its last heartbeat, up to one interval before it
+ * died, plus the dead window, plus a poll), so a retry on a surviving instance takes over and runs
+ * instead of answering 409; still well below client time-outs (the extension's is 30 s).
+ */
+export const DUPLICATE_WAIT_MS = 15_000;
+if (DUPLICATE_WAIT_MS < INSTANCE_DEAD_AFTER_SECONDS * 1000 + HEARTBEAT_INTERVAL_MS + 1_000) {
+  throw new Error('DUPLICATE_WAIT_MS must exceed the instance liveness window');
+}
 
 interface KeyRow {
   request_hash: string;
@@ -26,15 +36,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * With an `Idempotency-Key` header, keys are per user (account, user, key):
- * 1. claim: one short transaction inserts the key (or takes over an expired or stale one);
+ * 1. claim: one short transaction inserts the key with this instance's id (or takes over an expired
+ *    key, or an unfinished claim whose instance is dead or which is older than STALE_CLAIM_SECONDS);
  * 2. the request runs as it would without a key (its own transactions: no connection is held across it);
  * 3. finalise: a 2xx JSON answer is stored in another short transaction; anything else releases the key.
  * A duplicate of a finished request replays the stored answer (`Idempotent-Replayed: true`); a
- * duplicate of a running one polls (without holding a connection) until it finishes, up to 10 s, then
+ * duplicate of a running one polls (without holding a connection) until it finishes, up to 15 s, then
  * answers 409 `idempotency_in_progress`; the same key with a different body is a 422.
  * Trade-off: the request's writes and the stored answer no longer commit together. A process that
- * dies in between leaves an unfinished claim, which blocks the key (409) until it is
- * STALE_CLAIM_SECONDS old and can be claimed again — a retry after that runs the request again.
+ * dies in between leaves an unfinished claim. Claims follow the liveness of their instance
+ * (api/db/instances.ts): once the dead process has not heartbeated for INSTANCE_DEAD_AFTER_SECONDS
+ * (10 s), a retry — waiting as a duplicate if it came sooner — takes the claim over and runs the
+ * request: one that was cut before its writes committed runs once; one that died after committing
+ * but before its answer was stored runs again. A live instance's claim is never taken over while it
+ * heartbeats, short of the STALE_CLAIM_SECONDS bound; an instance that stops heartbeating for 10 s
+ * while still running (a stalled event loop, a database unreachable for that long) can see a request
+ * of its run twice.
  * Streamed answers (SSE) are not stored: the key guards the stream while it runs and is released after.
  */
 export function idempotency(): MiddlewareHandler<AppEnv> {
@@ -45,21 +62,27 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     if (!/^[\x21-\x7e]{1,200}$/.test(key)) throw badRequest('Idempotency-Key must be 1–200 visible ASCII characters.');
     const raw = await c.req.raw.clone().arrayBuffer();
     const requestHash = createHash('sha256').update(c.req.method).update(c.req.path).update(new Uint8Array(raw)).digest('hex');
-    const { db } = c.get('deps');
+    const { db, instanceId } = c.get('deps');
     const who = { accountId: auth.accountId, userId: auth.userId };
     const claimId = randomUUID();
 
     const claim = () =>
       db.tenant(who, async (tx) => {
         const [claimed] = await tx<[{ key: string }?]>`
-          insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, claim_id)
-          values (${who.accountId}, ${who.userId}, ${key}, ${c.req.method}, ${c.req.path}, ${requestHash}, ${claimId})
+          insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, claim_id, instance_id)
+          values (${who.accountId}, ${who.userId}, ${key}, ${c.req.method}, ${c.req.path}, ${requestHash}, ${claimId}, ${instanceId})
           on conflict (account_id, user_id, key) do update
             set method = excluded.method, path = excluded.path, request_hash = excluded.request_hash,
-                claim_id = excluded.claim_id, status_code = null, response = null, created_at = now()
+                claim_id = excluded.claim_id, instance_id = excluded.instance_id,
+                status_code = null, response = null, created_at = now()
             where idempotency_keys.created_at < now() - make_interval(hours => ${WINDOW_HOURS})
                or (idempotency_keys.status_code is null
-                   and idempotency_keys.created_at < now() - make_interval(secs => ${STALE_CLAIM_SECONDS}))
+                   and (idempotency_keys.created_at < now() - make_interval(secs => ${STALE_CLAIM_SECONDS})
+                        -- The instance holding the claim is dead: not seen within the window, or its row is gone.
+                        or (idempotency_keys.instance_id is not null
+                            and not exists (select 1 from api_instances i
+                                            where i.id = idempotency_keys.instance_id
+                                              and i.seen_at > now() - make_interval(secs => ${INSTANCE_DEAD_AFTER_SECONDS})))))
           returning key`;
         if (claimed) return { claimed: true as const };
         const [prior] = await tx<[KeyRow?]>`

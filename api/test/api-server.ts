@@ -5,6 +5,7 @@ import { createApp } from '../app.js';
 import { buildDeps } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
 import { openAppDatabase, poolOptionsFrom } from '../db/database.js';
+import { startInstance } from '../db/instances.js';
 import type { Deps } from '../deps.js';
 import { createLogger } from '../lib/log.js';
 import { testConfigEnv } from './secret.js';
@@ -22,6 +23,8 @@ export async function startApiServer(opts: { appUrl: string; port?: number; env?
   const sql = db.sql;
   const deps = buildDeps(config, db, createLogger(config.logLevel, (l) => process.stderr.write(l + '\n')), opts.deps);
   const app = createApp(deps);
+  // Alive for the idempotency claims it makes, as server.ts does (a SIGKILLed child stops heartbeating).
+  const instance = await startInstance(db, deps.log, deps.instanceId);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: opts.port ?? 0 }, () => resolve(s));
   });
@@ -36,6 +39,7 @@ export async function startApiServer(opts: { appUrl: string; port?: number; env?
         // Keep-alive sockets would hold close() open; the API is stateless, so cutting them is safe.
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await instance.stop();
       await sql.end({ timeout: 5 });
     },
   };

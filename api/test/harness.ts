@@ -6,6 +6,7 @@ import { createApp } from '../app.js';
 import { buildDeps } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
 import { openAppDatabase, poolOptionsFrom } from '../db/database.js';
+import { startInstance } from '../db/instances.js';
 import type { Deps } from '../deps.js';
 import { createLogger } from '../lib/log.js';
 import { testConfigEnv } from './secret.js';
@@ -45,6 +46,8 @@ export async function createTestContext(opts: { env?: Record<string, string>; de
   const logs: string[] = [];
   const deps = buildDeps(config, db, createLogger('debug', (l) => logs.push(l)), opts.deps);
   const app = createApp(deps);
+  // The in-process app is an API instance too: registered and heartbeating, so its claims stay alive.
+  const instance = await startInstance(db, deps.log, deps.instanceId);
 
   async function request<T = any>(method: string, path: string, o: RequestOptions = {}): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { ...o.headers };
@@ -104,7 +107,9 @@ export async function createTestContext(opts: { env?: Record<string, string>; de
     register,
     addUser,
     openSession,
+    instance,
     async close() {
+      await instance.stop();
       await sql.end({ timeout: 5 });
       await owner.end({ timeout: 5 });
     },
