@@ -59,7 +59,9 @@ export const NOT_A_PASSWORD = new Set(
   again when after before until since because if then there here which who what how where with without from
   into onto via per once twice later soon today tomorrow yesterday back down up off out over
   never always sometimes different unchanged secure insecure known unknown below above following same
-  es est ist war era la le el der die das het de une un ein eine`.split(/\s+/),
+  es est ist war era la le el der die das het de une un ein eine
+  see check ask use used using stored vault keeper lastpass bitwarden 1password itglue hudu passportal provided attached
+  documented listed noted unchanged same as above below previous usual standard sms email phone call`.split(/\s+/),
 );
 
 const TRAILING = /[.,;:!?)\]}>'"`]+$/;
@@ -108,7 +110,7 @@ export function looksSecret(value: string): boolean {
 /** Strict: a bare token with no introducer ("password Zebra-42!") must look like a password. */
 function strongSecret(value: string): boolean {
   const v = bare(value);
-  if (v.length < 6 || !looksSecret(v)) return false;
+  if (v.length < 6 || !looksSecret(v) || /^[/-][a-z]/i.test(v)) return false;
   const classes = [/\p{Ll}/u, /\p{Lu}/u, /\d/, /[^\p{L}\p{N}]/u].filter((r) => r.test(v)).length;
   return classes >= 2 && /\d|[^\p{L}\p{N}-]/u.test(v);
 }
@@ -141,6 +143,8 @@ function assignedPassword(value: string): boolean {
   if (isQuoted(value)) return unquote(value).trim().length >= 3 && !NOT_A_PASSWORD.has(unquote(value).trim().toLowerCase());
   if (v.length < 3 || NOT_A_PASSWORD.has(v.toLowerCase()) || ordinaryShape(v)) return false;
   if (/^\d+$/.test(v)) return v.length >= 4;
+  // A short plain word ("see", "ask") is prose, not a password.
+  if (/^[a-z]{1,4}$/.test(v)) return false;
   return true;
 }
 
@@ -453,7 +457,7 @@ export const DETECTORS: Detector[] = [
     name: 'one-time-code',
     kind: 'recovery code',
     re: ci(
-      String.raw`${L}(?:(?:one[- ]?time|verification|verify|security|otp|mfa|2fa|totp|sms|text|authenticator|sign[- ]?in|login|auth(?:entication)?|confirmation|access|alarm|door|gate|keypad|lockbox|safe|entry|disarm|voicemail|vm)[ \t]{1,3}(?:pass)?(?:code|pin|number)|otp|pin(?:[ \t]{1,3}(?:code|number))?)s?${R}(${FILLER})[ \t]{0,5}(?:${SEP}|(?:${INTRO})${R})?[ \t]{0,5}(?<![\p{L}\p{N}_-])(\d{4,10}(?:[- ]\d{2,6})?|(?=[A-Z]{0,8}\d)[A-Z0-9]{5,10})(?![\w-])`,
+      String.raw`${L}(?:(?:one[- ]?time|verification|verify|security|otp|mfa|2fa|totp|sms|text|authenticator|sign[- ]?in|login|auth(?:entication)?|confirmation|access|alarm|door|gate|keypad|lockbox|safe|entry|disarm|voicemail|vm)[ \t]{1,3}(?:pass)?(?:code|pin|number)|otp|passcode|pin(?:[ \t]{1,3}(?:code|number))?)s?${R}(${FILLER})[ \t]{0,5}(?:${SEP}|(?:${INTRO})${R})?[ \t]{0,5}(?<![\p{L}\p{N}_-])(\d{4,10}(?:[- ]\d{2,6})?|(?=[A-Z]{0,8}\d)[A-Z0-9]{5,10})(?![\w-])`,
     ),
     group: 2,
     accept: (v, m) => !fillerSaysMeta(m[1]) && !/^\d{1,4}[-/]\d{1,2}[-/]\d{1,4}$/.test(v) && !/^(?:19|20)\d{2}$/.test(v) && (m[1] ?? '').trim().split(/\s+/).filter(Boolean).length <= 4,
@@ -496,11 +500,12 @@ export const DETECTORS: Detector[] = [
     name: 'user-and-password',
     kind: 'password',
     re: ci(
-      String.raw`${L}(?:creds|credentials|cred|login|logon|log[- ]?in|sign[- ]?in|account|acct|user(?:name)?|u\/p|user\/pass(?:word)?|username\/password|local admin|admin)${R}[ \t]{0,5}(?:(?:are|is|was|were|for[ \t]{1,3}[^\s]{1,60})[ \t]{1,5})?(?:${SEP}[ \t]{0,5})?(?:${GAP})["']?([^\s/\\|,:;%'"]{2,100})["']?[ \t]{0,5}([/\\|,:;%]|[ \t])[ \t]{0,5}(?:(?:pass(?:word)?|pw|pwd)[ \t]{0,3}[:=]?[ \t]{0,3})?${VALUE}`,
+      String.raw`${L}(?:creds|credentials|cred|login|logon|log[- ]?in|sign[- ]?in|account|acct|user(?:name)?|u\/p|user\/pass(?:word)?|username\/password|local admin|admin|wi-?fi|wlan|ssid|guest network)${R}[ \t]{0,5}(?:(?:are|is|was|were|for[ \t]{1,3}[^\s]{1,60})[ \t]{1,5})?(?:${SEP}[ \t]{0,5})?(?:${GAP})["']?([^\s/\\|,:;%'"]{2,100})["']?([ \t]{0,5}(?:[/\\|,:;%]|[ \t])[ \t]{0,5})(?:(?:pass(?:word)?|pw|pwd)[ \t]{0,3}[:=]?[ \t]{0,3})?${VALUE}`,
     ),
     group: 3,
     accept: (v, m) => {
       if (ordinaryShape(bare(m[1] ?? '')) || /[.!?]$/.test(m[1] ?? '')) return false;
+      if (m[2] && /^[ \t]+[/\\]$/.test(m[2])) return false; // "jdoe /active:yes" is a command switch
       return m[2] && /[/\\|:%]/.test(m[2]) ? looksSecret(v) || isQuoted(v) : strongSecret(v);
     },
     probes: ['login: ', 'creds are a / ', 'login:login:', 'user a b '],
