@@ -180,9 +180,9 @@ const SEP = String.raw`(?::|=|->|=>|:=|—|–|-(?=[ \t]))`;
 /** Up to eight filler words between a keyword and its introducer ("password for the admin account is"). */
 const FILLER = String.raw`(?:[ \t]{1,5}(?!${INTRO}${R})[^\s:=;!?,"'\x60]{0,40}[^\s:=;!?,."'\x60]){0,8}`;
 
-const PSK_WORD = String.raw`(?:wpa[23]?(?:[- ]?(?:psk|personal|key|passphrase|password))?|wi-?fi(?:[ \t]{1,3}(?:key|pass(?:word|phrase|code)?|psk|pw))?|wlan(?:[ \t]{1,3}(?:key|password))?|ssid|network[ \t]{1,3}(?:security[ \t]{1,3})?key|wireless[ \t]{1,3}(?:key|password|passphrase)|security[ \t]{1,3}key|key[ \t]{1,3}content|pre-?shared[ \t-]{1,3}(?:key|secret)|psk|shared[ \t]{1,3}secret|ipsec[ \t]{1,3}(?:key|secret|psk)|l2tp[ \t]{1,3}(?:key|secret|psk)|vpn[ \t]{1,3}(?:key|secret|psk|password)|radius[ \t]{1,3}secret|keymaterial|(?:crypto[ \t]{1,3})?isakmp[ \t]{1,3}key)`;
+const PSK_WORD = String.raw`(?:wpa[23]?(?:[- ]?(?:psk|personal|key|passphrase|password))?|wi-?fi(?:[ \t]{1,3}(?:key|pass(?:word|phrase|code)?|psk|pw))?|wlan(?:[ \t]{1,3}(?:key|password))?|ssid|network[ \t]{1,3}(?:security[ \t]{1,3})?key|wireless[ \t]{1,3}(?:key|password|passphrase)|security[ \t]{1,3}key|key[ \t]{1,3}content|pre-?shared[ \t-]{1,3}(?:key|secret)|psk|shared[ \t]{1,3}secret|ipsec[ \t]{1,3}(?:key|secret|psk)|l2tp[ \t]{1,3}(?:key|secret|psk)|vpn[ \t]{1,3}(?:key|secret|psk|password)|radius[ \t]{1,3}secret|keymaterial|psksecret(?:[ \t]{1,3}ENC)?|(?:crypto[ \t]{1,3})?isakmp[ \t]{1,3}key(?:[ \t]{1,3}[0-9])?|pre-shared-key(?:[ \t]{1,3}[0-9])?)`;
 
-const KEY_WORD = String.raw`(?:${L}(?:(?:api|app|client|consumer|access|secret|private|public|integration|auth|bearer|signing|master|service|license|licence|activation|subscription|webhook|rmm|psa)[ \t_-]{0,3})?(?:key|keys|secret|secrets|token|tokens|password|credential|credentials)${R}|${L}(?:client|app|api|consumer|account|integration)[ \t_-]{0,3}(?:id|sid)${R})`;
+const KEY_WORD = String.raw`(?:${L}(?:(?:api|app|client|consumer|access|secret|private|public|integration|auth|bearer|signing|master|service|license|licence|activation|subscription|webhook|rmm|psa)[ \t_-]{0,3})?(?:key|keys|secret|secrets|token|tokens|password|credential|credentials)${R}|${L}(?:client|app|api|consumer|account|integration)[ \t_-]{0,3}(?:id|sid)${R}|${L}(?:public|private)${R})`;
 const ci = (src: string) => new RegExp(src, 'giu');
 
 // ---- the detectors --------------------------------------------------------------------------
@@ -279,7 +279,7 @@ export const DETECTORS: Detector[] = [
   {
     name: 'saas-prefixed-token',
     kind: 'api key',
-    re: /\b(?:npm_[A-Za-z0-9]{36}|pypi-[A-Za-z0-9_-]{50,300}|rubygems_[0-9a-f]{48}|oy2[a-z0-9]{43}|hf_[A-Za-z]{34}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}|do[opr]_v1_[a-f0-9]{64}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|lin_(?:api|oauth)_[A-Za-z0-9]{40}|hv[sbr]\.[A-Za-z0-9_-]{24,300}|gl(?:sa|c)_[A-Za-z0-9_+/=-]{32,300}|NRAK-[A-Z0-9]{27}|sntr[ysu]_[A-Za-z0-9+/=_-]{30,300}|dp\.(?:pt|st|ct|sa|scim|audit)\.[A-Za-z0-9]{40,50}|sl\.[A-Za-z0-9_-]{130,160}|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,60}|EAAA[A-Za-z0-9_-]{60}|dapi[a-f0-9]{32}(?:-\d)?|pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.=-]{32,64}|pul-[a-f0-9]{40}|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}|secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{40,50}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|key_[A-Za-z0-9]{32}|SK[A-Za-z0-9]{32})\b/g,
+    re: /\b(?:npm_[A-Za-z0-9]{36}|pypi-[A-Za-z0-9_-]{50,300}|rubygems_[0-9a-f]{48}|oy2[a-z0-9]{43}|hf_[A-Za-z]{34}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}|do[opr]_v1_[a-f0-9]{64}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|lin_(?:api|oauth)_[A-Za-z0-9]{40}|hv[sbr]\.[A-Za-z0-9_-]{24,300}|gl(?:sa|c)_[A-Za-z0-9_+/=-]{32,300}|NRAK-[A-Z0-9]{27}|sntr[ysu]_[A-Za-z0-9+/=_-]{30,300}|dp\.(?:pt|st|ct|sa|scim|audit)\.[A-Za-z0-9]{40,50}|sl\.[A-Za-z0-9_-]{130,160}|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,60}|EAAA[A-Za-z0-9_-]{60}|dapi[a-f0-9]{32}(?:-\d)?|pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.=-]{32,64}|pul-[a-f0-9]{40}|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}|secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{40,50}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|key_[A-Za-z0-9]{32}|SK[A-Za-z0-9]{32}|dckr_pat_[A-Za-z0-9_-]{20,100})\b/g,
     probes: ['npm_', 'hf_', 'shpat_', 'dop_v1_', 'hvs.', 'glsa_', 'secret_'],
   },
   // Telegram bot tokens. gitleaks: telegram-bot-api-token
@@ -422,6 +422,15 @@ export const DETECTORS: Detector[] = [
     accept: (v) => assignedPassword(v),
     probes: ['curl -u a:', '-U a%'],
   },
+  // "-u user -p pass" on any command line (docker login, psexec, ftp clients…); a port after -p is not a password.
+  {
+    name: 'user-then-p-flag',
+    kind: 'password',
+    re: /(?:^|\s)(?:-u|--user(?:name)?)[ \t=]{1,5}[^\s]{1,100}[ \t]{1,5}(?:-p|--password|--pass)(?:[ \t=]{1,5}|(?=[^\s-]))("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'\-][^\s]{0,200})/g,
+    group: 1,
+    accept: (v) => assignedPassword(v) && !/^\d{1,5}(?::\d{1,5})?$/.test(bare(v)),
+    probes: ['-u a -p ', '-u -u -u '],
+  },
   { name: 'chpasswd', kind: 'password', re: /["']?[A-Za-z0-9._\\-]{1,64}:([^\s:'"]{1,200})["']?[ \t]{0,5}\|[ \t]{0,5}(?:sudo[ \t]{1,5})?chpasswd\b/g, group: 1, probes: ['a:b | chpasswd ', 'a:'] },
   // Environment variables: PGPASSWORD=X, MYSQL_PWD=X (also covered by generic-assignment; kept for the short ones).
   { name: 'env-password', kind: 'password', re: /\b(?:PGPASSWORD|MYSQL_PWD|SSHPASS|RCLONE_CONFIG_PASS|SA_PASSWORD|MSSQL_SA_PASSWORD)[ \t]{0,3}=[ \t]{0,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s;&]{1,200})/g, group: 1, probes: ['PGPASSWORD='] },
@@ -462,6 +471,18 @@ export const DETECTORS: Detector[] = [
     group: 2,
     accept: (v, m) => !fillerSaysMeta(m[1]) && !/^\d{1,4}[-/]\d{1,2}[-/]\d{1,4}$/.test(v) && !/^(?:19|20)\d{2}$/.test(v) && (m[1] ?? '').trim().split(/\s+/).filter(Boolean).length <= 4,
     probes: ['PIN ', 'one-time code ', 'otp otp '],
+  },
+  // "the code from the text message was 739201": a bare "code" counts only next to MFA/SMS words.
+  {
+    name: 'code-in-context',
+    kind: 'recovery code',
+    re: ci(String.raw`${L}codes?${R}(${FILLER})[ \t]{0,5}(?:${SEP}|(?:${INTRO})${R})[ \t]{0,5}(?<![\p{L}\p{N}_-])(\d{4,10})(?![\w-])`),
+    group: 2,
+    accept: (_v, m, ctx) => {
+      const around = ctx.text.slice(Math.max(0, m.index - 80), m.index + m[0].length + 40);
+      return !fillerSaysMeta(m[1]) && /\b(?:text(?:ed)?|sms|message|authenticator|verification|verify|mfa|2fa|two-factor|one-time|otp|sign-?in|log-?in|duo|okta|microsoft|google|phone)\b/i.test(around) && !/\b(?:error|event|exit|status|stop|http|response)\b/i.test(around);
+    },
+    probes: ['code code code ', 'code is 1234 '],
   },
   // "password: X", "pw = X", "password for the admin account is X", "Temporary password given to Maria by phone: X",
   // "la contraseña es X", "Passwort ist X", the value on the next line.
@@ -535,7 +556,7 @@ export const DETECTORS: Detector[] = [
 function keyValueAccept(v: string, m: RegExpExecArray, introduced: boolean): boolean {
   const kw = m[0].slice(0, 40).toLowerCase();
   const value = bare(unquote(v));
-  if (fillerSaysHash(m[1]) || fillerSaysMeta(m[1])) return false;
+  if (fillerSaysHash(m[1]) || fillerSaysMeta(m[1]) || /\b(?:id|identifier|name|type|guid|index)\b/i.test(m[1] ?? '')) return false;
   const isGuid = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(value);
   // An id (client id, app id) is a secret only when it is random-looking and not a GUID.
   if (isGuid) return introduced && /key|secret|token|password/.test(kw) && !/\b(?:client|app|api|account)[ _-]{0,3}(?:id|sid)\b/.test(kw);
