@@ -44,6 +44,7 @@ export interface RedactOptions {
 }
 
 export const defaultMarker = (kind: SecretKind) => `[redacted ${kind}]`;
+const MARKER_RE = /\[redacted [a-z -]{1,40}\]/gi;
 
 export function rulesFromPreferences(prefs: Pick<Preferences, 'redaction'>): RedactionRules {
   return { patterns: [...prefs.redaction.patterns], words: [...prefs.redaction.words] };
@@ -178,9 +179,29 @@ export function findSecrets(text: string, rules: RedactionRules = NO_ACCOUNT_RUL
     found.push({ ...f, start, end });
   }
   found.push(...accountFindings(text, n, rules));
+  // Idempotent: a "[redacted …]" marker from an earlier pass is never itself a secret (text is often
+  // redacted twice: a prompt's lines, then the whole prompt; an edited preview before posting). Findings
+  // are clipped around markers, not dropped, so text outside a marker is still redacted. Linear: both
+  // lists are in order and each finding only looks at the markers it overlaps.
   found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const markers = [...text.matchAll(MARKER_RE)].map((m) => [m.index, m.index + m[0].length] as const);
+  let kept = found;
+  if (markers.length) {
+    kept = [];
+    let k = 0;
+    for (const f of found) {
+      while (k < markers.length && markers[k]![1] <= f.start) k++;
+      let at = f.start;
+      for (let j = k; j < markers.length && markers[j]![0] < f.end; j++) {
+        if (markers[j]![0] > at && /[\p{L}\p{N}]/u.test(text.slice(at, markers[j]![0]))) kept.push({ ...f, start: at, end: markers[j]![0] });
+        at = Math.max(at, markers[j]![1]);
+      }
+      if (at < f.end && /[\p{L}\p{N}]/u.test(text.slice(at, f.end))) kept.push({ ...f, start: at, end: f.end });
+    }
+    kept.sort((a, b) => a.start - b.start || b.end - a.end);
+  }
   const merged: Finding[] = [];
-  for (const f of found) {
+  for (const f of kept) {
     const last = merged[merged.length - 1];
     if (last && f.start < last.end) last.end = Math.max(last.end, f.end);
     else merged.push({ ...f });

@@ -49,6 +49,13 @@ describe('redaction corpus (generated)', () => {
     expect(falseRedactions.length / other.lookalikes.length).toBeLessThanOrEqual(0.02);
   });
 
+  it('is idempotent: redacting redacted text changes nothing, and a marker never shields the text around it', () => {
+    const changed = POSITIVES.map((p) => redact(p.text).text).filter((once) => redact(once).text !== once);
+    expect(changed).toEqual([]);
+    const pasted = '-----BEGIN RSA PRIVATE KEY-----\n[redacted password]\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn\n-----END RSA PRIVATE KEY-----';
+    expect(redact(pasted).text).not.toContain('MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn');
+  });
+
   it('keeps the words around a secret, so the note still reads', () => {
     expect(redact('Reset password for jdoe, temp password is Winter2026! and told her by phone').text).toBe(
       'Reset password for jdoe, temp password is [redacted password] and told her by phone',
@@ -127,9 +134,19 @@ describe('linear time', () => {
         const small = fill(probe, 10_000);
         const large = fill(probe, 100_000);
         runDetector(d, small); // warm up
-        const t10 = timeOf(() => runDetector(d, small));
-        const t100 = timeOf(() => runDetector(d, large));
-        rows.push({ detector: d.name, probe: JSON.stringify(probe), ms10k: +t10.toFixed(2), ms100k: +t100.toFixed(2), ratio: +(t100 / Math.max(t10, 5)).toFixed(1) });
+        const measure = () => {
+          const t10 = timeOf(() => runDetector(d, small));
+          const t100 = timeOf(() => runDetector(d, large));
+          return { ms10k: +t10.toFixed(2), ms100k: +t100.toFixed(2), ratio: +(t100 / Math.max(t10, 5)).toFixed(1) };
+        };
+        // A shared 2-core machine stalls now and then: a row over the bounds is measured again (twice at
+        // most) and the best kept. Quadratic growth shows every time; a stall does not.
+        let best = measure();
+        for (let retry = 0; retry < 2 && (best.ratio >= 30 || best.ms100k > 1500); retry++) {
+          const again = measure();
+          if (again.ratio < best.ratio) best = again;
+        }
+        rows.push({ detector: d.name, probe: JSON.stringify(probe), ...best });
       }
     }
     const worst = [...rows].sort((a, b) => b.ms100k - a.ms100k).slice(0, 8);
@@ -139,10 +156,19 @@ describe('linear time', () => {
     expect(rows.filter((r) => r.ms100k > 1500)).toEqual([]);
   }, 300_000);
 
-  it('the whole redactor takes 60 KB of "login:" (a third of a second before) in linear time', () => {
-    const t = timeOf(() => redact(fill('login:', 60_000)));
-    expect(t).toBeLessThan(1500);
-  }, 60_000);
+  it('the whole redactor grows linearly on "login:" repeated (60 KB took a third of a second, growing quadratically, before)', () => {
+    const ratioOf = (unit: string) => {
+      const small = fill(unit, 10_000);
+      const large = fill(unit, 100_000);
+      redact(small);
+      let best = Infinity;
+      for (let i = 0; i < 3 && best >= 30; i++) best = Math.min(best, timeOf(() => redact(large)) / Math.max(timeOf(() => redact(small)), 5));
+      return best;
+    };
+    const ratios = ['login:', 'login: ', 'password:', 'password for ', 'creds ', 'PIN ', '-----BEGIN RSA PRIVATE KEY-----'].map((u) => [u, ratioOf(u)] as const);
+    expect(ratios.filter(([, r]) => r >= 30)).toEqual([]);
+    expect(timeOf(() => redact(fill('login:', 60_000)))).toBeLessThan(1500);
+  }, 120_000);
 });
 
 describe('account patterns on RE2', () => {
