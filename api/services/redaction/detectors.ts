@@ -60,6 +60,7 @@ export const NOT_A_PASSWORD = new Set(
   into onto via per once twice later soon today tomorrow yesterday back down up off out over
   never always sometimes different unchanged secure insecure known unknown below above following same
   es est ist war era la le el der die das het de une un ein eine
+  ssid wpa wpa2 wpa3 wep key keys network wifi wi-fi guest
   see check ask use used using stored vault keeper lastpass bitwarden 1password itglue hudu passportal provided attached
   documented listed noted unchanged same as above below previous usual standard sms email phone call`.split(/\s+/),
 );
@@ -180,7 +181,7 @@ const SEP = String.raw`(?::|=|->|=>|:=|—|–|-(?=[ \t]))`;
 /** Up to eight filler words between a keyword and its introducer ("password for the admin account is"). */
 const FILLER = String.raw`(?:[ \t]{1,5}(?!${INTRO}${R})[^\s:=;!?,"'\x60]{0,40}[^\s:=;!?,."'\x60]){0,8}`;
 
-const PSK_WORD = String.raw`(?:wpa[23]?(?:[- ]?(?:psk|personal|key|passphrase|password))?|wi-?fi(?:[ \t]{1,3}(?:key|pass(?:word|phrase|code)?|psk|pw))?|wlan(?:[ \t]{1,3}(?:key|password))?|ssid|network[ \t]{1,3}(?:security[ \t]{1,3})?key|wireless[ \t]{1,3}(?:key|password|passphrase)|security[ \t]{1,3}key|key[ \t]{1,3}content|pre-?shared[ \t-]{1,3}(?:key|secret)|psk|shared[ \t]{1,3}secret|ipsec[ \t]{1,3}(?:key|secret|psk)|l2tp[ \t]{1,3}(?:key|secret|psk)|vpn[ \t]{1,3}(?:key|secret|psk|password)|radius[ \t]{1,3}secret|keymaterial|psksecret(?:[ \t]{1,3}ENC)?|(?:crypto[ \t]{1,3})?isakmp[ \t]{1,3}key(?:[ \t]{1,3}[0-9])?|pre-shared-key(?:[ \t]{1,3}[0-9])?)`;
+const PSK_WORD = String.raw`(?:wpa[23]?(?:[- ]?(?:psk|personal|key|passphrase|password))?|wi-?fi(?:[ \t]{1,3}(?:key|pass(?:word|phrase|code)?|psk|pw))?|wlan(?:[ \t]{1,3}(?:key|password))?|network[ \t]{1,3}(?:security[ \t]{1,3})?key|wireless[ \t]{1,3}(?:key|password|passphrase)|security[ \t]{1,3}key|key[ \t]{1,3}content|pre-?shared[ \t-]{1,3}(?:key|secret)|psk|shared[ \t]{1,3}secret|ipsec[ \t]{1,3}(?:key|secret|psk)|l2tp[ \t]{1,3}(?:key|secret|psk)|vpn[ \t]{1,3}(?:key|secret|psk|password)|radius[ \t]{1,3}secret|keymaterial|psksecret(?:[ \t]{1,3}ENC)?|(?:crypto[ \t]{1,3})?isakmp[ \t]{1,3}key(?:[ \t]{1,3}[0-9])?|pre-shared-key(?:[ \t]{1,3}[0-9])?)`;
 
 const KEY_WORD = String.raw`(?:${L}(?:(?:api|app|client|consumer|access|secret|private|public|integration|auth|bearer|signing|master|service|license|licence|activation|subscription|webhook|rmm|psa)[ \t_-]{0,3})?(?:key|keys|secret|secrets|token|tokens|password|credential|credentials)${R}|${L}(?:client|app|api|consumer|account|integration)[ \t_-]{0,3}(?:id|sid)${R}|${L}(?:public|private)${R})`;
 const ci = (src: string) => new RegExp(src, 'giu');
@@ -377,7 +378,7 @@ export const DETECTORS: Detector[] = [
   {
     name: 'net-user',
     kind: 'password',
-    re: /\bnet[ \t]{1,5}user[ \t]{1,5}("[^"\n]{1,100}"|[^\s/"]{1,100})[ \t]{1,5}(?!\/)("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s*][^\s]{0,200})/gi,
+    re: /\bnet[ \t]{1,5}user[ \t]{1,5}(?:\/(?:add|domain)[ \t]{1,5})?("[^"\n]{1,100}"|[^\s/"]{1,100})[ \t]{1,5}(?!\/)("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s*][^\s]{0,200})/gi,
     group: 2,
     accept: (v) => assignedPassword(v),
     probes: ['net user ', 'net user a '],
@@ -451,6 +452,15 @@ export const DETECTORS: Detector[] = [
     accept: (v) => (isQuoted(v) ? assignedPassword(v) : strongSecret(v) || highEntropy(v, 12)),
     probes: ['psk psk ', 'wifi key '],
   },
+  // "SSID "Fab-Guest", key "sunny-day-42"", "SSID FabGuest / pw X": the network name, then its key.
+  {
+    name: 'ssid-and-key',
+    kind: 'pre-shared key',
+    re: ci(String.raw`${L}(?:ssid|network|wlan)${R}[ \t]{0,3}[:=]?[ \t]{0,3}(?:"[^"\n]{1,64}"|'[^'\n]{1,64}'|[^\s,;/|]{1,64})[ \t]{0,3}[,;/|]?[ \t]{0,3}(?:(?:wpa[23]?[ \t-]{0,3})?(?:key|pass(?:word|phrase)?|pw|pwd|psk))${R}[ \t]{0,3}(?:${SEP}|is[ \t])?[ \t]{0,3}${VALUE}`),
+    group: 1,
+    accept: (v) => assignedPassword(v) && (isQuoted(v) || looksSecret(v) || bare(v).length >= 8),
+    probes: ['SSID a, key ', 'ssid ssid '],
+  },
   // MFA backup/recovery codes, one-time codes, PINs and door/alarm codes.
   {
     name: 'backup-codes',
@@ -521,7 +531,7 @@ export const DETECTORS: Detector[] = [
     name: 'user-and-password',
     kind: 'password',
     re: ci(
-      String.raw`${L}(?:creds|credentials|cred|login|logon|log[- ]?in|sign[- ]?in|account|acct|user(?:name)?|u\/p|user\/pass(?:word)?|username\/password|local admin|admin|wi-?fi|wlan|ssid|guest network)${R}[ \t]{0,5}(?:(?:are|is|was|were|for[ \t]{1,3}[^\s]{1,60})[ \t]{1,5})?(?:${SEP}[ \t]{0,5})?(?:${GAP})["']?([^\s/\\|,:;%'"]{2,100})["']?([ \t]{0,5}(?:[/\\|,:;%]|[ \t])[ \t]{0,5})(?:(?:pass(?:word)?|pw|pwd)[ \t]{0,3}[:=]?[ \t]{0,3})?${VALUE}`,
+      String.raw`${L}(?:creds|credentials|cred|login|logon|log[- ]?in|sign[- ]?in|account|acct|user(?:name)?|u\/p|user\/pass(?:word)?|username\/password|local admin|admin|wi-?fi|wlan|ssid|guest network)(?:[ \t]{1,3}(?:info|information|details|creds|credentials))?${R}[ \t]{0,5}(?:(?:are|is|was|were|for[ \t]{1,3}[^\s]{1,60})[ \t]{1,5})?(?:${SEP}[ \t]{0,5})?(?:${GAP})["']?([^\s/\\|,:;%'"]{2,100})["']?([ \t]{0,5}(?:[/\\|,:;%]|[ \t])[ \t]{0,5})(?:(?:pass(?:word)?|pw|pwd)[ \t]{0,3}[:=]?[ \t]{0,3})?${VALUE}`,
     ),
     group: 3,
     accept: (v, m) => {
