@@ -62,8 +62,9 @@ export async function revealSpot(tx: Tx, accountId: string, sessionId: string, s
   const reveals = await loadReveals(tx, sessionId);
   const spot = (['resolution', 'escalation'] as const)
     .flatMap((k) => buildNoteDocument(k, data, rules, reveals).spots)
-    .find((s) => s.id === spotId && !s.revealed);
+    .find((s) => s.id === spotId);
   if (!spot) throw notFound('Redacted spot');
+  if (spot.revealed) return spot; // a repeated request (a retry) answers the same
   await tx`insert into session_redaction_reveals (account_id, session_id, fingerprint, kind, revealed_by)
            values (${accountId}, ${sessionId}, ${spotId}, ${spot.kind}, ${userId}) on conflict do nothing`;
   return { ...spot, marker: null, revealed: true };

@@ -158,6 +158,8 @@ describe('reviewing the redactions of a note (un-hide a false positive)', () => 
     const un = await t.request('POST', `/v1/sessions/${s1.id}/resolution-note/redactions/${tag.id}/unhide`, { token: a.token });
     expect(un.status).toBe(200);
     expect(un.body.spot).toMatchObject({ id: tag.id, revealed: true });
+    const again = await t.request('POST', `/v1/sessions/${s1.id}/resolution-note/redactions/${tag.id}/unhide`, { token: a.token });
+    expect(again.status).toBe(200);
     expect(`"${un.body.stateVersion}"`).not.toBe(etag);
     const stale = await t.request('GET', `/v1/sessions/${s1.id}/resolution-note?format=markdown`, { token: a.token, headers: { 'If-None-Match': etag! } });
     expect(stale.status).toBe(200);
