@@ -179,7 +179,7 @@ const INTRO = String.raw`(?:(?:(?:is|was|has been|have been|had been|got|been|we
 const SEP = String.raw`(?::|=|->|=>|:=|—|–|-(?=[ \t]))`;
 
 /** Up to eight filler words between a keyword and its introducer ("password for the admin account is"). */
-const FILLER = String.raw`(?:[ \t]{1,5}(?!${INTRO}${R})[^\s:=;!?,"'\x60]{0,40}[^\s:=;!?,."'\x60]){0,8}`;
+const FILLER = String.raw`(?:[ \t]{1,5}(?!${INTRO}${R})(?:"[^"\n]{1,40}"|[^\s:=;!?,"'\x60]{0,40}[^\s:=;!?,."'\x60])){0,8}`;
 
 const PSK_WORD = String.raw`(?:wpa[23]?(?:[- ]?(?:psk|personal|key|passphrase|password))?|wi-?fi(?:[ \t]{1,3}(?:key|pass(?:word|phrase|code)?|psk|pw))?|wlan(?:[ \t]{1,3}(?:key|password))?|network[ \t]{1,3}(?:security[ \t]{1,3})?key|wireless[ \t]{1,3}(?:key|password|passphrase)|security[ \t]{1,3}key|key[ \t]{1,3}content|pre-?shared[ \t-]{1,3}(?:key|secret)|psk|shared[ \t]{1,3}secret|ipsec[ \t]{1,3}(?:key|secret|psk)|l2tp[ \t]{1,3}(?:key|secret|psk)|vpn[ \t]{1,3}(?:key|secret|psk|password)|radius[ \t]{1,3}secret|keymaterial|psksecret(?:[ \t]{1,3}ENC)?|(?:crypto[ \t]{1,3})?isakmp[ \t]{1,3}key(?:[ \t]{1,3}[0-9])?|pre-shared-key(?:[ \t]{1,3}[0-9])?)`;
 
@@ -283,6 +283,8 @@ export const DETECTORS: Detector[] = [
     re: /\b(?:npm_[A-Za-z0-9]{36}|pypi-[A-Za-z0-9_-]{50,300}|rubygems_[0-9a-f]{48}|oy2[a-z0-9]{43}|hf_[A-Za-z]{34}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}|do[opr]_v1_[a-f0-9]{64}|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|lin_(?:api|oauth)_[A-Za-z0-9]{40}|hv[sbr]\.[A-Za-z0-9_-]{24,300}|gl(?:sa|c)_[A-Za-z0-9_+/=-]{32,300}|NRAK-[A-Z0-9]{27}|sntr[ysu]_[A-Za-z0-9+/=_-]{30,300}|dp\.(?:pt|st|ct|sa|scim|audit)\.[A-Za-z0-9]{40,50}|sl\.[A-Za-z0-9_-]{130,160}|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,60}|EAAA[A-Za-z0-9_-]{60}|dapi[a-f0-9]{32}(?:-\d)?|pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.=-]{32,64}|pul-[a-f0-9]{40}|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}|secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{40,50}|xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}|key_[A-Za-z0-9]{32}|SK[A-Za-z0-9]{32}|dckr_pat_[A-Za-z0-9_-]{20,100})\b/g,
     probes: ['npm_', 'hf_', 'shpat_', 'dop_v1_', 'hvs.', 'glsa_', 'secret_'],
   },
+  // ConnectWise API credentials before base64: company+publicKey:privateKey (the Basic auth user:password).
+  { name: 'connectwise-credentials', kind: 'api key', re: /\b[A-Za-z0-9_]{2,40}\+[A-Za-z0-9]{16}:([A-Za-z0-9]{16})\b/g, group: 1, probes: ['acme+'] },
   // Telegram bot tokens. gitleaks: telegram-bot-api-token
   { name: 'telegram-bot-token', kind: 'token', re: /\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b/g, probes: ['123456789:AA'] },
   // Azure AD (Entra) client secrets, current format: 3 chars, a digit, "Q~", 31–34 chars. gitleaks: azure-ad-client-secret
@@ -449,7 +451,8 @@ export const DETECTORS: Detector[] = [
     kind: 'pre-shared key',
     re: ci(String.raw`${L}${PSK_WORD}s?${R}[ \t]{1,5}${VALUE}`),
     group: 1,
-    accept: (v) => (isQuoted(v) ? assignedPassword(v) : strongSecret(v) || highEntropy(v, 12)),
+    // A bare "Wi-Fi" or "WLAN" before a value names the network, not its key.
+    accept: (v, m) => /key|pass|psk|secret|phrase|pw|material|content/i.test(m[0].slice(0, m[0].length - v.length)) && (isQuoted(v) ? assignedPassword(v) : strongSecret(v) || highEntropy(v, 12)),
     probes: ['psk psk ', 'wifi key '],
   },
   // "SSID "Fab-Guest", key "sunny-day-42"", "SSID FabGuest / pw X": the network name, then its key.
@@ -490,9 +493,20 @@ export const DETECTORS: Detector[] = [
     group: 2,
     accept: (_v, m, ctx) => {
       const around = ctx.text.slice(Math.max(0, m.index - 80), m.index + m[0].length + 40);
-      return !fillerSaysMeta(m[1]) && /\b(?:text(?:ed)?|sms|message|authenticator|verification|verify|mfa|2fa|two-factor|one-time|otp|sign-?in|log-?in|duo|okta|microsoft|google|phone)\b/i.test(around) && !/\b(?:error|event|exit|status|stop|http|response)\b/i.test(around);
+      return !fillerSaysMeta(m[1]) && /\b(?:text(?:ed)?|sms|message|authenticator|verification|verify|mfa|2fa|two-factor|one-time|otp|sign[- ]?in|log[- ]?in|duo|okta|microsoft|google|phone)\b/i.test(around) && !/\b(?:error|event|exit|status|stop|http|response)\b/i.test(around);
     },
     probes: ['code code code ', 'code is 1234 '],
+  },
+  {
+    name: 'code-in-context-bare',
+    kind: 'recovery code',
+    re: ci(String.raw`${L}code${R}[ \t]{1,3}(\d{4,10})(?![\w-])`),
+    group: 1,
+    accept: (_v, m, ctx) => {
+      const around = ctx.text.slice(Math.max(0, m.index - 80), m.index + m[0].length + 40);
+      return /\b(?:text(?:ed)?|sms|message|authenticator|verification|verify|mfa|2fa|two-factor|one-time|otp|sign[- ]?in|log[- ]?in|duo|okta)\b/i.test(around) && !/\b(?:error|event|exit|status|stop|http|response|zip|area|postal)\b/i.test(around);
+    },
+    probes: ['code code ', 'code 1234 '],
   },
   // "password: X", "pw = X", "password for the admin account is X", "Temporary password given to Maria by phone: X",
   // "la contraseña es X", "Passwort ist X", the value on the next line.
