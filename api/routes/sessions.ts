@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Tx } from '../db/database.js';
 import { conflict, notFound, unprocessable } from '../lib/errors.js';
-import { NOTE_FORMATS, renderEscalationPackage, renderResolutionNote, type NoteFormat, type RenderedNote } from '../services/notes/index.js';
+import { NOTE_FORMATS, renderEscalationPackage, renderResolutionNote, revealSpot, type NoteFormat, type RenderedNote } from '../services/notes/index.js';
 import { readPreferences } from '../services/settings.js';
 import { escalateSession, patchSession, resolveSession } from '../services/sessions/lifecycle.js';
 import { createShareLink, listShareLinks, readSharedSnapshot, revokeShareLink } from '../services/sharing.js';
@@ -50,6 +50,7 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 const idParam = z.object({ id: uuid('session') });
+const spotParam = z.object({ id: uuid('session'), spotId: z.string().regex(/^[0-9a-f]{20}$/, 'must be a redaction spot id') });
 const factParam = z.object({ id: uuid('session'), factId: uuid('fact') });
 const fixParam = z.object({ id: uuid('session'), fixId: uuid('fix') });
 const shareParam = z.object({ id: uuid('session'), shareId: uuid('share link') });
@@ -85,7 +86,17 @@ function noteResponse(c: AppContext, note: RenderedNote) {
     return c.body(note.text, 200, { 'Content-Type': note.contentType });
   }
   return c.json({
-    note: { kind: note.kind, format: note.format, text: note.text, contentType: note.contentType, stateVersion: note.stateVersion, redactions: note.redactions, redactionCount: note.redactionCount },
+    note: {
+      kind: note.kind,
+      format: note.format,
+      text: note.text,
+      contentType: note.contentType,
+      stateVersion: note.stateVersion,
+      redactions: note.redactions,
+      redactionCount: note.redactionCount,
+      // The review list: spot ids (fingerprints, never the text), kinds and marker positions.
+      redactionSpots: note.spots,
+    },
   });
 }
 
@@ -389,6 +400,17 @@ export const sessionRoutes = new Hono<AppEnv>()
   })
   .get('/:id/resolution-note', validate('param', idParam), validate('query', noteQuery), async (c) => {
     return previewNote(c, 'resolution', c.req.valid('param').id, c.req.valid('query').format);
+  })
+  // Un-hides one redacted spot (a false positive) in this session's note only; bumps state_version (the note's ETag).
+  .post('/:id/resolution-note/redactions/:spotId/unhide', validate('param', spotParam), async (c) => {
+    const { id, spotId } = c.req.valid('param');
+    const auth = authOf(c);
+    const result = await withTenant(c, async (tx) => {
+      const session = await lockForWrite(tx, id);
+      const spot = await revealSpot(tx, auth.accountId, id, spotId, auth.userId);
+      return { spot, stateVersion: session.state_version };
+    });
+    return c.json(result);
   })
   .get('/:id/escalation-package', validate('param', idParam), validate('query', noteQuery), async (c) => {
     return previewNote(c, 'escalation', c.req.valid('param').id, c.req.valid('query').format);

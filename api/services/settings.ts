@@ -1,19 +1,17 @@
 // Account settings: a jsonb grab-bag stored lazily; reads merge stored values over the defaults.
 import { z } from 'zod';
 import type { Tx } from '../db/database.js';
+import { patternProblem } from './redaction/account.js';
 
+// Account patterns run on RE2 (linear time); a pattern it cannot compile is refused with the reason.
 const regexSource = z
   .string()
   .min(1)
   .max(500)
-  .refine((src) => {
-    try {
-      new RegExp(src, 'giu');
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'is not a valid regular expression');
+  .superRefine((src, ctx) => {
+    const problem = patternProblem(src);
+    if (problem) ctx.addIssue({ code: 'custom', message: `pattern ${JSON.stringify(src)} ${problem}` });
+  });
 
 /** Every settable preference; PUT bodies are a deep-partial of this, unknown keys are refused. */
 export const preferencesSchema = z
@@ -57,6 +55,9 @@ export function deepMerge<T>(base: T, over: unknown): T {
 /** Stored values over defaults; a stored value that no longer validates falls back to its default. */
 export function mergeWithDefaults(stored: unknown): Preferences {
   const merged = deepMerge(DEFAULT_PREFERENCES, isPlain(stored) ? stored : {});
+  // A pattern stored before patterns had to compile on RE2 is dropped, not the whole settings object.
+  const red = (merged as Plain).redaction;
+  if (isPlain(red) && Array.isArray(red.patterns)) red.patterns = red.patterns.filter((p) => typeof p === 'string' && !patternProblem(p));
   const ok = preferencesSchema.safeParse(merged);
   return ok.success ? ok.data : DEFAULT_PREFERENCES;
 }

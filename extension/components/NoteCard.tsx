@@ -3,9 +3,79 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { BillableOption, NoteFormat } from '../lib/api-types';
 import { renderMarkdown } from '../lib/markdown';
+import { hiddenSummary, kindLabel } from '../lib/panel-model';
 import { useModel } from './model-context';
 
 const FORMATS: NoteFormat[] = ['markdown', 'text', 'html'];
+const MARKER = /\[redacted(?: [a-z /-]+)?\]/gi;
+
+/** Numbers each highlighted redaction in the (already sanitised) markdown preview: data-marker = its place in the note. */
+function numberMarks(html: string): string {
+  let n = 0;
+  return html.replace(/<mark class="redacted"/g, () => `<mark class="redacted fp-redaction" data-fp="redaction-mark" data-marker="${++n}"`);
+}
+
+/** Plain text (text and HTML-source previews) with each "[redacted …]" marker highlighted and numbered. */
+function MarkedText({ text }: { text: string }) {
+  const parts: (string | preact.JSX.Element)[] = [];
+  let at = 0;
+  let n = 0;
+  for (const m of text.matchAll(MARKER)) {
+    parts.push(text.slice(at, m.index));
+    n++;
+    parts.push(
+      <mark key={n} class="redacted fp-redaction" data-fp="redaction-mark" data-marker={n} title="Hidden by FlowPilot">
+        {m[0]}
+      </mark>,
+    );
+    at = m.index! + m[0].length;
+  }
+  parts.push(text.slice(at));
+  return <>{parts}</>;
+}
+
+/** What the preview hides: "3 hidden: 1 password, 2 keys", each spot with its marker number and a way to un-hide a false positive. */
+function Redactions() {
+  const m = useModel();
+  const n = m.note;
+  const spots = n.spots.value;
+  const summary = hiddenSummary(spots);
+  if (!spots.length) return null;
+  return (
+    <div class="fp-redactions" data-fp="note-redactions">
+      {summary && (
+        <p class="fp-muted" data-fp="note-hidden-summary">
+          {summary}
+        </p>
+      )}
+      <ul class="fp-list">
+        {spots.map((s) =>
+          s.revealed ? (
+            <li key={`r-${s.id}`} data-fp="redaction-revealed">
+              {kindLabel(s.kind)}: shown in this note (un-hidden)
+            </li>
+          ) : (
+            <li key={`${s.id}-${s.marker}`} data-fp="redaction-spot" data-marker={s.marker ?? ''}>
+              #{s.marker} {kindLabel(s.kind)}{' '}
+              <button
+                class="fp-link"
+                disabled={n.unhiding.value !== null || m.posted.value}
+                title="Not a secret: show it in this note only (the account's rules do not change)"
+                onClick={() => void m.unhideSpot(s.id)}
+                data-fp="note-unhide"
+                data-spot-id={s.id}
+                data-marker={s.marker ?? ''}
+              >
+                {n.unhiding.value === s.id ? 'Showing…' : 'Show'}
+              </button>
+            </li>
+          ),
+        )}
+      </ul>
+    </div>
+  );
+}
+
 const BILLABLE: { value: BillableOption; label: string }[] = [
   { value: 'Billable', label: 'Billable' },
   { value: 'DoNotBill', label: 'Do not bill' },
@@ -62,15 +132,16 @@ export function NoteCard() {
             </button>
           </div>
           {n.load.value === 'loading' && <p class="fp-muted">Writing the note…</p>}
+          {!editing.value && n.load.value === 'ready' && <Redactions />}
           {n.error.value && <div class="fp-error">{n.error.value}</div>}
           {editing.value ? (
             <textarea class="fp-input fp-mono" rows={10} value={text} onInput={(e) => (n.draft.value = e.currentTarget.value)} />
           ) : n.format.value === 'markdown' ? (
             // Sanitised by DOMPurify in renderMarkdown; ticket text inside the note is escaped first.
-            <div class="fp-note-preview" data-fp="note-preview" dangerouslySetInnerHTML={{ __html: renderMarkdown(text) }} />
+            <div class="fp-note-preview" data-fp="note-preview" dangerouslySetInnerHTML={{ __html: numberMarks(renderMarkdown(text)) }} />
           ) : (
             <pre class="fp-note-preview fp-pre" data-fp="note-preview">
-              {text}
+              <MarkedText text={text} />
             </pre>
           )}
           {!m.posted.value && (

@@ -111,3 +111,15 @@ export interface TimeEntryResponse {
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }
+
+/**
+ * One redacted spot of the note preview (GET resolution-note → note.redactionSpots): `marker` is the
+ * 1-based position of its "[redacted …]" marker in the note text; `id` is a fingerprint, never the text.
+ * Revealed spots were un-hidden by an engineer for this session only.
+ */
+export interface RedactionSpot {
+  id: string;
+  kind: string;
+  marker: number | null;
+  revealed: boolean;
+}

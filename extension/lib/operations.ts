@@ -6,6 +6,7 @@ import type {
   FlowSummary,
   NoteFormat,
   PsaConnectionView,
+  RedactionSpot,
   SessionDetail,
   SessionSummary,
   Settings,
@@ -109,6 +110,11 @@ export const OPERATIONS = {
   resolutionNote: op<Sid & { format: NoteFormat }, unknown>((a) => ({
     method: 'GET',
     path: `/v1/sessions/${enc(a.sessionId)}/resolution-note${query({ format: a.format })}`,
+  })),
+  /** Un-hides one redacted spot in this session's note only (a false positive); answered now, never queued. */
+  unhideRedaction: op<Sid & { spotId: string }, { spot: RedactionSpot; stateVersion: number }>(({ sessionId, spotId }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/resolution-note/redactions/${enc(spotId)}/unhide`,
   })),
   postResolutionNote: op<Sid & { internal: boolean; resolution: boolean; text?: string; status?: string }, unknown>(
     ({ sessionId, ...body }) => ({

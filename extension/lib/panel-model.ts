@@ -1,6 +1,6 @@
 // The panel's state and actions as signals, built from its dependencies so each test gets a fresh one.
 import { batch, computed, signal } from '@preact/signals';
-import type { BillableOption, FlowSummary, NoteFormat, Proposal, SessionDetail, SessionSummary, TicketRef } from './api-types';
+import type { BillableOption, FlowSummary, NoteFormat, Proposal, RedactionSpot, SessionDetail, SessionSummary, TicketRef } from './api-types';
 import type { AskEvent, AskRequest } from './protocol';
 import type { OperationName, OpArgs, OpResult } from './operations';
 import type { AccountState, CallResult } from './protocol';
@@ -42,6 +42,48 @@ export function noteText(data: unknown, format: NoteFormat): string {
   }
   return '';
 }
+
+/** The review list of the note's redacted spots (JSON answers only; a plain-text answer has none). */
+export function noteSpots(data: unknown): RedactionSpot[] {
+  if (!data || typeof data !== 'object') return [];
+  const inner = (data as { note?: { redactionSpots?: unknown } }).note;
+  const list = inner && typeof inner === 'object' ? inner.redactionSpots : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.filter(
+    (x): x is RedactionSpot => !!x && typeof x === 'object' && typeof (x as RedactionSpot).id === 'string' && typeof (x as RedactionSpot).kind === 'string',
+  );
+}
+
+const KIND_LABEL: Record<string, [string, string]> = {
+  password: ['password', 'passwords'],
+  'api key': ['key', 'keys'],
+  'private key': ['private key', 'private keys'],
+  'pre-shared key': ['Wi-Fi/VPN key', 'Wi-Fi/VPN keys'],
+  token: ['token', 'tokens'],
+  'connection string': ['connection string', 'connection strings'],
+  'card number': ['card number', 'card numbers'],
+  webhook: ['webhook', 'webhooks'],
+  'recovery code': ['code', 'codes'],
+  'account pattern': ['account pattern match', 'account pattern matches'],
+  'account word': ['account word', 'account words'],
+};
+
+/** "3 hidden: 1 password, 2 keys" (null when nothing is hidden). */
+export function hiddenSummary(spots: readonly RedactionSpot[]): string | null {
+  const hidden = spots.filter((s) => !s.revealed);
+  if (!hidden.length) return null;
+  const byLabel = new Map<string, { n: number; one: string; many: string }>();
+  for (const s of hidden) {
+    const [one, many] = KIND_LABEL[s.kind] ?? [s.kind, `${s.kind}s`];
+    const row = byLabel.get(one) ?? { n: 0, one, many };
+    row.n++;
+    byLabel.set(one, row);
+  }
+  return `${hidden.length} hidden: ${[...byLabel.values()].map((r) => `${r.n} ${r.n === 1 ? r.one : r.many}`).join(', ')}`;
+}
+
+/** The label of one kind, singular ("password", "key"). */
+export const kindLabel = (kind: string) => (KIND_LABEL[kind] ?? [kind])[0]!;
 
 const MAX_MINUTES = 1440;
 
@@ -103,6 +145,10 @@ export function createPanelModel(deps: PanelDeps) {
   const note = {
     format: signal<NoteFormat>('markdown'),
     text: signal(''),
+    /** The redacted spots of the preview, in marker order (then the ones un-hidden for this session). */
+    spots: signal<RedactionSpot[]>([]),
+    /** The spot being un-hidden, while the API answers. */
+    unhiding: signal<string | null>(null),
     draft: signal<string | null>(null),
     load: signal<Load>('idle'),
     error: signal<string | null>(null),
@@ -183,6 +229,7 @@ export function createPanelModel(deps: PanelDeps) {
       ask.proposal.value = null;
       ask.error.value = null;
       note.text.value = '';
+      note.spots.value = [];
       note.draft.value = null;
       note.load.value = 'idle';
       note.confirming.value = false;
@@ -474,6 +521,7 @@ export function createPanelModel(deps: PanelDeps) {
     if (r.ok) {
       batch(() => {
         note.text.value = noteText(r.data, format);
+        note.spots.value = noteSpots(r.data);
         note.load.value = 'ready';
       });
     } else {
@@ -481,6 +529,28 @@ export function createPanelModel(deps: PanelDeps) {
         note.load.value = 'error';
         note.error.value = failMessage(r) ?? 'The note preview needs the API: it will load when FlowPilot is reachable.';
       });
+    }
+  }
+
+  /**
+   * Un-hides a false positive in this note only: the API records it for this session (never the
+   * account's rules, never model prompts) and bumps the note's version; the preview reloads.
+   */
+  async function unhideSpot(spotId: string) {
+    const id = sid();
+    if (!id || note.unhiding.value) return;
+    note.unhiding.value = spotId;
+    note.error.value = null;
+    try {
+      const r = await deps.call('unhideRedaction', { sessionId: id, spotId });
+      if (!r.ok) {
+        note.error.value = failMessage(r) ?? 'Un-hiding needs the API: try again when FlowPilot is reachable.';
+        return;
+      }
+      note.draft.value = null;
+      await loadNote();
+    } finally {
+      note.unhiding.value = null;
     }
   }
 
@@ -613,6 +683,7 @@ export function createPanelModel(deps: PanelDeps) {
     proposeFix,
     askCopilot,
     loadNote,
+    unhideSpot,
     postNote,
     logTime,
     escalate,

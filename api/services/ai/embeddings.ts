@@ -57,7 +57,7 @@ export async function loadSourceTexts(tx: Tx, kind: SourceKind, ids: string[]): 
       select id, name, description, tags, body from script_templates where id = any(${ids}::uuid[])`;
     for (const r of rows) out.set(r.id, [r.name, r.description, r.tags.join(', '), r.body].filter(Boolean).join('\n'));
   }
-  for (const [id, t] of out) out.set(id, t.slice(0, MAX_TEXT));
+  // Not cut here: the caller redacts first, then cuts to MAX_TEXT (a cut could separate a keyword from its value).
   return out;
 }
 
@@ -133,7 +133,7 @@ export async function drainEmbeddingJobs(db: Database, embedder: Embedder, log: 
           const hashes = new Map(existing.map((e) => [e.source_id, e.content_hash]));
           for (const job of ofKind) {
             const raw = texts.get(job.source_id);
-            const text = raw === undefined ? null : redact(raw);
+            const text = raw === undefined ? null : redact(raw).slice(0, MAX_TEXT);
             const hash = text === null ? null : contentHash(embedder.model, text);
             items.push({ job, text, hash, current: hash !== null && hashes.get(job.source_id) === hash });
           }

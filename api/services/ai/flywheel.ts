@@ -170,6 +170,16 @@ export async function candidateSessions(tx: Tx): Promise<CandidateSession[]> {
   return rows.filter((s) => !s.flow_id || leftItsFlow(s));
 }
 
+function redactCandidate(s: CandidateSession, redact: Redact): CandidateSession {
+  const r = (t: string | null | undefined) => (t ? redact(t) : t);
+  return {
+    ...s,
+    ticket_summary: r(s.ticket_summary) ?? null,
+    root_cause: r(s.root_cause) ?? null,
+    pending_task_lane: s.pending_task_lane.map((i) => ({ ...i, text: r(i.text) ?? undefined, command: r(i.command) ?? undefined, nodeTitle: r(i.nodeTitle) ?? undefined }) as LaneItem),
+  };
+}
+
 export interface ProposalDraft extends FlowDraft {
   rationale: string;
   origin: 'offline' | 'model';
@@ -189,7 +199,9 @@ export async function draftProposals(
   let usage = zeroUsage();
   let attempts = 0;
   let usedModel: string | null = null;
-  for (const cluster of clusters) {
+  for (const raw of clusters) {
+    // Redacted before anything is cut to a title (the offline proposal slices note text) or sent to the model.
+    const cluster = raw.map((s) => redactCandidate(s, p.redact));
     const offline = offlineProposal(cluster);
     let draft: ProposalDraft = { ...offline, origin: 'offline', model: null, sourceSessionIds: cluster.map((s) => s.id) };
     if (p.llm) {

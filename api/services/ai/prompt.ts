@@ -91,15 +91,16 @@ export function trimHistory(lines: string[], budgetTokens: number): { lines: str
   return { lines: [first, `[… ${omitted} earlier timeline item(s) omitted to fit the budget …]`, ...tail], omitted };
 }
 
-function flowOutline(flow: NonNullable<SessionSnapshot['flow']>, budget: number): string {
+function flowOutline(flow: NonNullable<SessionSnapshot['flow']>, budget: number, redact: Redact = (t) => t): string {
   const lines = flow.graph.nodes.map(
     (n) =>
       `${n.id} [${n.kind}] ${n.title}${n.command ? ` (command: ${n.command})` : ''}${n.options.length ? ' — ' + n.options.map((o) => `${o.id}: ${o.label}${o.next ? ` → ${o.next}` : ''}`).join('; ') : ''}`,
   );
-  return trimText(`Flow: ${flow.title ?? '(untitled)'} (start: ${flow.graph.start})\n${lines.join('\n')}`, budget);
+  // Redact before trimming: a cut could separate a keyword from its value.
+  return trimText(redact(`Flow: ${flow.title ?? '(untitled)'} (start: ${flow.graph.start})\n${lines.join('\n')}`), budget);
 }
 
-function ticketBlock(t: TicketRef, budget: number): string {
+function ticketBlock(t: TicketRef, budget: number, redact: Redact = (x) => x): string {
   return [
     `Ticket #${t.externalId} (${t.psa})`,
     t.summary && `Summary: ${t.summary}`,
@@ -108,7 +109,7 @@ function ticketBlock(t: TicketRef, budget: number): string {
     t.board && `Board: ${t.board}`,
     t.status && `Status: ${t.status}`,
     t.priority && `Priority: ${t.priority}`,
-    t.description && `Description:\n${trimText(t.description, budget)}`,
+    t.description && `Description:\n${trimText(redact(t.description), budget)}`, // redact before trimming
   ]
     .filter(Boolean)
     .join('\n');
@@ -124,9 +125,10 @@ export function buildSuggestionPrompt(s: SessionSnapshot, tier: 'fast' | 'deep',
   const budget = BUDGETS[tier];
   // Stable part (cached): the ticket and the flow do not change while the engineer works.
   // Ticket, timeline, facts and fix text are fenced as data (see DATA_RULE); the flow is the team's own library.
-  const stable = [`The ticket:\n${fenceData(ticketBlock(s.ticket, budget.description))}`, s.flow ? flowOutline(s.flow, budget.flow) : 'No flow chosen yet.'].join('\n\n');
+  // Each is redacted before it is cut to its budget, so a cut never separates a keyword from its value.
+  const stable = [`The ticket:\n${fenceData(ticketBlock(s.ticket, budget.description, redact))}`, s.flow ? flowOutline(s.flow, budget.flow, redact) : 'No flow chosen yet.'].join('\n\n');
 
-  const history = trimHistory(s.lane.map(laneLine), budget.history);
+  const history = trimHistory(s.lane.map((item) => redact(laneLine(item))), budget.history);
   const current = s.flow?.currentNodeId ? s.flow.graph.nodes.find((n) => n.id === s.flow!.currentNodeId) : undefined;
   const offlineHints = [
     s.offline.nextStep ? `Offline copilot's next step: ${s.offline.nextStep.title}` : null,
@@ -138,7 +140,7 @@ export function buildSuggestionPrompt(s: SessionSnapshot, tier: 'fast' | 'deep',
     current ? `Current flow node: ${current.id} [${current.kind}] ${current.title}` : s.flow ? 'The flow has been walked to its end.' : null,
     `Timeline (oldest first):\n${history.lines.length ? fenceData(history.lines.join('\n')) : '(nothing yet)'}`,
     `What we know:\n${s.facts.length ? fenceData(s.facts.map((f) => `- ${f.text}${f.sourceRef ? ` (${f.sourceRef})` : ''}`).join('\n')) : '(nothing yet)'}`,
-    s.fix ? `Active suggested fix:\n${fenceData(`${s.fix.title}\n${trimText(s.fix.body, 400)}`)}` : null,
+    s.fix ? `Active suggested fix:\n${fenceData(`${s.fix.title}\n${trimText(redact(s.fix.body), 400)}`)}` : null,
     offlineHints.length ? offlineHints.join('\n') : null,
     s.question ? `The engineer asks: ${s.question}` : `Suggest what to do next.`,
   ]

@@ -1,6 +1,7 @@
 // Builds a note (resolution note or escalation package) as a format-neutral document from a session's timeline.
 import type { Tx } from '../../db/database.js';
 import type { FlowGraph, FlowNode } from '../flow-graph.js';
+import { createHmac } from 'node:crypto';
 import { findSecrets, mergeCounts, type RedactionRules, type SecretKind } from '../redaction/index.js';
 import { activeFacts, activeFix, getSession, type FactRow, type FixRow, type SessionRow } from '../sessions/index.js';
 import type { LaneItem } from '../sessions/lane.js';
@@ -12,7 +13,27 @@ import { sessionWorkSpan } from '../sessions/time.js';
  */
 export const MARK_OPEN = '\uE000';
 export const MARK_CLOSE = '\uE001';
-export const MARK_RE = /\uE000([a-z ]+)\uE001/g;
+/** Separates the kind from the spot's sequence number inside a mark. */
+export const MARK_SEQ = '\uE002';
+export const MARK_RE = /\uE000([a-z -]+)(?:\uE002\d+)?\uE001/g;
+
+/**
+ * One redacted spot of a note, for the preview's review list. `marker` is the 1-based position of its
+ * "[redacted …]" marker in the rendered note (the same in every format); `id` is the spot's
+ * fingerprint (HMAC over kind and text, keyed by the session's random `redaction_salt`, which no route
+ * returns: stable across renders, meaningless in another session, never the text, and not something a
+ * reader of the spot id can test guesses against — a four-digit PIN would otherwise fall to 10,000 tries). Revealed spots were un-hidden by an engineer for this session.
+ */
+export interface RedactionSpot {
+  id: string;
+  kind: SecretKind;
+  marker: number | null;
+  revealed: boolean;
+}
+
+export function spotFingerprint(salt: Uint8Array, kind: string, text: string): string {
+  return createHmac('sha256', salt).update(`${kind}\0${text}`).digest('hex').slice(0, 20);
+}
 
 export interface TimelineEntry {
   at: string;
@@ -45,6 +66,8 @@ export interface NoteDocument {
   sections: Section[];
   stateVersion: number;
   redactions: Partial<Record<SecretKind, number>>;
+  /** Every redacted spot, in marker order, then the revealed ones. */
+  spots: RedactionSpot[];
 }
 
 export interface NoteData {
@@ -77,20 +100,34 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)} h ${pad(minutes % 60)} min`;
 }
 
-/** Collapses whitespace and cuts long free text at a word boundary. */
+/**
+ * Collapses whitespace and cuts long free text at a word boundary. Runs on text that was already
+ * redacted (cutting first could separate "password:" from its value); never cuts inside a mark.
+ */
 function tidy(text: string, max = 1200): string {
   const flat = text.replace(/\r\n?/g, '\n').replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
   if (flat.length <= max) return flat;
-  const cut = flat.slice(0, max);
-  return cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 40)) + ' …';
+  let cut = flat.slice(0, max);
+  cut = cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 40));
+  const open = cut.lastIndexOf(MARK_OPEN);
+  if (open >= 0 && cut.indexOf(MARK_CLOSE, open) < 0) cut = cut.slice(0, open);
+  return cut + ' …';
 }
 
 class Redactor {
   counts: Partial<Record<SecretKind, number>> = {};
-  constructor(private readonly rules: RedactionRules | null) {}
-  /** Strips stray sentinels from user text, then marks its secrets. */
+  /** Spots by sequence number (the order they were found, not the order they are shown). */
+  readonly hidden = new Map<number, { id: string; kind: SecretKind }>();
+  readonly revealed = new Map<string, SecretKind>();
+  private seq = 0;
+  constructor(
+    private readonly rules: RedactionRules | null,
+    private readonly salt: Uint8Array = new Uint8Array(),
+    private readonly reveals: ReadonlySet<string> = new Set(),
+  ) {}
+  /** Strips stray sentinels from user text, then marks its secrets (leaving this session's un-hidden ones in clear). */
   text(input: string | null | undefined): string {
-    const clean = (input ?? '').replace(/[\uE000\uE001]/g, '');
+    const clean = (input ?? '').replace(/[\uE000-\uE002]/g, '');
     if (!this.rules) return clean;
     const findings = findSecrets(clean, this.rules);
     if (!findings.length) return clean;
@@ -98,13 +135,47 @@ class Redactor {
     let at = 0;
     const counts: Partial<Record<SecretKind, number>> = {};
     for (const f of findings) {
-      out += clean.slice(at, f.start) + MARK_OPEN + f.kind + MARK_CLOSE;
+      const secret = clean.slice(f.start, f.end);
+      const id = spotFingerprint(this.salt, f.kind, secret);
+      if (this.reveals.has(id)) {
+        this.revealed.set(id, f.kind);
+        continue; // un-hidden for this session: stays in the text
+      }
+      const seq = ++this.seq;
+      this.hidden.set(seq, { id, kind: f.kind });
+      out += clean.slice(at, f.start) + MARK_OPEN + f.kind + MARK_SEQ + seq + MARK_CLOSE;
       at = f.end;
       counts[f.kind] = (counts[f.kind] ?? 0) + 1;
     }
     this.counts = mergeCounts(this.counts, counts);
     return out + clean.slice(at);
   }
+}
+
+/** The document's strings in the order every renderer prints them (title, meta, then each block; timeline: text, result, command, targets, note). */
+function* renderOrder(doc: Omit<NoteDocument, 'redactions' | 'spots'>): Generator<string> {
+  yield doc.title;
+  yield* doc.meta;
+  for (const section of doc.sections) {
+    for (const b of section.blocks) {
+      if (b.type === 'para' || b.type === 'code') yield b.text;
+      else if (b.type === 'list') yield* b.items;
+      else for (const e of b.entries) for (const t of [e.text, e.result, e.command, e.targets, e.note]) if (t) yield t;
+    }
+  }
+}
+
+function spotsOf(doc: Omit<NoteDocument, 'redactions' | 'spots'>, r: Redactor): RedactionSpot[] {
+  const out: RedactionSpot[] = [];
+  const seqRe = /\uE000[a-z -]+\uE002(\d+)\uE001/g;
+  for (const text of renderOrder(doc)) {
+    for (const m of text.matchAll(seqRe)) {
+      const spot = r.hidden.get(Number(m[1]));
+      if (spot) out.push({ id: spot.id, kind: spot.kind, marker: out.length + 1, revealed: false });
+    }
+  }
+  for (const [id, kind] of r.revealed) out.push({ id, kind, marker: null, revealed: true });
+  return out;
 }
 
 const STEP_VERB: Record<string, string> = {
@@ -165,13 +236,13 @@ function timeline(data: NoteData, r: Redactor): TimelineEntry[] {
   });
 }
 
-function factSource(fact: FactRow, data: NoteData): string {
+function factSource(fact: FactRow, data: NoteData, r: Redactor): string {
   if (!fact.source_ref) return '';
   if (fact.source_ref === 'ticket') return ' (from the ticket)';
   const item = data.session.pending_task_lane.find((i) => `lane:${i.id}` === fact.source_ref);
   if (!item) return '';
   const at = clockOf(new Date(item.at));
-  if (item.kind === 'step') return ` (from the step "${item.nodeTitle ?? item.nodeId}" at ${at})`;
+  if (item.kind === 'step') return ` (from the step "${r.text(item.nodeTitle ?? item.nodeId)}" at ${at})`;
   return ` (from the ${item.kind} at ${at})`;
 }
 
@@ -207,14 +278,14 @@ function header(data: NoteData, r: Redactor): { title: string; meta: string[] } 
 function problemSection(data: NoteData, r: Redactor): Section {
   const s = data.session;
   const blocks: Block[] = [{ type: 'para', text: r.text(s.ticket_summary) || 'No summary was given on the ticket.' }];
-  if (s.ticket_description?.trim()) blocks.push({ type: 'para', label: 'Reported', text: r.text(tidy(s.ticket_description)) });
+  if (s.ticket_description?.trim()) blocks.push({ type: 'para', label: 'Reported', text: tidy(r.text(s.ticket_description)) });
   if (data.flowTitle) blocks.push({ type: 'para', label: 'Flow', text: `${r.text(data.flowTitle)} (version ${s.flow_version ?? 1})` });
   return { heading: 'Problem', blocks };
 }
 
 function factsBlock(data: NoteData, r: Redactor, empty: string): Block {
   if (!data.facts.length) return { type: 'para', text: empty };
-  return { type: 'list', items: data.facts.map((f) => r.text(f.text) + factSource(f, data)) };
+  return { type: 'list', items: data.facts.map((f) => r.text(f.text) + factSource(f, data, r)) };
 }
 
 function timeSpent(data: NoteData): Block {
@@ -251,7 +322,7 @@ function resolutionNextSteps(data: NoteData, r: Redactor): string[] {
   return steps;
 }
 
-function buildResolution(data: NoteData, r: Redactor): Omit<NoteDocument, 'redactions'> {
+function buildResolution(data: NoteData, r: Redactor): Omit<NoteDocument, 'redactions' | 'spots'> {
   const s = data.session;
   const { title, meta } = header(data, r);
   const resolution: Block[] = [];
@@ -286,7 +357,7 @@ function buildResolution(data: NoteData, r: Redactor): Omit<NoteDocument, 'redac
   };
 }
 
-function buildEscalation(data: NoteData, r: Redactor): Omit<NoteDocument, 'redactions'> {
+function buildEscalation(data: NoteData, r: Redactor): Omit<NoteDocument, 'redactions' | 'spots'> {
   const s = data.session;
   const { title, meta } = header(data, r);
   const suspected: string[] = [];
@@ -319,9 +390,17 @@ function buildEscalation(data: NoteData, r: Redactor): Omit<NoteDocument, 'redac
   };
 }
 
-/** The document for a session; with `rules`, every user-provided string is redacted and marked. */
-export function buildNoteDocument(kind: 'resolution' | 'escalation', data: NoteData, rules: RedactionRules | null): NoteDocument {
-  const r = new Redactor(rules);
+/**
+ * The document for a session; with `rules`, every user-provided string is redacted and marked.
+ * `reveals` are the fingerprints an engineer un-hid for THIS session (see RedactionSpot).
+ */
+export function buildNoteDocument(kind: 'resolution' | 'escalation', data: NoteData, rules: RedactionRules | null, reveals: ReadonlySet<string> = new Set()): NoteDocument {
+  if (rules && !data.session.redaction_salt?.length) throw new Error('A session row without its redaction salt cannot fingerprint redacted spots.');
+  const r = new Redactor(rules, data.session.redaction_salt, reveals);
   const doc = kind === 'resolution' ? buildResolution(data, r) : buildEscalation(data, r);
-  return { ...doc, redactions: r.counts };
+  const spots = spotsOf(doc, r);
+  // Counted from what the note shows (a secret in a part cut for length is not in the note).
+  const redactions: Partial<Record<SecretKind, number>> = {};
+  for (const spot of spots) if (!spot.revealed) redactions[spot.kind] = (redactions[spot.kind] ?? 0) + 1;
+  return { ...doc, redactions, spots };
 }

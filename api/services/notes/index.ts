@@ -2,11 +2,13 @@
 // (session, state_version, format) in the database. Other modules (ConnectWise posting, sharing) call these.
 import type { Tx } from '../../db/database.js';
 import { loadRedactionRules, rulesHash, type RedactionRules, type SecretKind } from '../redaction/index.js';
-import { buildNoteDocument, loadNoteData } from './document.js';
+import { notFound } from '../../lib/errors.js';
+import { buildNoteDocument, loadNoteData, type RedactionSpot } from './document.js';
 import { CONTENT_TYPES, NOTE_FORMATS, renderDocument, type NoteFormat } from './render.js';
 
 export { NOTE_FORMATS, CONTENT_TYPES, type NoteFormat } from './render.js';
 export { escapeHtml, escapeMarkdown } from './render.js';
+export type { RedactionSpot } from './document.js';
 
 export type NoteKind = 'resolution' | 'escalation';
 
@@ -21,6 +23,8 @@ export interface RenderedNote {
   /** What was removed, by kind ({} when nothing was). */
   redactions: Partial<Record<SecretKind, number>>;
   redactionCount: number;
+  /** Each redacted spot in marker order (and the ones un-hidden for this session), for the preview's review list. */
+  spots: RedactionSpot[];
   /** True when served from the render cache. */
   cached: boolean;
 }
@@ -30,13 +34,40 @@ export interface RenderOptions {
   redact?: boolean;
   /** Rules to use instead of the account's settings (they are read from the database otherwise). */
   rules?: RedactionRules;
+  /** Honour the spots engineers un-hid for this session (default true; false for anything bound for a model). */
+  reveals?: boolean;
 }
 
 interface CacheRow {
   state_version: number;
   rules_hash: string;
   body: string;
-  redactions: Partial<Record<SecretKind, number>>;
+  redactions: { counts?: Partial<Record<SecretKind, number>>; spots?: RedactionSpot[] } & Partial<Record<SecretKind, number>>;
+}
+
+/** The fingerprints engineers un-hid in this session's note (never applied to other sessions or to models). */
+export async function loadReveals(tx: Tx, sessionId: string): Promise<Set<string>> {
+  const rows = await tx<{ fingerprint: string }[]>`select fingerprint from session_redaction_reveals where session_id = ${sessionId}`;
+  return new Set(rows.map((r) => r.fingerprint));
+}
+
+/**
+ * Un-hides one redacted spot of this session's note (a false positive), for this session only. The spot
+ * must be one the note currently hides; the caller bumps state_version (the note's ETag) in the same
+ * transaction. The account's rules are unchanged; prompts and embeddings keep redacting it.
+ */
+export async function revealSpot(tx: Tx, accountId: string, sessionId: string, spotId: string, userId: string): Promise<RedactionSpot> {
+  const data = await loadNoteData(tx, sessionId);
+  const rules = await loadRedactionRules(tx);
+  const reveals = await loadReveals(tx, sessionId);
+  const spot = (['resolution', 'escalation'] as const)
+    .flatMap((k) => buildNoteDocument(k, data, rules, reveals).spots)
+    .find((s) => s.id === spotId);
+  if (!spot) throw notFound('Redacted spot');
+  if (spot.revealed) return spot; // a repeated request (a retry) answers the same
+  await tx`insert into session_redaction_reveals (account_id, session_id, fingerprint, kind, revealed_by)
+           values (${accountId}, ${sessionId}, ${spotId}, ${spot.kind}, ${userId}) on conflict do nothing`;
+  return { ...spot, marker: null, revealed: true };
 }
 
 const total = (counts: Partial<Record<SecretKind, number>>) => Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
@@ -47,29 +78,37 @@ async function render(tx: Tx, kind: NoteKind, sessionId: string, format: NoteFor
   const data = await loadNoteData(tx, sessionId); // 404s for a missing or foreign session
   if (!redact) {
     const doc = buildNoteDocument(kind, data, null);
-    return { kind, format, text: renderDocument(doc, format), contentType: CONTENT_TYPES[format], stateVersion: doc.stateVersion, redactions: {}, redactionCount: 0, cached: false };
+    return { kind, format, text: renderDocument(doc, format), contentType: CONTENT_TYPES[format], stateVersion: doc.stateVersion, redactions: {}, redactionCount: 0, spots: [], cached: false };
   }
   const rules = opts.rules ?? (await loadRedactionRules(tx));
+  const useReveals = opts.reveals ?? true;
+  // Un-hiding bumps state_version, so (state_version, rules) still identify a render; renders without reveals are not cached.
   const hash = rulesHash(rules);
   const version = data.session.state_version;
-  const [hit] = await tx<[CacheRow?]>`
-    select state_version, rules_hash, body, redactions from session_note_renders
-    where session_id = ${sessionId} and document = ${kind} and format = ${format}`;
-  if (hit && hit.state_version === version && hit.rules_hash === hash) {
-    return { kind, format, text: hit.body, contentType: CONTENT_TYPES[format], stateVersion: version, redactions: hit.redactions, redactionCount: total(hit.redactions), cached: true };
+  if (useReveals) {
+    const [hit] = await tx<[CacheRow?]>`
+      select state_version, rules_hash, body, redactions from session_note_renders
+      where session_id = ${sessionId} and document = ${kind} and format = ${format}`;
+    if (hit && hit.state_version === version && hit.rules_hash === hash && Array.isArray(hit.redactions.spots)) {
+      const counts = hit.redactions.counts ?? {};
+      return { kind, format, text: hit.body, contentType: CONTENT_TYPES[format], stateVersion: version, redactions: counts, redactionCount: total(counts), spots: hit.redactions.spots, cached: true };
+    }
   }
-  const doc = buildNoteDocument(kind, data, rules);
+  const reveals = useReveals ? await loadReveals(tx, sessionId) : new Set<string>();
+  const doc = buildNoteDocument(kind, data, rules, reveals);
   const text = renderDocument(doc, format);
-  // Concurrent renders of one version write the same text; a render of an older version never
-  // overwrites a newer one.
-  await tx`
-    insert into session_note_renders (account_id, session_id, document, format, state_version, rules_hash, body, redactions)
-    values (${data.session.account_id}, ${sessionId}, ${kind}, ${format}, ${version}, ${hash}, ${text}, ${tx.json(doc.redactions as never)})
-    on conflict (session_id, document, format) do update
-      set state_version = excluded.state_version, rules_hash = excluded.rules_hash, body = excluded.body,
-          redactions = excluded.redactions, rendered_at = now()
-      where session_note_renders.state_version <= excluded.state_version`;
-  return { kind, format, text, contentType: CONTENT_TYPES[format], stateVersion: version, redactions: doc.redactions, redactionCount: total(doc.redactions), cached: false };
+  if (useReveals) {
+    // Concurrent renders of one version write the same text; a render of an older version never
+    // overwrites a newer one.
+    await tx`
+      insert into session_note_renders (account_id, session_id, document, format, state_version, rules_hash, body, redactions)
+      values (${data.session.account_id}, ${sessionId}, ${kind}, ${format}, ${version}, ${hash}, ${text}, ${tx.json({ counts: doc.redactions, spots: doc.spots } as never)})
+      on conflict (session_id, document, format) do update
+        set state_version = excluded.state_version, rules_hash = excluded.rules_hash, body = excluded.body,
+            redactions = excluded.redactions, rendered_at = now()
+        where session_note_renders.state_version <= excluded.state_version`;
+  }
+  return { kind, format, text, contentType: CONTENT_TYPES[format], stateVersion: version, redactions: doc.redactions, redactionCount: total(doc.redactions), spots: doc.spots, cached: false };
 }
 
 /**

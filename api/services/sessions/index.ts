@@ -23,6 +23,8 @@ export interface TicketRef {
 export interface SessionRow {
   id: string;
   account_id: string;
+  /** Keys the fingerprints of the note's redacted spots (migration 00009); never part of a view. */
+  redaction_salt?: Uint8Array;
   user_id: string | null;
   ticket_psa: 'connectwise';
   ticket_external_id: string;

@@ -36,6 +36,8 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   decideFix: PAGES_AND_PANEL,
   proposeFix: PAGES_AND_PANEL,
   resolutionNote: PAGES_AND_PANEL,
+  // Un-hides one spot of this session's note only (never the account's rules), as the engineer reviews it.
+  unhideRedaction: PAGES_AND_PANEL,
   postResolutionNote: PAGES_AND_PANEL,
   logTime: PAGES_AND_PANEL,
   escalate: PAGES_AND_PANEL,

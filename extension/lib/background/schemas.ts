@@ -56,6 +56,7 @@ export const OPERATION_ARGS = {
   editFact: z.strictObject({ ...sid, factId: id, text: text(2000) }),
   removeFact: z.strictObject({ ...sid, factId: id }),
   decideFix: z.strictObject({ ...sid, fixId: id, action: z.enum(['accept', 'reject']) }),
+  unhideRedaction: z.strictObject({ ...sid, spotId: z.string().check(z.regex(/^[0-9a-f]{20}$/, 'must be a redaction spot id')) }),
   proposeFix: z.strictObject({
     ...sid,
     title: text(300),
