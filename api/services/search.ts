@@ -47,30 +47,42 @@ export async function fullTextSearch(tx: Tx, q: string, opts: SearchOptions = {}
   if (!tsq) return [];
   const types = new Set(opts.types?.length ? opts.types : SEARCH_TYPES);
   const limit = Math.min(Math.max(opts.limit ?? 20, 1), 100);
+  // Every match is ranked (exactly as before), but titles and ts_headline — the expensive part,
+  // it re-parses the document text — are computed only for the `limit` hits returned, not for
+  // every match (a broad word matches tens of thousands of resolved sessions).
   const rows = await tx<{ type: SearchHitType; id: string; title: string; snippet: string; rank: number }[]>`
-    with q as (select to_tsquery('english', ${tsq}) as query)
-    select * from (
-      select 'flow'::text as type, f.id, f.title,
-             ts_headline('english', f.description, q.query, ${HEADLINE}) as snippet,
-             ts_rank_cd(f.search, q.query, 32)::float8 as rank
-      from flows f, q
-      where ${types.has('flow')} and f.deleted_at is null and f.search @@ q.query
+    with q as (select to_tsquery('english', ${tsq}) as query),
+    top as (
+      select * from (
+        select 'flow'::text as type, f.id, ts_rank_cd(f.search, q.query, 32)::float8 as rank
+        from flows f, q
+        where ${types.has('flow')} and f.deleted_at is null and f.search @@ q.query
+        union all
+        select 'session', s.id, ts_rank_cd(s.search, q.query, 32)::float8
+        from ai_sessions s, q
+        where ${types.has('session')} and s.status = 'resolved' and s.search @@ q.query
+        union all
+        select 'script', t.id, ts_rank_cd(t.search, q.query, 32)::float8
+        from script_templates t, q
+        where ${types.has('script')} and t.search @@ q.query
+      ) hits
+      order by rank desc, type, id
+      limit ${limit}
+    )
+    select top.type, top.id, d.title, d.snippet, top.rank
+    from top cross join q cross join lateral (
+      select f.title, ts_headline('english', f.description, q.query, ${HEADLINE}) as snippet
+      from flows f where top.type = 'flow' and f.id = top.id
       union all
-      select 'session', s.id, '#' || s.ticket_external_id || ': ' || coalesce(s.ticket_summary, 'untitled ticket'),
+      select '#' || s.ticket_external_id || ': ' || coalesce(s.ticket_summary, 'untitled ticket'),
              ts_headline('english',
                coalesce(s.root_cause || '. ', '') || regexp_replace(coalesce(s.resolution_note_markdown, ''), '[#*\`\\\\_>|]+', '', 'g'),
-               q.query, ${HEADLINE}),
-             ts_rank_cd(s.search, q.query, 32)::float8
-      from ai_sessions s, q
-      where ${types.has('session')} and s.status = 'resolved' and s.search @@ q.query
+               q.query, ${HEADLINE})
+      from ai_sessions s where top.type = 'session' and s.id = top.id
       union all
-      select 'script', t.id, t.name,
-             ts_headline('english', coalesce(nullif(t.description, ''), t.body), q.query, ${HEADLINE}),
-             ts_rank_cd(t.search, q.query, 32)::float8
-      from script_templates t, q
-      where ${types.has('script')} and t.search @@ q.query
-    ) hits
-    order by rank desc, type, id
-    limit ${limit}`;
+      select t.name, ts_headline('english', coalesce(nullif(t.description, ''), t.body), q.query, ${HEADLINE})
+      from script_templates t where top.type = 'script' and t.id = top.id
+    ) d
+    order by top.rank desc, top.type, top.id`;
   return rows.map((r) => ({ type: r.type, id: r.id, title: r.title, snippet: r.snippet.replace(/\s+/g, ' ').trim(), rank: Number(r.rank.toFixed(6)) }));
 }

@@ -38,9 +38,9 @@ function exited(child: ChildProcess): Promise<void> {
 /** Runs a TypeScript file with node + tsx; resolves when a stdout line matches `ready`. */
 export async function spawnTs(
   script: string,
-  opts: { env?: Record<string, string>; ready: RegExp; timeoutMs?: number; args?: string[] },
+  opts: { env?: Record<string, string>; ready: RegExp; timeoutMs?: number; args?: string[]; nodeArgs?: string[] },
 ): Promise<{ child: ChildProcess; match: RegExpExecArray; output: string[] }> {
-  const child = spawn(process.execPath, [...TSX_LOADER, path.resolve(ROOT, script), ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...TSX_LOADER, path.resolve(ROOT, script), ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,11 +79,15 @@ export async function spawnTs(
   return { child, match, output };
 }
 
-/** The API (api/test/api-server.ts) in a child process on `appUrl`. */
+/**
+ * The API (api/test/api-server.ts) in a child process on `appUrl`. With BENCH_CPU_PROF=<dir> set,
+ * each API child writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+ */
 export async function spawnApi(opts: { appUrl: string; port?: number; logLevel?: string; env?: Record<string, string> }): Promise<ChildApi> {
   const { child, match, output } = await spawnTs('bench/lib/api-child.ts', {
     env: { ...opts.env, APP_URL: opts.appUrl, PORT: String(opts.port ?? 0), LOG_LEVEL: opts.logLevel ?? 'warn' },
     ready: /^FLOWPILOT_CHILD_READY (\S+)/,
+    nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [],
   });
   return {
     url: match[1]!,

@@ -1,4 +1,5 @@
-// The write path's ceiling: the statements "add a fact" sends, straight through postgres.js as the app
+// The write path's ceiling: the statements "add a fact" sends (the same wire pattern: BEGIN, then the
+// tenant settings pipelined with the update, the insert, COMMIT), straight through postgres.js as the app
 // role in a tenant transaction, at the same concurrency, from its own process. Prints one JSON line.
 import postgres from 'postgres';
 
@@ -17,10 +18,12 @@ await Promise.all(
       const t0 = performance.now();
       try {
         await sql.begin(async (tx) => {
-          await tx`select set_config('app.current_account_id', ${cfg.accountId}, true), set_config('app.current_user_id', ${cfg.userId}, true)`;
+          // Pipelined ahead of the first statement, as db.tenant does (api/db/database.ts).
+          const context = tx`select set_config('app.current_account_id', ${cfg.accountId}, true), set_config('app.current_user_id', ${cfg.userId}, true)`.execute();
           const [s] = await tx`update ai_sessions set state_version = state_version + 1, updated_at = now() where id = ${id} returning *`;
           await tx`insert into session_facts (account_id, session_id, text, source_ref, origin, created_by)
                    values (${s!.account_id}, ${id}, ${`ceiling fact ${i}`}, ${null}, 'user', ${cfg.userId}) returning *`;
+          await context;
         });
         times.push(performance.now() - t0);
       } catch {
