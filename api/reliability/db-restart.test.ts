@@ -132,7 +132,7 @@ describe('database restart mid-load', () => {
     let firstOkAfter: number | undefined;
     while (performance.now() < recoveryDeadline) {
       firstOkAfter ??= samples.find((s) => s.t0 >= startedAt && s.status >= 200 && s.status < 300)?.t1;
-      if (firstOkAfter !== undefined && performance.now() - firstOkAfter > 1_500) break;
+      if (firstOkAfter !== undefined && performance.now() - firstOkAfter > 3_000) break;
       await sleep(100);
     }
     const healthAfter = await timed('health', 'GET', '/healthz');
@@ -141,7 +141,9 @@ describe('database restart mid-load', () => {
 
     const during = samples.filter((s) => s.t0 >= stoppedAt && s.t1 <= startAt);
     const failures = samples.filter((s) => s.status < 200 || s.status >= 300);
-    const settled = samples.filter((s) => firstOkAfter !== undefined && s.t0 >= firstOkAfter + 500);
+    // The pool's connections come back one by one (each after its reconnect delay): a straggler may still
+    // answer 503 right after the first success; from 1.5 s on, everything must be 2xx.
+    const settled = samples.filter((s) => firstOkAfter !== undefined && s.t0 >= firstOkAfter + 1_500);
     const slowest = Math.max(...samples.map((s) => s.t1 - s.t0));
     console.log(
       `[db-restart] ${samples.length} requests; stop took ${(stoppedAt - stopAt).toFixed(0)} ms, start ${(startedAt - startAt).toFixed(0)} ms; ` +
