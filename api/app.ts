@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { authenticate, viewersReadOnly } from './auth/middleware.js';
 import type { Deps } from './deps.js';
-import { AppError, errorBody } from './lib/errors.js';
+import { AppError, databaseUnavailable, errorBody, isDatabaseUnavailable } from './lib/errors.js';
 import type { AppEnv } from './lib/http.js';
 import { idempotency } from './lib/idempotency.js';
 import { aiRoutes } from './routes/ai.js';
@@ -92,6 +92,12 @@ export function createApp(deps: Deps) {
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${logPath(c.req.path)}.`), 404));
 
   app.onError((err, c) => {
+    if (isDatabaseUnavailable(err)) {
+      // The database went away (restart, failover, network): answer fast with a retryable 503. The pool
+      // reconnects by itself on the next request once the server accepts connections again.
+      deps.log.warn('database unavailable', { reqId: c.get('requestId'), method: c.req.method, path: logPath(c.req.path), code: (err as { code?: string }).code });
+      err = databaseUnavailable();
+    }
     if (err instanceof AppError) {
       for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
       return c.json(errorBody(err.code, err.message), err.status);

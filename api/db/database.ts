@@ -151,6 +151,9 @@ export function connectAsApp(url: string, pool: PoolOptions = {}): Sql<Record<st
   return postgres(url, {
     max: pool.max ?? 10,
     onnotice: () => {},
+    // Reconnect delay after failed connects, in seconds. postgres.js's default grows to 10–20 s after a
+    // few refused connects, so an API would stay down long after a database restart; capped at 2 s here.
+    backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.1 * 2 ** retries, 2),
     connection: {
       application_name: 'flowpilot-api',
       // Nothing the API runs should take long: a runaway statement, or a transaction left open while

@@ -22,7 +22,10 @@ export interface EmbeddedServer {
   /** Owner (superuser) URL for the given database. */
   url(database: string): string;
   port: number;
+  /** Fast shutdown (SIGINT). With `persistent: true` the data stays and `start()` brings it back. */
   stop(): Promise<void>;
+  /** Starts the server again after stop(), on the same data directory and port. */
+  start(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -92,5 +95,6 @@ export async function startEmbeddedPostgres(
     port,
     url: (database) => `postgres://postgres:${enc}@127.0.0.1:${port}/${database}`,
     stop: () => pg.stop(),
+    start: () => pg.start(),
   };
 }

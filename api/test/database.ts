@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { startEmbeddedPostgres } from '../db/embedded.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.js';
 import { migrate } from '../db/migrate.js';
 import { APP_ROLE, appRolePassword, withUser } from '../db/database.js';
 import { TEST_SECRET_KEY } from './secret.js';
@@ -16,13 +16,40 @@ export interface ThrowawayDatabase {
   drop(): Promise<void>;
 }
 
-export async function createThrowawayDatabase(label = 'test'): Promise<ThrowawayDatabase> {
+export interface RestartableDatabase extends ThrowawayDatabase {
+  /** Its own embedded server: stop() is a fast shutdown, start() brings it back on the same data and port. */
+  server: EmbeddedServer;
+}
+
+/**
+ * A throwaway database on an embedded PostgreSQL of its own (even when DATABASE_URL is set), kept on disk
+ * across stop()/start() so a test can take the database away under a running API and bring it back.
+ */
+export async function createRestartableDatabase(label = 'restart'): Promise<RestartableDatabase> {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'flowpilot-test-'));
+  let server: EmbeddedServer | undefined;
+  try {
+    server = await startEmbeddedPostgres(tmp, { persistent: true });
+    const db = await createThrowawayDatabase(label, { server, tmp });
+    return { ...db, server };
+  } catch (err) {
+    await server?.stop().catch(() => {});
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+export async function createThrowawayDatabase(label = 'test', own?: { server: EmbeddedServer; tmp: string }): Promise<ThrowawayDatabase> {
   const dbName = `flowpilot_${label}_${process.pid}_${Date.now().toString(36)}`;
   let serverUrl: (db: string) => string;
   let stopServer = async () => {};
   let tmp: string | undefined;
   let adminDb = 'postgres';
-  if (process.env.DATABASE_URL) {
+  if (own) {
+    serverUrl = own.server.url;
+    stopServer = () => own.server.stop();
+    tmp = own.tmp;
+  } else if (process.env.DATABASE_URL) {
     const base = new URL(process.env.DATABASE_URL);
     adminDb = base.pathname.slice(1) || 'postgres';
     serverUrl = (db) => {

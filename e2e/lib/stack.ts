@@ -1,6 +1,7 @@
 // The e2e world: the real API over HTTP (stoppable, restartable on its port), the ConnectWise simulator, and an account.
 import { randomBytes } from 'node:crypto';
 import { startApiServer, type RunningApi } from '../../api/test/api-server.js';
+import { spawnApi, type ChildApi } from '../../bench/lib/proc.js';
 import { startSimulator, type Simulator } from '../sim/simulator.js';
 
 export interface Account {
@@ -14,7 +15,11 @@ export interface Stack {
   sim: Simulator;
   apiUrl: string;
   apiUp(): boolean;
+  /** Graceful stop (in-flight requests finish, connections close). */
   stopApi(): Promise<void>;
+  /** SIGKILL, no shutdown at all: only with `{ childProcess: true }`. */
+  killApi(): Promise<void>;
+  /** Starts the API again on the same port. */
   startApi(): Promise<void>;
   account: Account;
   /** Calls the API as the test account; throws on a non-2xx answer. */
@@ -24,11 +29,24 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(appUrl: string): Promise<Stack> {
+/** The API in this process, or (childProcess) in its own process so a test can SIGKILL it. */
+type ApiHandle = { url: string; close(): Promise<void>; kill?: () => Promise<void> };
+
+async function runApi(appUrl: string, childProcess: boolean, port?: number): Promise<ApiHandle> {
+  if (!childProcess) {
+    const api: RunningApi = await startApiServer({ appUrl, port });
+    return { url: api.url, close: () => api.close() };
+  }
+  const child: ChildApi = await spawnApi({ appUrl, port });
+  return { url: child.url, close: () => child.stop(), kill: () => child.kill() };
+}
+
+export async function startStack(appUrl: string, opts: { childProcess?: boolean } = {}): Promise<Stack> {
+  const childProcess = opts.childProcess ?? false;
   const sim = await startSimulator({ webStepMs: 40 });
-  let api: RunningApi | null = await startApiServer({ appUrl });
-  const port = api.port;
+  let api: ApiHandle | null = await runApi(appUrl, childProcess);
   const apiUrl = api.url;
+  const port = Number(new URL(apiUrl).port);
 
   async function apiRaw(method: string, path: string, body?: unknown, token?: string) {
     const res = await fetch(apiUrl + path, {
@@ -61,8 +79,13 @@ export async function startStack(appUrl: string): Promise<Stack> {
       await api?.close();
       api = null;
     },
+    async killApi() {
+      if (!api?.kill) throw new Error('killApi needs startStack(…, { childProcess: true })');
+      await api.kill();
+      api = null;
+    },
     async startApi() {
-      api ??= await startApiServer({ appUrl, port });
+      api ??= await runApi(appUrl, childProcess, port);
     },
     account,
     async api<T>(method: string, path: string, body?: unknown) {
