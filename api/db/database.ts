@@ -1,4 +1,5 @@
 // Opens PostgreSQL (embedded or DATABASE_URL), migrates it as the owner, and connects as the app role.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import postgres, { type Sql, type TransactionSql } from 'postgres';
@@ -43,6 +44,19 @@ export const poolBusy = () =>
 class Abandoned extends Error {}
 
 /**
+ * The transaction a whole request runs in (an Idempotency-Key request whose key row and writes commit
+ * together, see api/lib/idempotency.ts). While it is open, `tenant` on the same pool joins it as a
+ * savepoint instead of asking the pool for a second connection: a request never waits for a connection
+ * while it holds one, which is how ten concurrent keyed writes once froze a pool of ten.
+ */
+const requestTransaction = new AsyncLocalStorage<{ sql: Sql<Record<string, never>>; accountId: string; tx: Tx }>();
+
+/** Runs `fn` (the rest of the request) with `tx` as the request's transaction for `db`'s tenant work. */
+export function inRequestTransaction<T>(db: Database, accountId: string, tx: Tx, fn: () => Promise<T>): Promise<T> {
+  return requestTransaction.run({ sql: db.sql, accountId, tx }, fn);
+}
+
+/**
  * `sql.begin` with an acquire timeout. postgres.js queues a transaction until a connection is free and
  * has no limit on that wait; when the timer wins, the request gets a 503 and the queued transaction is
  * marked abandoned, so once it does get a connection it rolls back at once and hands the connection back.
@@ -79,6 +93,12 @@ export function makeDatabase(
   return {
     sql,
     tenant<T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+      const open = requestTransaction.getStore();
+      if (open && open.sql === sql) {
+        // Joined as a savepoint: its writes commit (or roll back) with the request's transaction.
+        if (open.accountId !== ctx.accountId) throw new Error('Tenant work for another account inside a request transaction.');
+        return open.tx.savepoint((sp) => fn(sp as unknown as Tx)) as Promise<T>;
+      }
       return guardedBegin(sql, timeoutMs, async (tx) => {
         // Pipelined, not awaited: the tenant settings go out on the transaction's connection first
         // and `fn`'s first statement right behind them in the same write, so the request waits for

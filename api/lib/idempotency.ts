@@ -1,7 +1,8 @@
-// Idempotency-Key for creating POSTs: the key is claimed, and later finalised, in short transactions of its own.
+// Idempotency-Key for creating POSTs: the key row commits with the request's writes, or — for requests that
+// call ConnectWise or a model — is claimed and finalised in short transactions of its own.
 import { createHash, randomUUID } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
-import type { Database } from '../db/database.js';
+import type { Context, MiddlewareHandler } from 'hono';
+import { inRequestTransaction, type Database, type Tx } from '../db/database.js';
 import { HEARTBEAT_INTERVAL_MS, INSTANCE_DEAD_AFTER_SECONDS } from '../db/instances.js';
 import { AppError, badRequest } from './errors.js';
 import type { AppEnv } from './http.js';
@@ -26,6 +27,26 @@ if (DUPLICATE_WAIT_MS < INSTANCE_DEAD_AFTER_SECONDS * 1000 + HEARTBEAT_INTERVAL_
   throw new Error('DUPLICATE_WAIT_MS must exceed the instance liveness window');
 }
 
+/**
+ * Requests that wait on something outside the database (ConnectWise, a model, or a deliberately slow
+ * password hash) must not hold a transaction open meanwhile, so their key is claimed and finalised in
+ * short transactions of their own. Their outbound work carries its own exactly-once guard where it
+ * matters (the posting outbox looks for its marker on the ticket before any resend, so a takeover after
+ * a crash cannot post twice). Every other keyed POST is database-only and runs in one transaction with
+ * its key row: its writes and its stored answer commit together or not at all.
+ */
+const CALLS_OUT: readonly RegExp[] = [
+  /^\/v1\/sessions\/[^/]+\/(suggest|resolution-note\/post|escalation\/post|time-entry)$/,
+  /^\/v1\/flows\/generate$/,
+  /^\/v1\/flow-proposals\/analyse$/,
+  /^\/v1\/settings\/psa\/test$/,
+  /^\/v1\/users$/,
+];
+
+export const callsOut = (path: string) => CALLS_OUT.some((re) => re.test(path.replace(/\/+$/, '')));
+
+class RollBack extends Error {}
+
 interface KeyRow {
   request_hash: string;
   status_code: number | null;
@@ -35,7 +56,8 @@ interface KeyRow {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * With an `Idempotency-Key` header, keys are per user (account, user, key):
+ * With an `Idempotency-Key` header, keys are per user (account, user, key). A database-only request runs
+ * in one transaction with its key (`inOneTransaction`). A request in CALLS_OUT goes through three steps:
  * 1. claim: one short transaction inserts the key with this instance's id (or takes over an expired
  *    key, or an unfinished claim whose instance is dead or which is older than STALE_CLAIM_SECONDS);
  * 2. the request runs as it would without a key (its own transactions: no connection is held across it);
@@ -43,7 +65,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * A duplicate of a finished request replays the stored answer (`Idempotent-Replayed: true`); a
  * duplicate of a running one polls (without holding a connection) until it finishes, up to 15 s, then
  * answers 409 `idempotency_in_progress`; the same key with a different body is a 422.
- * Trade-off: the request's writes and the stored answer no longer commit together. A process that
+ * Trade-off (CALLS_OUT only): the request's writes and the stored answer do not commit together. A process that
  * dies in between leaves an unfinished claim. Claims follow the liveness of their instance
  * (api/db/instances.ts): once the dead process has not heartbeated for INSTANCE_DEAD_AFTER_SECONDS
  * (10 s), a retry — waiting as a duplicate if it came sooner — takes the claim over and runs the
@@ -66,8 +88,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     const who = { accountId: auth.accountId, userId: auth.userId };
     const claimId = randomUUID();
 
-    const claim = () =>
-      db.tenant(who, async (tx) => {
+    const claimIn = async (tx: Tx) => {
         const [claimed] = await tx<[{ key: string }?]>`
           insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, claim_id, instance_id)
           values (${who.accountId}, ${who.userId}, ${key}, ${c.req.method}, ${c.req.path}, ${requestHash}, ${claimId}, ${instanceId})
@@ -89,7 +110,22 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
           select request_hash, status_code, response from idempotency_keys
           where user_id = ${who.userId} and key = ${key}`;
         return { claimed: false as const, prior };
-      });
+      };
+
+    if (!callsOut(c.req.path)) {
+      // An unfinished claim (left by a CALLS_OUT request with the same key and body, or by a version that
+      // claimed every key this way) is waited for, and taken over once its instance is dead, as below.
+      const started = Date.now();
+      for (let pause = 25; ; pause = Math.min(pause * 2, 250)) {
+        if ((await inOneTransaction(c, db, who, key, requestHash, claimIn, next)) === 'done') return;
+        if (Date.now() - started > DUPLICATE_WAIT_MS) {
+          throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still in progress.', { 'Retry-After': '2' });
+        }
+        await sleep(pause);
+      }
+    }
+
+    const claim = () => db.tenant(who, claimIn);
 
     // 1. Claim, or wait for the request that holds the key.
     const started = Date.now();
@@ -153,4 +189,60 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
 
 async function release(db: Database, who: { accountId: string; userId: string }, key: string, claimId: string) {
   await db.tenant(who, (tx) => tx`delete from idempotency_keys where user_id = ${who.userId} and key = ${key} and claim_id = ${claimId}`);
+}
+
+/**
+ * A database-only request and its key in one transaction: the claim (a concurrent duplicate waits on the
+ * key's row, then replays), the request's own tenant work (joined as savepoints, see
+ * `inRequestTransaction`), and the stored answer commit together; a non-2xx answer rolls all of it back.
+ * A process killed half-way leaves nothing behind, so a retry on another instance simply runs it.
+ */
+async function inOneTransaction(
+  c: Context<AppEnv>,
+  db: Database,
+  who: { accountId: string; userId: string },
+  key: string,
+  requestHash: string,
+  claimIn: (tx: Tx) => Promise<{ claimed: true } | { claimed: false; prior: KeyRow | undefined }>,
+  next: () => Promise<void>,
+): Promise<'done' | 'unfinished'> {
+  let replay: { status: number; body: unknown } | undefined;
+  let unfinished = false;
+  try {
+    await db.tenant(who, async (tx) => {
+      const r = await claimIn(tx);
+      if (!r.claimed) {
+        const prior = r.prior;
+        if (prior && prior.request_hash !== requestHash) {
+          throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different request.');
+        }
+        if (!prior || prior.status_code === null) {
+          unfinished = true;
+          return;
+        }
+        replay = { status: prior.status_code, body: prior.response };
+        return;
+      }
+      await inRequestTransaction(db, who.accountId, tx, next);
+      const res = c.res;
+      if (res.status < 200 || res.status >= 300) throw new RollBack();
+      const text = await res.clone().text();
+      let body: unknown = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = text;
+      }
+      await tx`update idempotency_keys set status_code = ${res.status}, response = ${tx.json(body as never)}
+               where user_id = ${who.userId} and key = ${key}`;
+    });
+  } catch (err) {
+    if (!(err instanceof RollBack)) throw err;
+  }
+  if (unfinished) return 'unfinished';
+  if (replay) {
+    c.res = undefined;
+    c.res = c.json(replay.body as never, replay.status as never, { 'Idempotent-Replayed': 'true' });
+  }
+  return 'done';
 }
