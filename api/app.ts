@@ -18,6 +18,7 @@ import { draftTemplateRoutes, scriptTemplateRoutes } from './routes/templates.js
 import { searchRoutes } from './routes/search.js';
 import { settingsRoutes } from './routes/settings.js';
 import { psaRoutes } from './routes/psa.js';
+import { mountDocs } from './routes/docs.js';
 
 /** Paths that must not appear in logs verbatim (share tokens are bearer secrets). */
 const logPath = (path: string) => path.replace(/^\/v1\/shared\/[^/]+/, '/v1/shared/[token]');
@@ -88,6 +89,9 @@ export function createApp(deps: Deps) {
     .route('/v1', copilotRoutes)
     .route('/v1/settings', settingsRoutes)
     .route('/v1', psaRoutes);
+
+  // Public: the OpenAPI document of every route above, and Scalar's reference page over it.
+  mountDocs(app, (path) => PUBLIC_V1.some((re) => re.test(path)));
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${logPath(c.req.path)}.`), 404));
 

@@ -123,7 +123,6 @@ async function main() {
   const acct = await registerOver(api.url, 'bench');
   const sessions: string[] = [];
   for (let i = 0; i < 128; i++) sessions.push(await openSessionOver(api.url, acct.token));
-  const apiConds = 'API in its own process (api/test/api-server.ts, pool 10), embedded PostgreSQL 18, loopback';
 
   await section('1. write path', async () => {
     const [before] = await owner<{ sv: number; facts: number }[]>`

@@ -3,6 +3,7 @@ import { BlockList, isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { zValidator } from '@hono/zod-validator';
+import { resolver, uniqueSymbol } from 'hono-openapi';
 import type { z } from 'zod';
 import type { AuthContext, Role } from '../auth/tokens.js';
 import { roleAtLeast } from '../auth/tokens.js';
@@ -100,11 +101,16 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join('; ');
 }
 
-/** zValidator with our error shape: every invalid body or query is a 400 naming the bad fields. */
+/**
+ * zValidator with our error shape: every invalid body or query is a 400 naming the bad fields. The
+ * same schema documents the route: the middleware carries hono-openapi's marker (what its own
+ * `validator` attaches), so `/openapi.json` shows exactly what is validated.
+ */
 export function validate<T extends z.ZodType, Target extends 'json' | 'query' | 'param'>(target: Target, schema: T) {
-  return zValidator(target, schema, (result) => {
+  const middleware = zValidator(target, schema, (result) => {
     if (!result.success) {
       throw new AppError(400, 'invalid_input', `Invalid ${target === 'json' ? 'body' : target}: ${describeIssues(result.error.issues)}`);
     }
   });
+  return Object.assign(middleware, { [uniqueSymbol]: { target, ...resolver(schema) } });
 }

@@ -13,7 +13,6 @@ import { testConfigEnv } from './secret.js';
 
 export interface TestResponse<T = any> {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON shapes
   body: T;
   headers: Headers;
   text: string;

@@ -203,7 +203,7 @@ export function handleWeb(req: WebRequest): WebResponse {
   if (rest.startsWith('/services/system_io/sim_rpc/')) return rpc(req, rest);
   const lower = rest.toLowerCase();
   const recid = recidFrom(url.searchParams);
-  let initial: { screen: string; id?: number } | null = null;
+  let initial: { screen: string; id?: number } | null;
   let appendCwParams = false;
   if (lower === '/connectwise.aspx') {
     const routeTo = (url.searchParams.get('routeTo') ?? '').toLowerCase();

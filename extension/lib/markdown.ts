@@ -4,7 +4,7 @@ import DOMPurify from 'dompurify';
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Markdown backslash escapes (`\#`, `\*`) become entities, so they print as themselves and never format. */
-const unescapeMd = (s: string) => s.replace(/\\([\\`*_{}\[\]()#+\-.!|>~])/g, (_m, ch: string) => `&#${ch.charCodeAt(0)};`);
+const unescapeMd = (s: string) => s.replace(/\\([\\`*_{}[\]()#+\-.!|>~])/g, (_m, ch: string) => `&#${ch.charCodeAt(0)};`);
 
 function inline(s: string): string {
   const marked = escape(s).replace(

@@ -109,7 +109,10 @@ function representative(texts: string[]): string {
   let bestScore = -1;
   texts.forEach((_, i) => {
     const score = t.reduce((n, other, j) => (i === j ? n : n + jaccard(t[i]!, other)), 0);
-    if (score > bestScore) (best = i), (bestScore = score);
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
   });
   return texts[best] ?? '';
 }

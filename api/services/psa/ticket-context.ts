@@ -25,7 +25,7 @@ const LIMITS = { summary: 200, company: 200, contact: 200, board: 200, status: 1
 export function cleanText(value: unknown, max: number, multiline = false): string | undefined {
   if (typeof value !== 'string') return undefined;
   let s = value.normalize('NFC').replace(/\r\n?/g, '\n');
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control and bidi characters in untrusted ticket text are exactly what this strips
   s = s.replace(multiline ? /[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g : /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, multiline ? '' : ' ');
   s = multiline ? s.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim() : s.replace(/\s+/g, ' ').trim();
   if (!s) return undefined;

@@ -66,7 +66,7 @@ export const NOT_A_PASSWORD = new Set(
 );
 
 const TRAILING = /[.,;:!?)\]}>'"`]+$/;
-const LEADING = /^[(\[{<'"`]+/;
+const LEADING = /^[([{<'"`]+/;
 export const bare = (v: string) => v.replace(LEADING, '').replace(TRAILING, '');
 export const isQuoted = (v: string) => /^(["'`]).*\1$/s.test(v) && v.length > 2;
 export const unquote = (v: string) => (isQuoted(v) ? v.slice(1, -1) : v);
@@ -411,7 +411,7 @@ export const DETECTORS: Detector[] = [
   {
     name: 'tool-short-p-flag',
     kind: 'password',
-    re: /\b(?:sshpass|psexec(?:64)?(?:\.exe)?|paexec|mysql(?:dump|admin|import)?|mariadb(?:-dump)?|winexe|xfreerdp|wfreerdp|rdesktop|sqlcmd|osql|bcp|plink|pscp|smbmap|crackmapexec|nxc|impacket-[a-z]{1,20}|wmic|schtasks|ftp|lftp|vncviewer|ipmitool|racadm|redis-cli|mongosh|mongo)\b[^\n]{0,200}?(?:[ \t](?:-p|-P|-pw|\/p:|\/pass:|-a|\/RP)(?:[ \t]{1,5}|(?=[^\s-])))("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'\-][^\s]{0,200})/gi,
+    re: /\b(?:sshpass|psexec(?:64)?(?:\.exe)?|paexec|mysql(?:dump|admin|import)?|mariadb(?:-dump)?|winexe|xfreerdp|wfreerdp|rdesktop|sqlcmd|osql|bcp|plink|pscp|smbmap|crackmapexec|nxc|impacket-[a-z]{1,20}|wmic|schtasks|ftp|lftp|vncviewer|ipmitool|racadm|redis-cli|mongosh|mongo)\b[^\n]{0,200}?(?:[ \t](?:-p|-P|-pw|\/p:|\/pass:|-a|\/RP)(?:[ \t]{1,5}|(?=[^\s-])))("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'-][^\s]{0,200})/gi,
     group: 1,
     accept: (v, m) => assignedPassword(v) && !(/-p[ \t]/.test(m[0]) && /^\d{1,5}(?::\d{1,5})?$/.test(bare(v))),
     probes: ['psexec \\\\h -u a -p ', 'mysql -p', 'sshpass -p '],
@@ -429,7 +429,7 @@ export const DETECTORS: Detector[] = [
   {
     name: 'user-then-p-flag',
     kind: 'password',
-    re: /(?:^|\s)(?:-u|--user(?:name)?)[ \t=]{1,5}[^\s]{1,100}[ \t]{1,5}(?:-p|--password|--pass)(?:[ \t=]{1,5}|(?=[^\s-]))("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'\-][^\s]{0,200})/g,
+    re: /(?:^|\s)(?:-u|--user(?:name)?)[ \t=]{1,5}[^\s]{1,100}[ \t]{1,5}(?:-p|--password|--pass)(?:[ \t=]{1,5}|(?=[^\s-]))("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'-][^\s]{0,200})/g,
     group: 1,
     accept: (v) => assignedPassword(v) && !/^\d{1,5}(?::\d{1,5})?$/.test(bare(v)),
     probes: ['-u a -p ', '-u -u -u '],
@@ -641,7 +641,7 @@ function fillerSaysHash(filler: string | undefined): boolean {
  */
 export function assignmentValue(text: string, at: number, name: string): [number, number] | null {
   const q = text[at - 1];
-  let start = at;
+  const start = at;
   let end: number;
   if (q === '"' || q === "'") {
     const close = text.indexOf(q, at);

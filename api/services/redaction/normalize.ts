@@ -32,7 +32,7 @@ export interface Normalised {
 }
 
 // Plain ASCII text without controls needs no copy.
-const PLAIN = /^[\x09\x0A\x0D\x20-\x7E]*$/;
+const PLAIN = /^[\t\n\r\x20-\x7E]*$/;
 
 export function normalise(original: string): Normalised {
   if (PLAIN.test(original)) return { text: original };

@@ -9,7 +9,6 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   raw: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary request JSON
   body: any;
   /** True when the client hung up before the response was complete (an aborted call). */
   aborted: boolean;
@@ -154,7 +153,10 @@ export async function startAnthropicFake(opts: FakeOptions = {}): Promise<Anthro
     }
     const rec: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, body, aborted: false, completed: false };
     requests.push(rec);
-    for (const w of waiters.splice(0)) (requests.length >= w.n ? w.resolve() : waiters.push(w));
+    for (const w of waiters.splice(0)) {
+      if (requests.length >= w.n) w.resolve();
+      else waiters.push(w);
+    }
     res.on('close', () => {
       if (!rec.completed) rec.aborted = true;
     });
@@ -194,7 +196,10 @@ export async function startAnthropicFake(opts: FakeOptions = {}): Promise<Anthro
       const hash = createHash('sha256').update(JSON.stringify([body.model, prefix])).digest('hex');
       const n = tokensOf(prefix);
       if (cache.has(hash)) cacheRead = n;
-      else (cache.add(hash), (cacheCreation = n));
+      else {
+        cache.add(hash);
+        cacheCreation = n;
+      }
     }
     const inputTokens = Math.max(1, tokensOf({ s: body.system, m: body.messages, t: body.tools }) - cacheCreation - cacheRead);
     const usage = (output: number) => ({

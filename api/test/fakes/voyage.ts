@@ -8,7 +8,6 @@ export interface RecordedEmbeddingRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   raw: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary request JSON
   body: any;
 }
 

@@ -40,7 +40,7 @@ export class PsaError extends Error {
 /** Server text is untrusted and can be long: one line, capped. */
 export function serverText(s: unknown, max = 300): string {
   if (typeof s !== 'string') return '';
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters in untrusted server text are exactly what this strips
   const one = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
   return one.length > max ? one.slice(0, max - 1) + '…' : one;
 }

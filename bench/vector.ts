@@ -1,7 +1,7 @@
 // Measures exact vector ranking over real[] (and pgvector, when the server has it) at a few table sizes.
-// Run: npx tsx api/services/ai/vector-bench.ts [sizes…]   (uses a throwaway embedded PostgreSQL or DATABASE_URL)
+// Run: npx tsx bench/vector.ts [sizes…]   (uses a throwaway embedded PostgreSQL or DATABASE_URL)
 import postgres from 'postgres';
-import { createThrowawayDatabase } from '../../test/database.js';
+import { createThrowawayDatabase } from '../api/test/database.js';
 
 // voyage-3.5's default output dimension is 1024; it also returns 256, 512 or 2048 (output_dimension).
 const DIMS = Number(process.env.DIMS ?? 1024);
