@@ -42,6 +42,11 @@ export default defineConfig(
     },
   },
   {
+    // Node scripts run by npm (postinstall): plain JavaScript, Node's globals.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

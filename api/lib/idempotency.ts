@@ -174,13 +174,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       c.res = new Response(res.body.pipeThrough(new TransformStream({ flush: done })), res);
       return;
     }
-    const text = await res.clone().text();
-    let body: unknown = null;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      body = text;
-    }
+    const body = await storedBody(res);
     await db.tenant(who, (tx) => tx`
       update idempotency_keys set status_code = ${res.status}, response = ${tx.json(body as never)}
       where user_id = ${who.userId} and key = ${key} and claim_id = ${claimId}`);
@@ -226,13 +220,7 @@ async function inOneTransaction(
       await inRequestTransaction(db, who.accountId, tx, next);
       const res = c.res;
       if (res.status < 200 || res.status >= 300) throw new RollBack();
-      const text = await res.clone().text();
-      let body: unknown = null;
-      try {
-        body = text ? JSON.parse(text) : null;
-      } catch {
-        body = text;
-      }
+      const body = await storedBody(res);
       await tx`update idempotency_keys set status_code = ${res.status}, response = ${tx.json(body as never)}
                where user_id = ${who.userId} and key = ${key}`;
     });
@@ -245,4 +233,14 @@ async function inOneTransaction(
     c.res = c.json(replay.body as never, replay.status as never, { 'Idempotent-Replayed': 'true' });
   }
   return 'done';
+}
+
+/** The answer as it is stored for replay: its JSON, or its text when it is not JSON. */
+async function storedBody(res: Response): Promise<unknown> {
+  const text = await res.clone().text();
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return text;
+  }
 }

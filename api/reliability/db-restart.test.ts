@@ -67,7 +67,7 @@ async function timed(op: Sample['op'], method: string, path: string, body?: unkn
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- loose JSON
+    let json: any;
     try {
       json = JSON.parse(text);
     } catch {
