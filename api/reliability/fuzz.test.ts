@@ -6,7 +6,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKey } from '../auth/tokens.js';
-import { seededRandom } from '../../e2e/sim/faults.js';
+import { seededRandom } from '../lib/seeded-random.js';
 import { createTestContext, type Registered, type TestContext } from '../test/harness.js';
 
 const COUNT = Number(process.env.FUZZ_COUNT ?? 2200);

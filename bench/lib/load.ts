@@ -2,6 +2,7 @@
 // idempotent ConnectWise note posts, against one or more API instances in round robin. Writes carry an
 // Idempotency-Key and are retried (same key) on the next instance when one fails or vanishes, so a
 // test can check afterwards that every acknowledged write is stored exactly once.
+import { seededRandom } from '../../api/lib/seeded-random.js';
 import { randomUUID } from 'node:crypto';
 
 export type Op = 'read' | 'fact' | 'preview' | 'post';
@@ -51,16 +52,6 @@ export interface LoadResult {
   acknowledgedPosts: { sessionId: string; text: string; externalId: string }[];
 }
 
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
@@ -74,7 +65,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   if (!o.postSessionIds?.length) mix.post = 0;
   const ops = (Object.keys(mix) as Op[]).filter((k) => mix[k] > 0);
   const total = ops.reduce((n, k) => n + mix[k], 0);
-  const rnd = seeded(o.seed ?? 1);
+  const rnd = seededRandom(o.seed ?? 1);
   const pick = (): Op => {
     let r = rnd() * total;
     for (const k of ops) if ((r -= mix[k]) < 0) return k;

@@ -1,4 +1,5 @@
 // Fault injection for the simulator: queued one-shot faults and seeded random "chaos" on matching requests.
+import { seededRandom } from '../../api/lib/seeded-random.js';
 
 export type Fault =
   /** Wait before handling (the request has not been processed yet while the client waits). */
@@ -41,17 +42,6 @@ export interface ChaosOptions {
   seed?: number;
 }
 
-/** mulberry32: small, fast, seeded. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface FaultsApi {
   add(rule: FaultRule): void;

@@ -6,6 +6,7 @@
 // YAML block where it fits).
 //
 //   npx tsx api/services/redaction/corpus.ts   prints the corpus (counts per category).
+import { seededRandom } from '../../lib/seeded-random.js';
 
 export interface PositiveSample {
   category: string;
@@ -19,18 +20,6 @@ export interface LookAlike {
   text: string;
 }
 
-// ---- seeded randomness ------------------------------------------------------------------------
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(private readonly rnd: () => number) {}
@@ -563,7 +552,7 @@ const LOOKALIKES: Record<string, (g: Gen) => string> = {
 export const SEED = 20261204;
 
 export function generateCorpus(seed = SEED, perCategory = 8, lookalikesPerCategory = 10): { positives: PositiveSample[]; lookalikes: LookAlike[] } {
-  const g = new Gen(mulberry32(seed));
+  const g = new Gen(seededRandom(seed));
   const positives: PositiveSample[] = [];
   for (const [category, make] of Object.entries(CATEGORIES)) {
     for (let i = 0; i < perCategory; i++) {
