@@ -15,7 +15,6 @@ export function buildDeps(config: Config, db: Database, log: Logger, overrides: 
     instanceId: randomUUID(),
     keys: {
       access: deriveKey(config.secretKey, 'access-token'),
-      share: deriveKey(config.secretKey, 'share-link'),
       encryption: deriveKey(config.secretKey, 'encryption-at-rest'),
     },
     now: () => new Date(),

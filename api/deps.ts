@@ -15,7 +15,7 @@ export interface Deps {
    */
   instanceId: string;
   /** Subkeys derived from config.secretKey. */
-  keys: { access: Uint8Array; share: Uint8Array; encryption: Uint8Array };
+  keys: { access: Uint8Array; encryption: Uint8Array };
   /** Injectable clock so tests can move time (token expiry, idempotency windows). */
   now: () => Date;
   /** Model providers, each present only when its key is configured (the offline copilot otherwise). */

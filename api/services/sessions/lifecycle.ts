@@ -1,7 +1,6 @@
-// A session's lifecycle: active ⇄ paused → resolved | escalated | abandoned, choosing its flow, and sharing it.
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+// A session's lifecycle: active ⇄ paused → resolved | escalated | abandoned, and choosing its flow.
 import type { Tx } from '../../db/database.js';
-import { conflict, notFound, unauthorized } from '../../lib/errors.js';
+import { conflict, notFound } from '../../lib/errors.js';
 import type { FlowGraph } from '../flow-graph.js';
 import { renderEscalationPackage, renderResolutionNote } from '../notes/index.js';
 import { loadRedactionRules } from '../redaction/index.js';
@@ -99,46 +98,4 @@ export async function escalateSession(tx: Tx, id: string, userId: string, reason
   const pkg = await renderEscalationPackage(tx, id, 'markdown', { rules });
   await tx`update ai_sessions set escalation_package_markdown = ${pkg.text} where id = ${id}`;
   return { package: pkg };
-}
-
-// ---- share links ------------------------------------------------------------------------------
-
-const SHARE_ISSUER = 'flowpilot';
-const SHARE_AUDIENCE = 'flowpilot-share';
-
-export interface ShareClaims {
-  accountId: string;
-  sessionId: string;
-  expiresAt: Date;
-}
-
-/** A signed, expiring, read-only link to a session (HS256 with the share subkey). */
-export async function signShareToken(key: Uint8Array, claims: { accountId: string; sessionId: string }, now: Date, ttlSeconds: number) {
-  const iat = Math.floor(now.getTime() / 1000);
-  const exp = iat + ttlSeconds;
-  const token = await new SignJWT({ acc: claims.accountId, typ: 'share' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(claims.sessionId)
-    .setIssuer(SHARE_ISSUER)
-    .setAudience(SHARE_AUDIENCE)
-    .setIssuedAt(iat)
-    .setExpirationTime(exp)
-    .sign(key);
-  return { token, expiresAt: new Date(exp * 1000) };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The link's claims, or a 401 for anything tampered, expired or not a share link. */
-export async function verifyShareToken(key: Uint8Array, token: string, now: Date): Promise<ShareClaims> {
-  const refused = unauthorized('This share link is invalid or has expired.');
-  try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: SHARE_ISSUER, audience: SHARE_AUDIENCE, currentDate: now });
-    if (payload.typ !== 'share' || typeof payload.acc !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw refused;
-    if (!UUID.test(payload.acc) || !UUID.test(payload.sub)) throw refused;
-    return { accountId: payload.acc, sessionId: payload.sub, expiresAt: new Date(payload.exp * 1000) };
-  } catch (err) {
-    if (err instanceof joseErrors.JOSEError || err instanceof TypeError) throw refused;
-    throw err;
-  }
 }
