@@ -27,6 +27,8 @@ import { ROOT, spawnApi, rssOf } from './lib/proc.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** `BENCH_ONLY=1,4`: run only those sections (by number). */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const RESULTS = path.join(ROOT, 'bench/results');
 
 interface Row {
@@ -58,6 +60,7 @@ function runJsonChild<T>(script: string, cfg: unknown): Promise<T> {
 }
 
 async function section(name: string, fn: () => Promise<void>) {
+  if (ONLY && !ONLY.includes(name.split('.')[0]!)) return;
   console.log(`\n${name}`);
   try {
     await fn();
