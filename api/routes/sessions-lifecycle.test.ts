@@ -34,6 +34,9 @@ describe('status transitions', () => {
     const after = await t.request('PATCH', `/v1/sessions/${s.id}`, { token: engineer.token, body: { status: 'active' } });
     expect(after.status).toBe(409);
     expect((await t.request('POST', `/v1/sessions/${s.id}/events`, { token: engineer.token, body: { kind: 'note', text: 'late' } })).status).toBe(409);
+    const lateFact = await t.request('POST', `/v1/sessions/${s.id}/facts`, { token: engineer.token, body: { text: 'late fact' } });
+    expect(lateFact.status).toBe(409);
+    expect(lateFact.body.error.code).toBe('session_closed');
     expect((await t.request('POST', `/v1/sessions/${s.id}/resolve`, { token: engineer.token, body: {} })).status).toBe(409);
     // A new session can open on the same ticket now.
     const reopened = await t.request('POST', '/v1/sessions', { token: engineer.token, body: { ticket: { externalId: s.ticket.externalId } } });

@@ -91,6 +91,12 @@ describe('facts', () => {
     const bad = await t.request('POST', `/v1/sessions/${s.id}/facts`, { token: a.token, body: { text: 'x', sourceRef: 'somewhere' } });
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe('bad_source_ref');
+    const gone = await t.request('POST', `/v1/sessions/${s.id}/facts`, { token: a.token, body: { text: 'y', sourceRef: 'lane:li_000000000000' } });
+    expect(gone.status).toBe(422);
+    // A refused fact leaves nothing behind: no row, and the note's version did not move.
+    const after = await t.request('GET', `/v1/sessions/${s.id}`, { token: a.token });
+    expect(after.body.session.facts.map((f: { text: string }) => f.text)).toEqual(['Gateway unreachable']);
+    expect(after.body.session.stateVersion).toBe(ok.body.stateVersion);
   });
 });
 

@@ -14,6 +14,7 @@ import { findNode, type FlowGraph } from '../services/flow-graph.js';
 import {
   activeFix,
   appendLane,
+  addFact,
   checkSourceRef,
   factView,
   fixView,
@@ -260,12 +261,8 @@ export const sessionRoutes = new Hono<AppEnv>()
       const body = c.req.valid('json');
       const auth = authOf(c);
       const result = await withTenant(c, async (tx) => {
-        const s = await lockForWrite(tx, id);
-        checkSourceRef(s, body.sourceRef);
-        const [fact] = await tx<[FactRow]>`
-          insert into session_facts (account_id, session_id, text, source_ref, origin, created_by)
-          values (${s.account_id}, ${id}, ${body.text}, ${body.sourceRef ?? null}, ${body.origin}, ${auth.userId}) returning *`;
-        return { fact: factView(fact), stateVersion: s.state_version };
+        const added = await addFact(tx, id, { text: body.text, sourceRef: body.sourceRef ?? null, origin: body.origin, createdBy: auth.userId });
+        return { fact: factView(added.fact), stateVersion: added.stateVersion };
       });
       return c.json(result, 201);
     },

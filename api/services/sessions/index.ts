@@ -194,10 +194,48 @@ export async function appendLane(tx: Tx, sessionId: string, item: Omit<LaneItem,
 
 /** A fact's source must be the ticket itself or an item on this session's timeline. */
 export function checkSourceRef(session: SessionRow, sourceRef: string | null | undefined): LaneItem | 'ticket' | null {
+  return checkSourceRefIn(session.pending_task_lane, sourceRef);
+}
+
+function checkSourceRefIn(lane: readonly LaneItem[] | null, sourceRef: string | null | undefined): LaneItem | 'ticket' | null {
   if (sourceRef === null || sourceRef === undefined) return null;
   if (sourceRef === 'ticket') return 'ticket';
   const m = /^lane:(li_[0-9a-f]{12})$/.exec(sourceRef);
-  const item = m ? session.pending_task_lane.find((i) => i.id === m[1]) : undefined;
+  const item = m ? (lane ?? []).find((i) => i.id === m[1]) : undefined;
   if (!item) throw unprocessable(`sourceRef "${sourceRef}" does not point at the ticket or an item on this session's timeline.`, 'bad_source_ref');
   return item;
+}
+
+/**
+ * "What we know" grows by one fact, in one statement on the hot path: the session's state_version bump
+ * (the row lock every note-changing write takes first, see lockForWrite) and the insert, which happens
+ * only if the session is open. The timeline comes back only when the fact points into it. The checks then
+ * answer as lockForWrite and checkSourceRef would; throwing rolls the transaction (bump included) back.
+ */
+export async function addFact(
+  tx: Tx,
+  sessionId: string,
+  fact: { text: string; sourceRef: string | null; origin: 'user' | 'copilot'; createdBy: string },
+): Promise<{ fact: FactRow; stateVersion: number }> {
+  const [row] = await tx<[(FactRow & { session_version: number; session_status: SessionStatus; session_lane: LaneItem[] | null }) | undefined]>`
+    with s as (
+      update ai_sessions set state_version = state_version + 1, updated_at = now()
+      where id = ${sessionId}
+      returning id, account_id, state_version, status,
+                case when ${fact.sourceRef}::text like 'lane:%' then pending_task_lane end as lane
+    ), f as (
+      insert into session_facts (account_id, session_id, text, source_ref, origin, created_by)
+      select s.account_id, s.id, ${fact.text}, ${fact.sourceRef}, ${fact.origin}, ${fact.createdBy} from s
+      where s.status::text = any(${OPEN_STATUSES as string[]}::text[])
+      returning *
+    )
+    select f.*, s.state_version as session_version, s.status as session_status, s.lane as session_lane
+    from s left join f on true`;
+  if (!row) throw notFound('Session');
+  if (!OPEN_STATUSES.includes(row.session_status)) {
+    throw conflict(`This session is ${row.session_status}; it can no longer be changed.`, 'session_closed');
+  }
+  checkSourceRefIn(row.session_lane, fact.sourceRef);
+  const { session_version, session_status: _status, session_lane: _lane, ...factRow } = row;
+  return { fact: factRow as FactRow, stateVersion: session_version };
 }
