@@ -176,6 +176,8 @@ const PW_WORD = String.raw`(?:pass(?:word|wd|wort|code|phrase|key)?|pwd|pw|pword
 
 /** Words that introduce a value after a keyword ("password for jdoe IS …"), longest first. */
 const INTRO = String.raw`(?:(?:(?:is|was|has been|have been|had been|got|been|were|are)\s{1,5})?(?:(?:re)?set|changed|updated|rotated|reset|chang(?:ed)?)\s{1,5}(?:to|as)|is now|are now|will be|should be|would be|is still|is|was|are|were|to|now|as|becomes|ist(?:\s{1,5}jetzt)?|lautet|war|wird|es|est|era|ser[áa]|sera|[ée]|être|wordt|werd|e)`;
+/** A value never starts inside a word ("PWD - Granite-Tiger-47@" must not yield "-Tiger-47@" and leave "Granite"). */
+const GLUED_NOT = String.raw`(?<![\p{L}\p{N}_])(?<![\p{L}\p{N}_][-.])`;
 const SEP = String.raw`(?::|=|->|=>|:=|—|–|-(?=[ \t]))`;
 
 /** Up to eight filler words between a keyword and its introducer ("password for the admin account is"). */
@@ -441,7 +443,7 @@ export const DETECTORS: Detector[] = [
   {
     name: 'psk',
     kind: 'pre-shared key',
-    re: ci(String.raw`${L}${PSK_WORD}s?${R}(${FILLER})[ \t]{0,30}(?:(${SEP})|(${INTRO})${R})${GAP}${VALUE}`),
+    re: ci(String.raw`${L}${PSK_WORD}s?${R}(${FILLER})[ \t]{0,30}(?:(${SEP})|(${INTRO})${R})${GAP}${GLUED_NOT}${VALUE}`),
     group: 4,
     accept: (v, m) => (m[2] ? assignedPassword(v) : looksSecret(unquote(v)) || isQuoted(v)) && !fillerSaysMeta(m[1]),
     probes: ['wifi key ', 'PSK: ', 'SSID a b c d e f g h '],
@@ -513,7 +515,7 @@ export const DETECTORS: Detector[] = [
   {
     name: 'password-in-prose',
     kind: 'password',
-    re: ci(String.raw`${L}${PW_WORD}${R},?(${FILLER})[ \t]{0,30}(?:(${SEP})|(${INTRO})${R})${GAP}(?:(?:now|still|temporarily|again|to)[ \t]{1,3})?${VALUE}`),
+    re: ci(String.raw`${L}${PW_WORD}${R},?(${FILLER})[ \t]{0,30}(?:(${SEP})|(${INTRO})${R})${GAP}(?:(?:now|still|temporarily|again|to)[ \t]{1,3})?${GLUED_NOT}${VALUE}`),
     group: 4,
     accept: (v, m) => {
       if (fillerSaysMeta(m[1])) return false;
@@ -545,7 +547,7 @@ export const DETECTORS: Detector[] = [
     name: 'user-and-password',
     kind: 'password',
     re: ci(
-      String.raw`${L}(?:creds|credentials|cred|login|logon|log[- ]?in|sign[- ]?in|account|acct|user(?:name)?|u\/p|user\/pass(?:word)?|username\/password|local admin|admin|wi-?fi|wlan|ssid|guest network)(?:[ \t]{1,3}(?:info|information|details|creds|credentials))?${R}[ \t]{0,5}(?:(?:are|is|was|were|for[ \t]{1,3}[^\s]{1,60})[ \t]{1,5})?(?:${SEP}[ \t]{0,5})?(?:${GAP})["']?([^\s/\\|,:;%'"]{2,100})["']?([ \t]{0,5}(?:[/\\|,:;%]|[ \t])[ \t]{0,5})(?:(?:pass(?:word)?|pw|pwd)[ \t]{0,3}[:=]?[ \t]{0,3})?${VALUE}`,
+      String.raw`${L}(?:creds|credentials|cred|login|logon|log[- ]?in|sign[- ]?in|account|acct|user(?:name)?|u\/p|user\/pass(?:word)?|username\/password|local admin|admin|wi-?fi|wlan|ssid|guest network)(?:[ \t]{1,3}(?:info|information|details|creds|credentials))?${R}[ \t]{0,5}(?:(?:are|is|was|were|for[ \t]{1,3}[^\s]{1,60})[ \t]{1,5})?(?:${SEP}[ \t]{0,5})?(?:${GAP})["']?([^\s/\\|,:;%'"]{2,100})["']?([ \t]{0,5}(?:[/\\|,:;%]|[ \t])[ \t]{0,5})(?:(?:pass(?:word)?|pw|pwd)${R}[ \t]{0,3}[:=]?[ \t]{0,3})?${GLUED_NOT}${VALUE}`,
     ),
     group: 3,
     accept: (v, m) => {
@@ -562,7 +564,7 @@ export const DETECTORS: Detector[] = [
   {
     name: 'keyword-high-entropy',
     kind: 'api key',
-    re: ci(String.raw`${KEY_WORD}(${FILLER})[ \t]{0,30}(?:(${SEP})|(${INTRO})${R})${GAP}${KEY_VALUE}`),
+    re: ci(String.raw`${KEY_WORD}(${FILLER})[ \t]{0,30}(?:(${SEP})|(${INTRO})${R})${GAP}${GLUED_NOT}${KEY_VALUE}`),
     group: 4,
     accept: (v, m) => keyValueAccept(v, m, true),
     probes: ['api key ', 'secret: ', 'token token token ', 'client id a b c d is '],

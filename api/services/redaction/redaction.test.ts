@@ -5,6 +5,25 @@ import { DEFAULT_PREFERENCES } from '../settings.js';
 import { CATEGORY_NAMES, generateCorpus, LOOKALIKES_LIST, POSITIVES } from './corpus.js';
 import { DETECTORS, findSecrets, luhnValid, patternProblem, redact, redactThenTruncate, rulesFromPreferences, runDetector } from './index.js';
 
+/**
+ * A secret counts as hidden only if every place it occurs is wholly covered by what the redactor finds:
+ * "Pass[redacted]" for "Passw0rd99" leaks four characters even though the whole string is gone.
+ */
+function fullyHidden(text: string, secret: string): boolean {
+  if (redact(text).text.includes(secret)) return false;
+  // A trailing full stop or comma is as likely the sentence's as the secret's; the rest must be covered.
+  const core = secret.replace(/[.,;]+$/, '');
+  const spans = findSecrets(text);
+  const at0 = text.indexOf(secret);
+  if (at0 < 0) return true;
+  for (let at = at0; at >= 0; at = text.indexOf(secret, at + 1)) {
+    let reach = at;
+    for (const f of [...spans].sort((x, y) => x.start - y.start)) if (f.start <= reach && f.end > reach) reach = f.end;
+    if (reach < at + core.length) return false;
+  }
+  return true;
+}
+
 function score(positives = POSITIVES, lookalikes = LOOKALIKES_LIST) {
   const perCategory = new Map<string, { found: number; total: number }>();
   const missed: string[] = [];
@@ -13,7 +32,7 @@ function score(positives = POSITIVES, lookalikes = LOOKALIKES_LIST) {
     const row = perCategory.get(sample.category) ?? { found: 0, total: 0 };
     for (const secret of sample.secrets) {
       row.total++;
-      if (out.includes(secret)) missed.push(`[${sample.category}] ${JSON.stringify(sample.text)} → ${JSON.stringify(out)}`);
+      if (!fullyHidden(sample.text, secret)) missed.push(`[${sample.category}] ${JSON.stringify(sample.text)} → ${JSON.stringify(out)}`);
       else row.found++;
     }
     perCategory.set(sample.category, row);
@@ -522,9 +541,26 @@ const HAND_LOOKALIKES: string[] = [
 
 describe('hand-written spellings outside the generator', () => {
   it('finds every secret and leaves every look-alike alone', () => {
-    const missed = HAND_POSITIVES.filter(([text, secret]) => redact(text).text.includes(secret)).map(([text]) => `${JSON.stringify(text)} → ${JSON.stringify(redact(text).text)}`);
+    const missed = HAND_POSITIVES.filter(([text, secret]) => !fullyHidden(text, secret)).map(([text]) => `${JSON.stringify(text)} → ${JSON.stringify(redact(text).text)}`);
     const touched = HAND_LOOKALIKES.filter((text) => redact(text).text !== text).map((text) => `${JSON.stringify(text)} → ${JSON.stringify(redact(text).text)}`);
     expect(missed).toEqual([]);
     expect(touched).toEqual([]);
+  });
+});
+
+describe('no part of a secret is left beside its marker', () => {
+  // Values that start like a keyword ("Passw0rd99", "pass-Word-9x") or hold hyphens and dots
+  // ("Granite-Tiger-47@") once left "Pass" or "Granite" in clear before "[redacted …]".
+  const values = ['Granite-Tiger-47@', 'Blue.Sky.22!', 'Passw0rd99', 'Password123!', 'pass-Word-9x', 'Pw-Kj8mmQ2z'];
+  const contexts = [
+    'password: V', 'password V', 'pw - V', 'new pass V', 'the password for the admin account is V', 'creds are jdoe / V',
+    'login jdoe V', 'user: jdoe pass: V', 'Temporary password given to Maria by phone: V', 'net user bob V /add',
+    'psexec -u admin -p V', 'mysql -pV', '--password=V', '-Password V', 'sshpass -p V ssh x', 'curl -u bob:V http://x',
+    'PGPASSWORD=V psql', 'smbclient -U bob%V', 'WPA key: V', 'PSK - V', 'Wi-Fi password is V', 'Passwort: V', 'senha V',
+    'client_secret: V', 'api_key=V',
+  ];
+  it('covers every character of the value in every context', () => {
+    const leaks = contexts.flatMap((c) => values.map((v) => c.replace('V', v))).filter((t, i) => !fullyHidden(t, values[i % values.length]!));
+    expect(leaks.map((t) => `${JSON.stringify(t)} → ${JSON.stringify(redact(t).text)}`)).toEqual([]);
   });
 });
