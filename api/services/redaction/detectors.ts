@@ -520,7 +520,7 @@ export const DETECTORS: Detector[] = [
     accept: (v, m) => {
       if (fillerSaysMeta(m[1])) return false;
       if (m[2]) return assignedPassword(v);
-      return isQuoted(v) ? assignedPassword(v) : looksSecret(v);
+      return isQuoted(v) ? assignedPassword(v) : looksSecret(v) || plainWordPassword(v, m);
     },
     probes: ['password for ', 'password: ', 'pw pw pw ', 'password a b c d e f g h is '],
   },
@@ -629,6 +629,26 @@ export function scanPrivateKeys(text: string): [number, number][] {
 }
 
 /** Filler words that turn "password … :" into a statement about passwords, not a password. */
+/**
+ * "the password for the admin account is sunflower.": a plain lowercase word, introduced ("is", "was changed
+ * to"), that ends the sentence or the line, is a password unless it reads as a description of one
+ * ("expired", "in the vault", "case sensitive", "printed on the label", "somewhere").
+ */
+function plainWordPassword(value: string, m: RegExpExecArray): boolean {
+  const v = bare(value);
+  if (!/^[a-z]{5,30}$/.test(v) || NOT_A_PASSWORD.has(v) || DESCRIBES_A_PASSWORD.has(v)) return false;
+  if (/(?:ed|en|ing|ly|ble|ive|ful|ous|al|ent|ant|ary|ory|ic|less|ise|ize|where|thing|one|body)$/.test(v)) return false;
+  const after = m.input.slice(m.index + m[0].length, m.index + m[0].length + 3);
+  return /^(?:$|[.!;,)](?:\s|$)|\r?\n)/.test(after);
+}
+
+const DESCRIBES_A_PASSWORD = new Set(
+  `admin administrator default unique random generic standard common private public shared personal local domain global
+  visible readable guessable obvious easy hard tricky lowercase uppercase numeric alphanumeric plaintext cleartext clear
+  there here elsewhere anywhere somewhere nowhere available unavailable inside outside attached below above listed noted
+  pending active inactive current previous original initial final usual normal right fixed known`.split(/\s+/).filter(Boolean),
+);
+
 function fillerSaysMeta(filler: string | undefined): boolean {
   return !!filler && /\b(?:policy|policies|length|age|expir\w*|history|complexity|requirements?|rules?|hint|last|manager|field|prompt|reset|change|changed|resets|attempts?|count|lockout|minimum|maximum|min|max|strength|sync|writeback|protected|hash|hashes|format|type|column|label|spray|spraying|audit)\b/i.test(filler);
 }

@@ -214,6 +214,9 @@ describe('account patterns on RE2', () => {
 const HAND_POSITIVES: [string, string][] = [
     ['Temporary password given to Maria by phone: Spring2026!Dental', 'Spring2026!Dental'],
     ['the password for the admin account is Xk29!mmq', 'Xk29!mmq'],
+    // A plain lowercase word that ends the sentence after "is" / "changed to".
+    ['the password for the admin account is sunflower', 'sunflower'],
+    ['Her password was changed to marigold.', 'marigold'],
     ['pw for jdoe: Tulip77#', 'Tulip77#'],
     ['new pass Blue42sky', 'Blue42sky'],
     ['creds are jdoe / Moon$hine9', 'Moon$hine9'],
@@ -360,6 +363,14 @@ const HAND_POSITIVES: [string, string][] = [
   ['Access key: 9Xk2Lm8Qp4Rt7Wz1', '9Xk2Lm8Qp4Rt7Wz1'],
 ];
 const HAND_LOOKALIKES: string[] = [
+    'The password is expired',
+    'the password is somewhere in keeper',
+    'The password is stored in the vault.',
+    'password is longer than 8 characters',
+    'Password is incorrect.',
+    'The wifi password is unknown.',
+    'the password is printed on the label',
+    'The password is mandatory.',
     'Password reset for jdoe completed',
     'password expired yesterday',
     'reset the password for jdoe',
