@@ -3,8 +3,8 @@
 import postgres from 'postgres';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { inPanel, launchWithExtension, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
-import { signInViaOptions } from './lib/extension.js';
+import { inPanel, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
+import { openTicketSignedIn, startWithoutFlow } from './lib/extension.js';
 import { waitForPanelGone } from './lib/panel.js';
 import { startStack, type Stack } from './lib/stack.js';
 
@@ -20,15 +20,8 @@ describe('offline queue across an API crash', () => {
   beforeAll(async () => {
     stack = await startStack(inject('e2eAppUrl'), { childProcess: true });
     owner = postgres(inject('e2eOwnerUrl'), { max: 1, onnotice: () => {} });
-    eb = await launchWithExtension({ simPort: stack.sim.port });
-    (await signInViaOptions(eb, stack.apiUrl, stack.account.email, stack.account.password)).close();
-    page = await eb.browser.newPage();
-    await page.goto(eb.cwUrl(`/v2025_1/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&srRecID=${TICKET}`));
-    await waitForPanelText(page, `Ticket #${TICKET}`);
-    await inPanel(page, '[data-fp="flow"]');
-    await (await inPanel(page, '[data-fp="start-without-flow"]')).click();
-    const session = await inPanel(page, '[data-fp="session"]');
-    sessionId = (await session.evaluate((e) => e.getAttribute('data-session-id')))!;
+    ({ eb, page } = await openTicketSignedIn(stack, TICKET));
+    sessionId = await startWithoutFlow(page);
   });
   afterAll(async () => {
     await eb?.close();

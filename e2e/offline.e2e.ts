@@ -1,8 +1,8 @@
 // With the API stopped, the panel's changes wait in the offline queue and are replayed, once each, when it is back.
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { inPanel, launchWithExtension, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
-import { signInViaOptions } from './lib/extension.js';
+import { inPanel, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
+import { openTicketSignedIn, startWithoutFlow } from './lib/extension.js';
 import { waitForPanelGone } from './lib/panel.js';
 import { startStack, type Stack } from './lib/stack.js';
 
@@ -16,16 +16,9 @@ describe('offline queue', () => {
 
   beforeAll(async () => {
     stack = await startStack(inject('e2eAppUrl'));
-    eb = await launchWithExtension({ simPort: stack.sim.port });
-    (await signInViaOptions(eb, stack.apiUrl, stack.account.email, stack.account.password)).close();
-    page = await eb.browser.newPage();
-    await page.goto(eb.cwUrl(`/v2025_1/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&srRecID=${TICKET}`));
-    await waitForPanelText(page, `Ticket #${TICKET}`);
-    // No flow: work the ticket with notes and facts only (once the flow list has settled).
-    await inPanel(page, '[data-fp="flow"]');
-    await (await inPanel(page, '[data-fp="start-without-flow"]')).click();
-    const session = await inPanel(page, '[data-fp="session"]');
-    sessionId = (await session.evaluate((e) => e.getAttribute('data-session-id')))!;
+    ({ eb, page } = await openTicketSignedIn(stack, TICKET));
+    // No flow: work the ticket with notes and facts only.
+    sessionId = await startWithoutFlow(page);
   });
   afterAll(async () => {
     await eb?.close();

@@ -2,8 +2,8 @@
 // un-hide a false positive for this note only (the API records it and bumps the note's version).
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { inPanel, launchWithExtension, panelVisibleText, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
-import { signInViaOptions } from './lib/extension.js';
+import { inPanel, panelVisibleText, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
+import { openTicketSignedIn } from './lib/extension.js';
 import { startStack, type Stack } from './lib/stack.js';
 
 const TICKET = 184202;
@@ -23,11 +23,7 @@ describe('reviewing what the note preview hides', () => {
     sessionId = created.session.id;
     await stack.api('POST', `/v1/sessions/${sessionId}/events`, { kind: 'observation', text: 'Printer PIN 4821 is printed on its label' });
     await stack.api('POST', `/v1/sessions/${sessionId}/events`, { kind: 'note', text: `Reset the print admin, password: ${PASSWORD}` });
-    eb = await launchWithExtension({ simPort: stack.sim.port });
-    (await signInViaOptions(eb, stack.apiUrl, stack.account.email, stack.account.password)).close();
-    page = await eb.browser.newPage();
-    await page.goto(eb.cwUrl(`/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${TICKET}`));
-    await waitForPanelText(page, `Ticket #${TICKET}`);
+    ({ eb, page } = await openTicketSignedIn(stack, TICKET, `/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=${TICKET}`));
   });
   afterAll(async () => {
     await eb?.close();

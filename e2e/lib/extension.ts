@@ -1,6 +1,7 @@
 // Driving the extension's own pages in e2e: sign in through the options page, open the popup, read storage.
 import type { Page } from 'puppeteer';
-import type { ExtensionBrowser } from './browser.js';
+import { inPanel, launchWithExtension, waitForPanelText, type ExtensionBrowser } from './browser.js';
+import type { Stack } from './stack.js';
 
 export async function optionsPage(eb: ExtensionBrowser): Promise<Page> {
   const page = await eb.browser.newPage();
@@ -41,3 +42,24 @@ export async function cwTabId(eb: ExtensionBrowser): Promise<number> {
 }
 
 export { fill };
+
+/**
+ * Chromium with the extension, signed in as the stack's account, on a ticket screen (`path`, by default the
+ * ServiceFV deep link to `ticket`) with the panel showing that ticket.
+ */
+export async function openTicketSignedIn(stack: Stack, ticket: number, path?: string): Promise<{ eb: ExtensionBrowser; page: Page }> {
+  const eb = await launchWithExtension({ simPort: stack.sim.port });
+  await (await signInViaOptions(eb, stack.apiUrl, stack.account.email, stack.account.password)).close();
+  const page = await eb.browser.newPage();
+  await page.goto(eb.cwUrl(path ?? `/v2025_1/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&srRecID=${ticket}`));
+  await waitForPanelText(page, `Ticket #${ticket}`);
+  return { eb, page };
+}
+
+/** Starts the panel's session on the ticket without a flow (once the flow list has settled); its id. */
+export async function startWithoutFlow(page: Page): Promise<string> {
+  await inPanel(page, '[data-fp="flow"]');
+  await (await inPanel(page, '[data-fp="start-without-flow"]')).click();
+  const session = await inPanel(page, '[data-fp="session"]');
+  return (await session.evaluate((e) => e.getAttribute('data-session-id')))!;
+}
