@@ -1,11 +1,12 @@
 // Composes the API: request ids, logging, limits, auth, error mapping and one sub-app per resource.
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { authenticate, viewersReadOnly } from './auth/middleware.js';
 import type { Deps } from './deps.js';
-import { AppError, databaseUnavailable, errorBody, isDatabaseUnavailable } from './lib/errors.js';
+import { AppError, badRequest, databaseUnavailable, errorBody, isDatabaseUnavailable } from './lib/errors.js';
 import type { AppEnv } from './lib/http.js';
 import { idempotency } from './lib/idempotency.js';
 import { aiRoutes } from './routes/ai.js';
@@ -72,6 +73,7 @@ export function createApp(deps: Deps) {
     return authenticate()(c, next);
   });
   app.use('/v1/*', viewersReadOnly());
+  app.use('/v1/*', utf8Bodies());
   app.use('/v1/*', idempotency());
 
   const routes = app
@@ -125,3 +127,16 @@ export function createApp(deps: Deps) {
 }
 
 export type AppType = ReturnType<typeof createApp>;
+
+/**
+ * Bodies are UTF-8 JSON: invalid UTF-8 is refused with a 400, never decoded into U+FFFD and stored. The bytes
+ * are read once through Hono's body cache, so the validators and the idempotency hash read the same bytes.
+ */
+function utf8Bodies(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    if (body.byteLength > 0 && !isUtf8(body)) throw badRequest('The request body is not valid UTF-8.');
+    return next();
+  };
+}

@@ -82,7 +82,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     const auth = c.get('auth');
     if (c.req.method !== 'POST' || key === undefined || !auth) return next();
     if (!/^[\x21-\x7e]{1,200}$/.test(key)) throw badRequest('Idempotency-Key must be 1–200 visible ASCII characters.');
-    const raw = await c.req.raw.clone().arrayBuffer();
+    const raw = await c.req.arrayBuffer(); // Hono's body cache: the route's validator reads the same bytes
     const requestHash = createHash('sha256').update(c.req.method).update(c.req.path).update(new Uint8Array(raw)).digest('hex');
     const { db, instanceId } = c.get('deps');
     const who = { accountId: auth.accountId, userId: auth.userId };

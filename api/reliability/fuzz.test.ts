@@ -211,6 +211,8 @@ describe('generated bad input on every route', () => {
           twoXx++;
           // Well-formed enough to be accepted (e.g. an injection string is a fine fact text): must be stored as given, not executed.
           if (c.category.startsWith('bad auth') && !PUBLIC.test(route.path)) failures.push(`${where}: accepted forged auth with ${res.status}`);
+          // Bytes that are not UTF-8 are refused, never decoded into U+FFFD and stored.
+          if (c.category === 'invalid UTF-8' && c.method !== 'GET') failures.push(`${where}: accepted a body that is not UTF-8 with ${res.status}`);
           accepted.push(`${where}: ${res.status}`);
           continue;
         }
