@@ -28,9 +28,10 @@ export function authOf(c: AppContext): AuthContext {
 }
 
 /**
- * Runs `fn` in a short tenant transaction of its own. Route code reaches tenant tables only through
- * this, and never calls it (or anything that opens a transaction) from inside `fn`: a request holds at
- * most one pooled connection at a time, so a burst can queue but never deadlock the pool.
+ * Runs `fn` in a tenant transaction: a short one of its own, or — inside a keyed database-only request —
+ * a savepoint of the request's transaction (see `inRequestTransaction`). Route code reaches tenant tables
+ * only through this, and never calls it (or anything that opens a transaction) from inside `fn`: a request
+ * holds at most one pooled connection at a time, so a burst can queue but never deadlock the pool.
  */
 export function withTenant<T>(c: AppContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const auth = authOf(c);

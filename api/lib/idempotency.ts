@@ -43,7 +43,7 @@ const CALLS_OUT: readonly RegExp[] = [
   /^\/v1\/users$/,
 ];
 
-export const callsOut = (path: string) => CALLS_OUT.some((re) => re.test(path.replace(/\/+$/, '')));
+const callsOut = (path: string) => CALLS_OUT.some((re) => re.test(path.replace(/\/+$/, '')));
 
 class RollBack extends Error {}
 

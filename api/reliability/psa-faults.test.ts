@@ -16,7 +16,7 @@ beforeAll(async () => {
     deps: { psa: { client: { timeoutMs: 200, retries: 2, backoffBaseMs: 2, backoffMaxMs: 10, maxRetryAfterMs: 2_000 }, postAttempts: 3 } },
   });
   admin = await ctx.register('cwfaults');
-  expect((await ctx.request('PUT', '/v1/settings/psa', { token: admin.token, body: { site: sim.url, ...sim.credentials } })).status).toBe(200);
+  expect((await ctx.request('PUT', '/v1/settings/psa', { token: admin.token, body: sim.connection })).status).toBe(200);
 });
 beforeEach(() => {
   sim.faults.clear();

@@ -26,7 +26,7 @@ describe('secrets at rest', () => {
     secrets.set('admin password', admin.password);
     secrets.set('admin access token', admin.token);
     secrets.set('admin refresh token', admin.refreshToken);
-    const saved = await t.request('PUT', '/v1/settings/psa', { token: admin.token, body: { site: sim.url, ...sim.credentials } });
+    const saved = await t.request('PUT', '/v1/settings/psa', { token: admin.token, body: sim.connection });
     expect(saved.status).toBe(200);
     secrets.set('ConnectWise private key', sim.credentials.privateKey);
     expect((await t.request('POST', '/v1/settings/psa/test', { token: admin.token, body: {} })).status).toBeLessThan(500);

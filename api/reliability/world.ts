@@ -48,7 +48,7 @@ export async function openSessionOver(base: string, token: string, externalId = 
 
 /** Saves the simulator as the account's ConnectWise site and opens one session per simulated ticket. */
 export async function connectSimulator(base: string, token: string, sim: Simulator, tickets: number): Promise<string[]> {
-  const saved = await http(base, 'PUT', '/v1/settings/psa', { token, body: { site: sim.url, ...sim.credentials } });
+  const saved = await http(base, 'PUT', '/v1/settings/psa', { token, body: sim.connection });
   if (saved.status !== 200) throw new Error(`saving the ConnectWise connection failed: ${saved.status} ${saved.text}`);
   const ids: string[] = [];
   for (const t of sim.data.tickets.slice(0, tickets)) ids.push(await openSessionOver(base, token, String(t.id)));

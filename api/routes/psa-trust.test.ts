@@ -62,14 +62,7 @@ beforeEach(() => {
   listener.redirectTo = undefined;
 });
 
-const connection = (over: Record<string, string> = {}) => ({
-  site: sim.url,
-  companyId: sim.credentials.companyId,
-  publicKey: sim.credentials.publicKey,
-  clientId: sim.credentials.clientId,
-  privateKey: sim.credentials.privateKey,
-  ...over,
-});
+const connection = (over: Record<string, string> = {}) => ({ ...sim.connection, ...over });
 const withoutKey = () => {
   const { privateKey: _omit, ...rest } = connection();
   return rest;

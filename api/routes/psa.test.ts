@@ -19,14 +19,7 @@ afterAll(async () => {
 });
 beforeEach(() => sim.reset());
 
-const connection = (over: Record<string, string> = {}) => ({
-  site: sim.url,
-  companyId: sim.credentials.companyId,
-  publicKey: sim.credentials.publicKey,
-  clientId: sim.credentials.clientId,
-  privateKey: sim.credentials.privateKey,
-  ...over,
-});
+const connection = (over: Record<string, string> = {}) => ({ ...sim.connection, ...over });
 
 async function connectedAccount(label = 'cw'): Promise<Registered> {
   const admin = await ctx.register(label);

@@ -19,8 +19,7 @@ beforeEach(() => sim.reset());
 
 async function connectedAccount(label: string): Promise<Registered> {
   const admin = await ctx.register(label);
-  const body = { site: sim.url, companyId: sim.credentials.companyId, publicKey: sim.credentials.publicKey, clientId: sim.credentials.clientId, privateKey: sim.credentials.privateKey };
-  expect((await ctx.request('PUT', '/v1/settings/psa', { token: admin.token, body })).status).toBe(200);
+  expect((await ctx.request('PUT', '/v1/settings/psa', { token: admin.token, body: sim.connection })).status).toBe(200);
   return admin;
 }
 

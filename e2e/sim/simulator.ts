@@ -55,6 +55,8 @@ export interface Simulator {
   /** `${url}/v4_6_release/apis/3.0` */
   apiBase: string;
   credentials: SimCredentials;
+  /** The body of `PUT /v1/settings/psa` that connects a FlowPilot account to this simulator. */
+  connection: SimCredentials & { site: string };
   codebase: string;
   /** The live in-memory data (mutate it to set up a test). */
   readonly data: SimData;
@@ -210,6 +212,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     port,
     apiBase: `${url}/v4_6_release/apis/3.0`,
     credentials,
+    connection: { site: url, ...credentials },
     codebase,
     get data() {
       return data;

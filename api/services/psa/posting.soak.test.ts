@@ -32,7 +32,7 @@ const FAULTS: Fault[] = [
 
 it('posts 200 notes under random faults: each appears on its ticket exactly once', async () => {
   const admin: Registered = await ctx.register('soak');
-  expect((await ctx.request('PUT', '/v1/settings/psa', { token: admin.token, body: { site: sim.url, ...sim.credentials } })).status).toBe(200);
+  expect((await ctx.request('PUT', '/v1/settings/psa', { token: admin.token, body: sim.connection })).status).toBe(200);
   const tickets = sim.data.tickets.slice(0, 10).map((t) => t.id);
   const sessions = await Promise.all(tickets.map((id) => ctx.openSession(admin, { externalId: String(id) })));
   const jobs = sessions.flatMap((s, i) =>

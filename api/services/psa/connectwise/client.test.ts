@@ -18,7 +18,7 @@ afterAll(() => sim.close());
 beforeEach(() => sim.reset());
 
 const client = (over: Partial<ConstructorParameters<typeof ConnectWiseClient>[0]> = {}, opts: ClientOptions = fast) =>
-  new ConnectWiseClient({ site: sim.url, ...sim.credentials, ...over }, opts);
+  new ConnectWiseClient({ ...sim.connection, ...over }, opts);
 
 const apiRequests = () => sim.requests.filter((r) => r.apiPath !== null);
 
