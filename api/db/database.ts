@@ -173,6 +173,8 @@ export function connectAsApp(url: string, pool: PoolOptions = {}): Sql<Record<st
     onnotice: () => {},
     // Reconnect delay after failed connects, in seconds. postgres.js's default grows to 10–20 s after a
     // few refused connects, so an API would stay down long after a database restart; capped at 2 s here.
+    // Keep DATABASE_ACQUIRE_TIMEOUT_MS above the cap (default 5 s), or a request that lands on a connection
+    // still waiting out its delay after a restart answers 503 although the database is back.
     backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.1 * 2 ** retries, 2),
     connection: {
       application_name: 'flowpilot-api',
