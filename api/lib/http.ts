@@ -7,7 +7,7 @@ import { resolver, uniqueSymbol } from 'hono-openapi';
 import type { z } from 'zod';
 import type { AuthContext, Role } from '../auth/tokens.js';
 import { roleAtLeast } from '../auth/tokens.js';
-import type { Tx } from '../db/database.js';
+import type { TenantRunner, Tx } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { AppError, forbidden, unauthorized } from './errors.js';
 
@@ -37,6 +37,12 @@ export function withTenant<T>(c: AppContext, fn: (tx: Tx) => Promise<T>): Promis
   const auth = authOf(c);
   return c.get('deps').db.tenant({ accountId: auth.accountId, userId: auth.userId }, fn);
 }
+
+/** The request's tenant as a runner, for services that span a call out (each step its own short transaction). */
+export const tenantOf =
+  (c: AppContext): TenantRunner =>
+  (fn) =>
+    withTenant(c, fn);
 
 /** '::ffff:10.0.0.1' (an IPv4 peer on a dual-stack socket) is 10.0.0.1. */
 const plainIp = (a: string) => (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(a) ? a.slice(7) : a);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Tx } from '../db/database.js';
 import { conflict, notFound } from '../lib/errors.js';
 import type { AppEnv } from '../lib/http.js';
-import { authOf, requireRole, validate, withTenant } from '../lib/http.js';
+import { authOf, requireRole, tenantOf, validate, withTenant } from '../lib/http.js';
 import { analyseAccount, proposalView, type ProposalRow } from '../services/ai/flywheel.js';
 import { createFlow, FLOW_KINDS, flowView } from '../services/flows/index.js';
 
@@ -36,7 +36,7 @@ export const flowProposalRoutes = new Hono<AppEnv>()
       accountId: auth.accountId,
       userId: auth.userId,
       minClusterSize,
-      tenant: (fn) => withTenant(c, fn),
+      tenant: tenantOf(c),
       signal: c.req.raw.signal,
     });
     return c.json({ proposals: result.proposals.map(proposalView), clustersFound: result.clustersFound }, result.proposals.length ? 201 : 200);

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../lib/errors.js';
 import type { AppEnv } from '../../lib/http.js';
-import { authOf, requireRole, validate, withTenant } from '../../lib/http.js';
+import { authOf, requireRole, tenantOf, validate, withTenant } from '../../lib/http.js';
 import { DraftRejected, generateFlow } from '../../services/ai/flow-builder.js';
 import { redactorFor } from '../../services/ai/privacy.js';
 import { recordUsage, zeroUsage } from '../../services/ai/usage.js';
@@ -46,7 +46,7 @@ export const generateRoutes = new Hono<AppEnv>()
         prompt: body.prompt,
         kind: body.kind,
         redact: redactorFor(prefs),
-        tenant: (fn) => withTenant(c, fn),
+        tenant: tenantOf(c),
         signal: c.req.raw.signal,
       });
       const outcome = result.origin === 'model' ? (result.repaired ? 'repaired' : 'ok') : deps.ai?.llm ? 'fallback' : 'ok';

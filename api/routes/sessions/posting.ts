@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext, AppEnv } from '../../lib/http.js';
-import { authOf, validate } from '../../lib/http.js';
+import { authOf, tenantOf, validate } from '../../lib/http.js';
 import { postSessionNote, type NoteKind } from '../../services/psa/posting.js';
 import { logSessionTime, MAX_MINUTES } from '../../services/psa/time-entry.js';
 import { idParam } from './params.js';
@@ -29,7 +29,7 @@ const timeEntryBody = z
   .strict();
 
 async function postNote(c: AppContext, kind: NoteKind, id: string, b: z.output<typeof postBody>) {
-  const result = await postSessionNote(c.get('deps'), authOf(c), id, kind, {
+  const result = await postSessionNote(c.get('deps'), tenantOf(c), authOf(c), id, kind, {
     text: b.text,
     internal: b.internal,
     resolution: b.resolution,
@@ -47,7 +47,7 @@ export const postingRoutes = new Hono<AppEnv>()
     postNote(c, 'escalation_package', c.req.valid('param').id, c.req.valid('json')),
   )
   .post('/:id/time-entry', validate('param', idParam), validate('json', timeEntryBody), async (c) => {
-    const result = await logSessionTime(c.get('deps'), authOf(c), c.req.valid('param').id, c.req.valid('json'));
+    const result = await logSessionTime(c.get('deps'), tenantOf(c), authOf(c), c.req.valid('param').id, c.req.valid('json'));
     if (!result.created) return c.json({ alreadyLogged: true, externalId: result.externalId, timeEntry: result.entry }, 200);
     return c.json({ alreadyLogged: false, externalId: result.entry.externalId, timeEntry: result.entry }, 201);
   });

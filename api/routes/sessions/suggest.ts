@@ -4,7 +4,7 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { badRequest } from '../../lib/errors.js';
 import type { AppEnv } from '../../lib/http.js';
-import { authOf, validate, withTenant } from '../../lib/http.js';
+import { authOf, tenantOf, validate, withTenant } from '../../lib/http.js';
 import { suggest, type SuggestEvent } from '../../services/ai/suggest.js';
 import { offlineSuggester } from '../../services/ai/offline-bridge.js';
 import { getSession } from '../../services/sessions/index.js';
@@ -45,7 +45,7 @@ export const suggestRoutes = new Hono<AppEnv>()
       accountId: auth.accountId,
       userId: auth.userId,
       sessionId: id,
-      tenant: <T>(fn: Parameters<typeof withTenant<T>>[1]) => withTenant<T>(c, fn),
+      tenant: tenantOf(c),
       requestedTier: body.tier === 'auto' ? undefined : body.tier,
       question: body.question,
       offline: offlineSuggester,

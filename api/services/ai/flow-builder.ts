@@ -1,5 +1,5 @@
 // The AI flow builder: a draft flow from a prompt — by the model (validated, repaired once) or offline from the library and skeletons.
-import type { Tx } from '../../db/database.js';
+import type { TenantRunner, Tx } from '../../db/database.js';
 import type { Logger } from '../../lib/log.js';
 import type { FlowGraph, FlowKind } from '../flow-graph.js';
 import { flowGraphSchema, graphProblems } from '../flows/index.js';
@@ -194,7 +194,7 @@ export interface GenerateParams {
   prompt: string;
   kind?: FlowKind;
   redact: Redact;
-  tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+  tenant: TenantRunner;
   signal?: AbortSignal;
   timeoutMs?: number;
 }

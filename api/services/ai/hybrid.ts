@@ -1,5 +1,5 @@
 // Hybrid search: full-text and vector candidates fused by reciprocal rank; full-text alone (and saying so) without Voyage.
-import type { Tx } from '../../db/database.js';
+import type { TenantRunner, Tx } from '../../db/database.js';
 import type { Logger } from '../../lib/log.js';
 import { fullTextSearch, type SearchHit, type SearchHitType } from '../search.js';
 import { readPreferences } from '../settings.js';
@@ -176,7 +176,7 @@ async function describeRefs(tx: Tx, refs: SearchRef[]): Promise<Map<string, { ti
  */
 export async function searchKnowledge(
   deps: { embedder?: Embedder; log: Logger },
-  tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
+  tenant: TenantRunner,
   q: string,
   opts: { types?: readonly SearchHitType[]; limit?: number } = {},
 ): Promise<SearchResponse> {

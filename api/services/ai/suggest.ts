@@ -1,5 +1,5 @@
 // The copilot's suggestion pipeline: gather (one short tenant transaction), route, ask the model (no transaction held), validate/repair, fall back, record usage.
-import type { Tx } from '../../db/database.js';
+import type { TenantRunner, Tx } from '../../db/database.js';
 import type { Logger } from '../../lib/log.js';
 import { bandOf, type Suggestion, type Tier } from '../copilot/types.js';
 import { activeFacts, activeFix, getSession, ticketOf } from '../sessions/index.js';
@@ -30,7 +30,7 @@ export interface SuggestParams {
   userId: string;
   sessionId: string;
   /** Runs work in the request's tenant transaction (withTenant in route code). */
-  tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+  tenant: TenantRunner;
   requestedTier?: Tier;
   question?: string;
   signal?: AbortSignal;

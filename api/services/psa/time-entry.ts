@@ -6,6 +6,7 @@
 // retry we list the ticket's time entries (conditions on chargeToType/chargeToId) and adopt the one
 // carrying our marker instead of logging the time twice. The row commits in its own transactions so
 // what we learned survives a request that ends in an error.
+import type { TenantRunner } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
 import { conflict, psaFailure, unprocessable } from '../../lib/errors.js';
 import { redactText, rulesFromPreferences } from '../redaction/index.js';
@@ -15,7 +16,7 @@ import type { ConnectWiseClient } from './connectwise/client.js';
 import type { CwTimeEntry } from './connectwise/types.js';
 import { clientFor, requireConnection, toAppError, type ConnectionRow } from './connection.js';
 import { memberFor } from './members.js';
-import { deliverOnce, hasMarker, MARKER_PREFIX, markerLine, newRef, releaseLease, type Delivery, type Tenant } from './exactly-once.js';
+import { deliverOnce, hasMarker, MARKER_PREFIX, markerLine, newRef, releaseLease, type Delivery } from './exactly-once.js';
 import { sessionWorkSpan } from '../sessions/time.js';
 
 export type BillableOption = 'Billable' | 'DoNotBill' | 'NoCharge';
@@ -102,9 +103,14 @@ export async function findMarkedTimeEntry(client: ConnectWiseClient, ticketId: n
   return entries.find((e) => e.notes !== undefined && hasMarker(e.notes, ref)) ?? null;
 }
 
-export async function logSessionTime(deps: Deps, who: { accountId: string; userId: string }, sessionId: string, opts: TimeEntryOptions): Promise<TimeEntryResult> {
+export async function logSessionTime(
+  deps: Deps,
+  tenant: TenantRunner,
+  who: { accountId: string; userId: string },
+  sessionId: string,
+  opts: TimeEntryOptions,
+): Promise<TimeEntryResult> {
   const leaseMs = deps.psa?.postLeaseMs ?? 60_000;
-  const tenant: Tenant = (fn) => deps.db.tenant({ accountId: who.accountId, userId: who.userId }, fn);
 
   // 1. Claim the session's time-entry row (creating it the first time).
   const claim = await tenant(async (tx): Promise<{ done: TimeEntryRow } | { row: TimeEntryRow; conn: ConnectionRow }> => {
@@ -163,7 +169,7 @@ export async function logSessionTime(deps: Deps, who: { accountId: string; userI
   return { created: true, entry: await deliver(deps, tenant, claim.conn, claim.row) };
 }
 
-async function deliver(deps: Deps, tenant: Tenant, conn: ConnectionRow, row: TimeEntryRow): Promise<TimeEntryView> {
+async function deliver(deps: Deps, tenant: TenantRunner, conn: ConnectionRow, row: TimeEntryRow): Promise<TimeEntryView> {
   const ticketId = Number(row.ticket_external_id);
   let delivery: Delivery<CwTimeEntry>;
   try {
