@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Tx } from '../db/database.js';
 import { conflict, notFound } from '../lib/errors.js';
 import type { AppEnv } from '../lib/http.js';
+import { callsOut } from '../lib/idempotency.js';
 import { authOf, requireRole, tenantOf, validate, withTenant } from '../lib/http.js';
 import { analyseAccount, proposalView, type ProposalRow } from '../services/ai/flywheel.js';
 import { createFlow, FLOW_KINDS, flowView } from '../services/flows/index.js';
@@ -26,7 +27,7 @@ export const flowProposalRoutes = new Hono<AppEnv>()
     const rows = await withTenant(c, (tx) => tx<ProposalRow[]>`select * from flow_proposals where status = ${status} order by created_at desc limit 200`);
     return c.json({ proposals: rows.map(proposalView) });
   })
-  .post('/analyse', requireRole('team_admin'), validate('json', analyseBody.default({ minClusterSize: 3 })), async (c) => {
+  .post('/analyse', callsOut(), requireRole('team_admin'), validate('json', analyseBody.default({ minClusterSize: 3 })), async (c) => {
     const { minClusterSize } = c.req.valid('json');
     const auth = authOf(c);
     const deps = c.get('deps');

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../lib/errors.js';
 import type { AppEnv } from '../../lib/http.js';
+import { callsOut } from '../../lib/idempotency.js';
 import { authOf, requireRole, tenantOf, validate, withTenant } from '../../lib/http.js';
 import { DraftRejected, generateFlow } from '../../services/ai/flow-builder.js';
 import { redactorFor } from '../../services/ai/privacy.js';
@@ -14,7 +15,7 @@ import { readPreferences } from '../../services/settings.js';
 const generateBody = z.object({ prompt: z.string().trim().min(3).max(2000), kind: z.enum(FLOW_KINDS).optional() }).strict();
 
 export const generateRoutes = new Hono<AppEnv>()
-  .post('/generate', requireRole('engineer'), validate('json', generateBody), async (c) => {
+  .post('/generate', callsOut(), requireRole('engineer'), validate('json', generateBody), async (c) => {
     const body = c.req.valid('json');
     const auth = authOf(c);
     const deps = c.get('deps');

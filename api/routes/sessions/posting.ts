@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext, AppEnv } from '../../lib/http.js';
+import { callsOut } from '../../lib/idempotency.js';
 import { authOf, tenantOf, validate } from '../../lib/http.js';
 import { postSessionNote, type NoteKind } from '../../services/psa/posting.js';
 import { logSessionTime, MAX_MINUTES } from '../../services/psa/time-entry.js';
@@ -40,13 +41,13 @@ async function postNote(c: AppContext, kind: NoteKind, id: string, b: z.output<t
 }
 
 export const postingRoutes = new Hono<AppEnv>()
-  .post('/:id/resolution-note/post', validate('param', idParam), validate('json', postBody), (c) =>
+  .post('/:id/resolution-note/post', callsOut(), validate('param', idParam), validate('json', postBody), (c) =>
     postNote(c, 'resolution_note', c.req.valid('param').id, c.req.valid('json')),
   )
-  .post('/:id/escalation/post', validate('param', idParam), validate('json', postBody), (c) =>
+  .post('/:id/escalation/post', callsOut(), validate('param', idParam), validate('json', postBody), (c) =>
     postNote(c, 'escalation_package', c.req.valid('param').id, c.req.valid('json')),
   )
-  .post('/:id/time-entry', validate('param', idParam), validate('json', timeEntryBody), async (c) => {
+  .post('/:id/time-entry', callsOut(), validate('param', idParam), validate('json', timeEntryBody), async (c) => {
     const result = await logSessionTime(c.get('deps'), tenantOf(c), authOf(c), c.req.valid('param').id, c.req.valid('json'));
     if (!result.created) return c.json({ alreadyLogged: true, externalId: result.externalId, timeEntry: result.entry }, 200);
     return c.json({ alreadyLogged: false, externalId: result.entry.externalId, timeEntry: result.entry }, 201);

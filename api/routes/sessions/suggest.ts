@@ -4,6 +4,7 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { badRequest } from '../../lib/errors.js';
 import type { AppEnv } from '../../lib/http.js';
+import { callsOut } from '../../lib/idempotency.js';
 import { authOf, tenantOf, validate, withTenant } from '../../lib/http.js';
 import { suggest, type SuggestEvent } from '../../services/ai/suggest.js';
 import { offlineSuggester } from '../../services/ai/offline-bridge.js';
@@ -19,7 +20,7 @@ const suggestBody = z
   .strict();
 
 export const suggestRoutes = new Hono<AppEnv>()
-  .post('/:id/suggest', validate('param', idParam), async (c) => {
+  .post('/:id/suggest', callsOut(), validate('param', idParam), async (c) => {
     const { id } = c.req.valid('param');
     // The body is optional: an empty POST asks for the router's choice.
     const raw = (await c.req.text()).trim();

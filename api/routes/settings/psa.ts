@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../../lib/http.js';
 import { authOf, requireRole, validate, withTenant } from '../../lib/http.js';
 import { badRequest, notFound } from '../../lib/errors.js';
+import { callsOut } from '../../lib/idempotency.js';
 import {
   assertKeyStaysBound,
   clientFor,
@@ -56,7 +57,7 @@ export const psaSettingsRoutes = new Hono<AppEnv>()
     if (!(await withTenant(c, deleteConnection))) throw notFound('ConnectWise connection');
     return c.body(null, 204);
   })
-  .post('/test', requireRole('team_admin'), validate('json', testBody), async (c) => {
+  .post('/test', callsOut(), requireRole('team_admin'), validate('json', testBody), async (c) => {
     const auth = authOf(c);
     const deps = c.get('deps');
     const body = c.req.valid('json');
