@@ -4,7 +4,7 @@ import type { Logger } from '../../lib/log.js';
 import type { FlowGraph, FlowKind } from '../flow-graph.js';
 import { flowGraphSchema, graphProblems } from '../flows/index.js';
 import { DATA_RULE, fenceData } from './fence.js';
-import { anyWordTsQuery } from './offline-bridge.js';
+import { tsQuery } from '../../lib/tsquery.js';
 import type { Redact } from './privacy.js';
 import { LlmError, type LlmMessage, type LlmProvider, type LlmTool, type LlmUsage } from './types.js';
 import { addUsage, zeroUsage } from './usage.js';
@@ -161,7 +161,7 @@ export function skeletonDraft(prompt: string, kind: FlowKind = guessKind(prompt)
 
 /** Offline: adapt the library flow that best covers the prompt, or a skeleton. */
 export async function offlineDraft(tx: Tx, prompt: string, kind?: FlowKind): Promise<{ draft: FlowDraft; basedOn: GeneratedFlow['basedOn'] }> {
-  const tsq = anyWordTsQuery(prompt);
+  const tsq = tsQuery(prompt, 'any');
   if (tsq) {
     const [best] = await tx<[{ id: string; title: string; kind: FlowKind; description: string; tags: string[]; graph: FlowGraph; coverage: number }?]>`
       with q as (select tsvector_to_array(to_tsvector('english', ${prompt})) as lx)
