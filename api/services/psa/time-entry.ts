@@ -12,7 +12,7 @@ import { conflict, psaFailure, unprocessable } from '../../lib/errors.js';
 import { redactText, rulesFromPreferences } from '../redaction/index.js';
 import { readPreferences } from '../settings.js';
 import { getSession, type SessionRow } from '../sessions/index.js';
-import type { ConnectWiseClient } from './connectwise/client.js';
+import { cwDateString, type ConnectWiseClient } from './connectwise/client.js';
 import type { CwTimeEntry } from './connectwise/types.js';
 import { clientFor, requireConnection, toAppError, type ConnectionRow } from './connection.js';
 import { memberFor } from './members.js';
@@ -85,8 +85,8 @@ function viewOf(row: TimeEntryRow): TimeEntryView {
     ticketId: row.ticket_external_id,
     ref: row.ref,
     minutes: row.minutes,
-    timeStart: cwIso(row.time_start),
-    timeEnd: cwIso(row.time_end),
+    timeStart: cwDateString(row.time_start),
+    timeEnd: cwDateString(row.time_end),
     notes: row.notes,
     billableOption: row.billable_option,
     addToResolution: row.add_to_resolution,
@@ -94,8 +94,6 @@ function viewOf(row: TimeEntryRow): TimeEntryView {
     loggedAt: row.logged_at!.toISOString(),
   };
 }
-
-const cwIso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Looks for our marker among the ticket's time entries (newest first, all pages). */
 export async function findMarkedTimeEntry(client: ConnectWiseClient, ticketId: number, ref: string): Promise<CwTimeEntry | null> {

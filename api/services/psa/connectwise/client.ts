@@ -419,6 +419,7 @@ function ticketId(id: number): number {
   return id;
 }
 
-function cwDateString(d: Date): string {
+/** A date as ConnectWise writes and accepts it: UTC to the second, without milliseconds. */
+export function cwDateString(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
