@@ -10,6 +10,7 @@ import { roleAtLeast } from '../auth/tokens.js';
 import type { TenantRunner, Tx } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { AppError, forbidden, unauthorized } from './errors.js';
+import { issueLines } from './zod-issues.js';
 
 export interface AppEnv {
   Variables: {
@@ -101,13 +102,6 @@ export function requireRole(min: Role): MiddlewareHandler<AppEnv> {
   };
 }
 
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
-}
-
 /**
  * zValidator with our error shape: every invalid body or query is a 400 naming the bad fields. The
  * same schema documents the route: the middleware carries hono-openapi's marker (what its own
@@ -116,7 +110,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 export function validate<T extends z.ZodType, Target extends 'json' | 'query' | 'param'>(target: Target, schema: T) {
   const middleware = zValidator(target, schema, (result) => {
     if (!result.success) {
-      throw new AppError(400, 'invalid_input', `Invalid ${target === 'json' ? 'body' : target}: ${describeIssues(result.error.issues)}`);
+      throw new AppError(400, 'invalid_input', `Invalid ${target === 'json' ? 'body' : target}: ${issueLines(result.error.issues, { max: 5 }).join('; ')}`);
     }
   });
   return Object.assign(middleware, { [uniqueSymbol]: { target, ...resolver(schema) } });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { badRequest } from '../../lib/errors.js';
 import type { AppEnv } from '../../lib/http.js';
 import { callsOut } from '../../lib/idempotency.js';
+import { issueLines } from '../../lib/zod-issues.js';
 import { authOf, tenantOf, validate, withTenant } from '../../lib/http.js';
 import { suggest, type SuggestEvent } from '../../services/ai/suggest.js';
 import { offlineSuggester } from '../../services/ai/offline-bridge.js';
@@ -34,8 +35,7 @@ export const suggestRoutes = new Hono<AppEnv>()
     }
     const parsed = suggestBody.safeParse(input);
     if (!parsed.success) {
-      const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-      throw badRequest(`Invalid body: ${msg}`);
+      throw badRequest(`Invalid body: ${issueLines(parsed.error.issues, { root: 'body' }).join('; ')}`);
     }
     const body = parsed.data;
     const auth = authOf(c);

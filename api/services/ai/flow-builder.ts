@@ -5,6 +5,7 @@ import type { FlowGraph, FlowKind } from '../flow-graph.js';
 import { flowGraphSchema, graphProblems } from '../flows/index.js';
 import { DATA_RULE, fenceData } from './fence.js';
 import { tsQuery } from '../../lib/tsquery.js';
+import { issueLines } from '../../lib/zod-issues.js';
 import type { Redact } from './privacy.js';
 import { LlmError, type LlmMessage, type LlmProvider, type LlmTool, type LlmUsage } from './types.js';
 import { addUsage, zeroUsage } from './usage.js';
@@ -84,7 +85,7 @@ export function draftProblems(input: unknown): { draft: FlowDraft | null; proble
   if (typeof d.title !== 'string' || !d.title.trim()) problems.push('title is required');
   const parsed = flowGraphSchema.safeParse(d.graph);
   if (!parsed.success) {
-    problems.push(...parsed.error.issues.slice(0, 8).map((i) => `graph.${i.path.join('.')}: ${i.message}`));
+    problems.push(...issueLines(parsed.error.issues, { max: 8, prefix: 'graph.' }));
     return { draft: null, problems };
   }
   const graph = parsed.data as FlowGraph;
