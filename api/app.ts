@@ -9,16 +9,17 @@ import type { Deps } from './deps.js';
 import { AppError, badRequest, databaseUnavailable, errorBody, isDatabaseUnavailable } from './lib/errors.js';
 import type { AppEnv } from './lib/http.js';
 import { idempotency } from './lib/idempotency.js';
-import { aiRoutes } from './routes/ai.js';
 import { authRoutes } from './routes/auth.js';
-import { copilotRoutes } from './routes/copilot.js';
 import { meRoutes, userRoutes } from './routes/users.js';
-import { flowRoutes } from './routes/flows.js';
-import { sessionRoutes, sharedRoutes } from './routes/sessions.js';
+import { flowRoutes } from './routes/flows/index.js';
+import { flowProposalRoutes } from './routes/flow-proposals.js';
+import { sessionRoutes } from './routes/sessions/index.js';
+import { sharedRoutes } from './routes/shared.js';
 import { draftTemplateRoutes, scriptTemplateRoutes } from './routes/templates.js';
 import { searchRoutes } from './routes/search.js';
-import { settingsRoutes } from './routes/settings.js';
-import { psaRoutes } from './routes/psa.js';
+import { usageRoutes } from './routes/usage.js';
+import { settingsRoutes } from './routes/settings/index.js';
+import { psaTicketRoutes } from './routes/psa-tickets.js';
 import { mountDocs } from './routes/docs.js';
 
 /** Paths that must not appear in logs verbatim (share tokens are bearer secrets). */
@@ -76,21 +77,21 @@ export function createApp(deps: Deps) {
   app.use('/v1/*', utf8Bodies());
   app.use('/v1/*', idempotency());
 
+  // One sub-app per resource, each at its own prefix: nothing is mounted at bare /v1, so order does not matter.
   const routes = app
     .route('/v1/auth', authRoutes)
     .route('/v1/me', meRoutes)
     .route('/v1/users', userRoutes)
-    // Before /v1/flows so POST /v1/flows/generate is never taken for a flow id.
-    .route('/v1', aiRoutes)
     .route('/v1/flows', flowRoutes)
+    .route('/v1/flow-proposals', flowProposalRoutes)
     .route('/v1/sessions', sessionRoutes)
     .route('/v1/shared', sharedRoutes)
     .route('/v1/draft-templates', draftTemplateRoutes)
     .route('/v1/script-templates', scriptTemplateRoutes)
     .route('/v1/search', searchRoutes)
-    .route('/v1', copilotRoutes)
+    .route('/v1/usage', usageRoutes)
     .route('/v1/settings', settingsRoutes)
-    .route('/v1', psaRoutes);
+    .route('/v1/psa/tickets', psaTicketRoutes);
 
   // Public: the OpenAPI document of every route above, and Scalar's reference page over it.
   mountDocs(app, (path) => PUBLIC_V1.some((re) => re.test(path)));

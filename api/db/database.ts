@@ -11,6 +11,12 @@ export const APP_ROLE = 'flowpilot_app';
 
 export type Tx = TransactionSql<Record<string, never>>;
 
+/**
+ * One tenant's transactions, for a service that must span a call to ConnectWise or a model: it opens a
+ * short transaction per step instead of holding one (and its pooled connection) across the wait.
+ */
+export type TenantRunner = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+
 export interface TenantContext {
   accountId: string;
   userId?: string | null;

@@ -7,9 +7,10 @@ import { resolver, uniqueSymbol } from 'hono-openapi';
 import type { z } from 'zod';
 import type { AuthContext, Role } from '../auth/tokens.js';
 import { roleAtLeast } from '../auth/tokens.js';
-import type { Tx } from '../db/database.js';
+import type { TenantRunner, Tx } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { AppError, forbidden, unauthorized } from './errors.js';
+import { issueLines } from './zod-issues.js';
 
 export interface AppEnv {
   Variables: {
@@ -37,6 +38,12 @@ export function withTenant<T>(c: AppContext, fn: (tx: Tx) => Promise<T>): Promis
   const auth = authOf(c);
   return c.get('deps').db.tenant({ accountId: auth.accountId, userId: auth.userId }, fn);
 }
+
+/** The request's tenant as a runner, for services that span a call out (each step its own short transaction). */
+export const tenantOf =
+  (c: AppContext): TenantRunner =>
+  (fn) =>
+    withTenant(c, fn);
 
 /** '::ffff:10.0.0.1' (an IPv4 peer on a dual-stack socket) is 10.0.0.1. */
 const plainIp = (a: string) => (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(a) ? a.slice(7) : a);
@@ -95,13 +102,6 @@ export function requireRole(min: Role): MiddlewareHandler<AppEnv> {
   };
 }
 
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
-}
-
 /**
  * zValidator with our error shape: every invalid body or query is a 400 naming the bad fields. The
  * same schema documents the route: the middleware carries hono-openapi's marker (what its own
@@ -110,7 +110,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 export function validate<T extends z.ZodType, Target extends 'json' | 'query' | 'param'>(target: Target, schema: T) {
   const middleware = zValidator(target, schema, (result) => {
     if (!result.success) {
-      throw new AppError(400, 'invalid_input', `Invalid ${target === 'json' ? 'body' : target}: ${describeIssues(result.error.issues)}`);
+      throw new AppError(400, 'invalid_input', `Invalid ${target === 'json' ? 'body' : target}: ${issueLines(result.error.issues, { max: 5 }).join('; ')}`);
     }
   });
   return Object.assign(middleware, { [uniqueSymbol]: { target, ...resolver(schema) } });

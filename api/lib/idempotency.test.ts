@@ -4,6 +4,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../e2e/sim/simulator.js';
 import { deleteExpiredIdempotencyKeys, startMaintenance } from '../db/maintenance.js';
+import { declaresCallsOut } from './idempotency.js';
 import { createTestContext, type Registered, type TestContext } from '../test/harness.js';
 
 const POOL = 4;
@@ -34,6 +35,24 @@ const timed = async <T>(fn: () => Promise<T>) => {
   const value = await fn();
   return { value, ms: performance.now() - t0 };
 };
+
+describe('routes that call out', () => {
+  it('declare it themselves: the ConnectWise posts, the copilot, the flow builder, the flywheel, the connection test and adding a user', () => {
+    const marked = ctx.app.routes.filter((r) => declaresCallsOut(r.handler)).map((r) => `${r.method} ${r.path}`);
+    expect(new Set(marked)).toEqual(
+      new Set([
+        'POST /v1/sessions/:id/resolution-note/post',
+        'POST /v1/sessions/:id/escalation/post',
+        'POST /v1/sessions/:id/time-entry',
+        'POST /v1/sessions/:id/suggest',
+        'POST /v1/flows/generate',
+        'POST /v1/flow-proposals/analyse',
+        'POST /v1/settings/psa/test',
+        'POST /v1/users',
+      ]),
+    );
+  });
+});
 
 describe('a burst of idempotent writes', () => {
   it(`answers ${3 * POOL} concurrent keyed note posts, time entries and facts on a pool of ${POOL}, while /healthz and sign-in answer within a second`, async () => {

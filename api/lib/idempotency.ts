@@ -2,6 +2,7 @@
 // call ConnectWise or a model — is claimed and finalised in short transactions of its own.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { inRequestTransaction, type Database, type Tx } from '../db/database.js';
 import { HEARTBEAT_INTERVAL_MS, INSTANCE_DEAD_AFTER_SECONDS } from '../db/instances.js';
 import { AppError, badRequest } from './errors.js';
@@ -34,16 +35,19 @@ if (DUPLICATE_WAIT_MS < INSTANCE_DEAD_AFTER_SECONDS * 1000 + HEARTBEAT_INTERVAL_
  * matters (the posting outbox looks for its marker on the ticket before any resend, so a takeover after
  * a crash cannot post twice). Every other keyed POST is database-only and runs in one transaction with
  * its key row: its writes and its stored answer commit together or not at all.
+ *
+ * Such a route declares it with `callsOut()` among its handlers. The router has matched every handler of
+ * the request before the first middleware runs, so this middleware reads the mark from the matched route.
  */
-const CALLS_OUT: readonly RegExp[] = [
-  /^\/v1\/sessions\/[^/]+\/(suggest|resolution-note\/post|escalation\/post|time-entry)$/,
-  /^\/v1\/flows\/generate$/,
-  /^\/v1\/flow-proposals\/analyse$/,
-  /^\/v1\/settings\/psa\/test$/,
-  /^\/v1\/users$/,
-];
+const CALLS_OUT = Symbol('callsOut');
 
-const callsOut = (path: string) => CALLS_OUT.some((re) => re.test(path.replace(/\/+$/, '')));
+export function callsOut(): MiddlewareHandler<AppEnv> {
+  const mark: MiddlewareHandler<AppEnv> = (_c, next) => next();
+  return Object.assign(mark, { [CALLS_OUT]: true });
+}
+
+export const declaresCallsOut = (handler: unknown) => typeof handler === 'function' && CALLS_OUT in handler;
+const routeCallsOut = (c: Context<AppEnv>) => matchedRoutes(c).some((r) => declaresCallsOut(r.handler));
 
 class RollBack extends Error {}
 
@@ -57,7 +61,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * With an `Idempotency-Key` header, keys are per user (account, user, key). A database-only request runs
- * in one transaction with its key (`inOneTransaction`). A request in CALLS_OUT goes through three steps:
+ * in one transaction with its key (`inOneTransaction`). A route marked `callsOut()` goes through three steps:
  * 1. claim: one short transaction inserts the key with this instance's id (or takes over an expired
  *    key, or an unfinished claim whose instance is dead or which is older than STALE_CLAIM_SECONDS);
  * 2. the request runs as it would without a key (its own transactions: no connection is held across it);
@@ -65,7 +69,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * A duplicate of a finished request replays the stored answer (`Idempotent-Replayed: true`); a
  * duplicate of a running one polls (without holding a connection) until it finishes, up to 15 s, then
  * answers 409 `idempotency_in_progress`; the same key with a different body is a 422.
- * Trade-off (CALLS_OUT only): the request's writes and the stored answer do not commit together. A process that
+ * Trade-off (routes that call out only): the request's writes and the stored answer do not commit together. A process that
  * dies in between leaves an unfinished claim. Claims follow the liveness of their instance
  * (api/db/instances.ts): once the dead process has not heartbeated for INSTANCE_DEAD_AFTER_SECONDS
  * (10 s), a retry — waiting as a duplicate if it came sooner — takes the claim over and runs the
@@ -112,8 +116,8 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
         return { claimed: false as const, prior };
       };
 
-    if (!callsOut(c.req.path)) {
-      // An unfinished claim (left by a CALLS_OUT request with the same key and body, or by a version that
+    if (!routeCallsOut(c)) {
+      // An unfinished claim (left by a request that calls out, with the same key and body, or by a version that
       // claimed every key this way) is waited for, and taken over once its instance is dead, as below.
       const started = Date.now();
       for (let pause = 25; ; pause = Math.min(pause * 2, 250)) {

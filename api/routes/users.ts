@@ -5,6 +5,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { ROLES, roleAtLeast, type Role } from '../auth/tokens.js';
 import { forbidden, notFound } from '../lib/errors.js';
 import type { AppEnv } from '../lib/http.js';
+import { callsOut } from '../lib/idempotency.js';
 import { authOf, requireRole, validate, withTenant } from '../lib/http.js';
 import { insertUser, userView, type UserRow } from '../services/users.js';
 import { emailSchema, passwordSchema } from './auth.js';
@@ -36,6 +37,8 @@ export const userRoutes = new Hono<AppEnv>()
   })
   .post(
     '/',
+    // The password hash is deliberately slow: no transaction is held while it runs.
+    callsOut(),
     requireRole('team_admin'),
     validate('json', z.object({ name: z.string().trim().min(1).max(200), email: emailSchema, password: passwordSchema, role: roleSchema })),
     async (c) => {

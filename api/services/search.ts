@@ -1,6 +1,7 @@
 // Full-text search over what an account knows: flows, resolved sessions and script templates,
 // ranked together. Built so a vector ranking can be fused in later (see SearchHit.rank and ranked lists per type).
 import type { Tx } from '../db/database.js';
+import { tsQuery } from '../lib/tsquery.js';
 
 export type SearchHitType = 'flow' | 'session' | 'script';
 export const SEARCH_TYPES: readonly SearchHitType[] = ['flow', 'session', 'script'];
@@ -23,19 +24,6 @@ export interface SearchOptions {
   match?: 'all' | 'any';
 }
 
-const STOP = new Set('a an and are as at be but by for from has have in is it of on or so the to was were with this that not no'.split(' '));
-
-/**
- * A safe to_tsquery string from free text: words only (no operators from the user), the last word
- * as a prefix when every word must match. Returns null when nothing searchable is left.
- */
-export function toTsQuery(input: string, match: 'all' | 'any' = 'all'): string | null {
-  const words = [...new Set(input.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])].filter((w) => !STOP.has(w)).slice(0, 24);
-  if (!words.length) return null;
-  if (match === 'any') return words.join(' | ');
-  return words.map((w) => `${w}:*`).join(' & ');
-}
-
 const HEADLINE = 'StartSel=«, StopSel=», MaxWords=28, MinWords=8, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
 
 /**
@@ -43,7 +31,7 @@ const HEADLINE = 'StartSel=«, StopSel=», MaxWords=28, MinWords=8, ShortWord=2,
  * flows and resolved sessions are searched; session snippets come from the stored, redacted note.
  */
 export async function fullTextSearch(tx: Tx, q: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
-  const tsq = toTsQuery(q, opts.match ?? 'all');
+  const tsq = tsQuery(q, opts.match === 'any' ? 'any' : 'all-prefix');
   if (!tsq) return [];
   const types = new Set(opts.types?.length ? opts.types : SEARCH_TYPES);
   const limit = Math.min(Math.max(opts.limit ?? 20, 1), 100);

@@ -1,18 +1,20 @@
 // The Anthropic Messages API behind LlmProvider: prompt-cache breakpoints, streaming, our own retry policy and time-outs.
 import Anthropic, { APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { MessageCreateParams, MessageParam, RawMessageStreamEvent, TextBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
+import { retryAfterMs, retryWait } from '../../lib/retry.js';
 import { LlmError, type LlmCallOptions, type LlmContent, type LlmProvider, type LlmRequest, type LlmResponse, type LlmUsage } from './types.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (429, 529, 5xx, 408, network errors, time-outs). */
   maxRetries: number;
-  /** Backoff without a retry-after header: base · 2^n with jitter. */
+  /** Backoff without a retry-after header: up to base · 2^n (full jitter), at most maxDelayMs. */
   baseDelayMs: number;
+  maxDelayMs: number;
   /** A retry-after longer than this is not worth holding the engineer for: fail now, answer offline. */
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 400, maxRetryAfterMs: 8_000 };
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 400, maxDelayMs: 8_000, maxRetryAfterMs: 8_000 };
 
 export interface AnthropicOptions {
   apiKey: string;
@@ -86,17 +88,6 @@ function classify(err: unknown, attempts: number, outerSignal?: AbortSignal): Ll
 }
 
 const retryable = (e: LlmError) => ['rate_limited', 'overloaded', 'server', 'timeout', 'network'].includes(e.kind);
-
-/** retry-after (seconds or HTTP date) or retry-after-ms, in milliseconds; undefined when absent. */
-export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
-  const ms = headers?.get('retry-after-ms');
-  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
-  const ra = headers?.get('retry-after');
-  if (!ra) return undefined;
-  if (/^\d+(\.\d+)?$/.test(ra.trim())) return Number(ra) * 1000;
-  const at = Date.parse(ra);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 const emptyUsage = (): LlmUsage => ({ inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 });
 
@@ -203,11 +194,11 @@ export function createAnthropicProvider(opts: AnthropicOptions): LlmProvider {
           const err = classify(raw, attempts, outer);
           if (!retryable(err) || attempts > policy.maxRetries || outer?.aborted) throw err;
           const hinted = raw instanceof APIError ? retryAfterMs(raw.headers as Headers | undefined) : undefined;
-          if (hinted !== undefined && hinted > policy.maxRetryAfterMs) {
-            throw new LlmError(err.kind, `${err.message} (asked to wait ${Math.round(hinted / 1000)} s; answering offline instead)`, err.status, attempts);
+          const wait = retryWait({ baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs, maxRetryAfterMs: policy.maxRetryAfterMs }, attempts - 1, hinted);
+          if (wait === 'too_long') {
+            throw new LlmError(err.kind, `${err.message} (asked to wait ${Math.round(hinted! / 1000)} s; answering offline instead)`, err.status, attempts);
           }
-          const backoff = policy.baseDelayMs * 2 ** (attempts - 1) * (0.75 + Math.random() * 0.25);
-          await sleep(hinted ?? backoff, outer);
+          await sleep(wait, outer);
         }
       }
     },

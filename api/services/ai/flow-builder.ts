@@ -1,10 +1,11 @@
 // The AI flow builder: a draft flow from a prompt — by the model (validated, repaired once) or offline from the library and skeletons.
-import type { Tx } from '../../db/database.js';
+import type { TenantRunner, Tx } from '../../db/database.js';
 import type { Logger } from '../../lib/log.js';
 import type { FlowGraph, FlowKind } from '../flow-graph.js';
 import { flowGraphSchema, graphProblems } from '../flows/index.js';
 import { DATA_RULE, fenceData } from './fence.js';
-import { anyWordTsQuery } from './offline-bridge.js';
+import { tsQuery } from '../../lib/tsquery.js';
+import { issueLines } from '../../lib/zod-issues.js';
 import type { Redact } from './privacy.js';
 import { LlmError, type LlmMessage, type LlmProvider, type LlmTool, type LlmUsage } from './types.js';
 import { addUsage, zeroUsage } from './usage.js';
@@ -84,7 +85,7 @@ export function draftProblems(input: unknown): { draft: FlowDraft | null; proble
   if (typeof d.title !== 'string' || !d.title.trim()) problems.push('title is required');
   const parsed = flowGraphSchema.safeParse(d.graph);
   if (!parsed.success) {
-    problems.push(...parsed.error.issues.slice(0, 8).map((i) => `graph.${i.path.join('.')}: ${i.message}`));
+    problems.push(...issueLines(parsed.error.issues, { max: 8, prefix: 'graph.' }));
     return { draft: null, problems };
   }
   const graph = parsed.data as FlowGraph;
@@ -161,7 +162,7 @@ export function skeletonDraft(prompt: string, kind: FlowKind = guessKind(prompt)
 
 /** Offline: adapt the library flow that best covers the prompt, or a skeleton. */
 export async function offlineDraft(tx: Tx, prompt: string, kind?: FlowKind): Promise<{ draft: FlowDraft; basedOn: GeneratedFlow['basedOn'] }> {
-  const tsq = anyWordTsQuery(prompt);
+  const tsq = tsQuery(prompt, 'any');
   if (tsq) {
     const [best] = await tx<[{ id: string; title: string; kind: FlowKind; description: string; tags: string[]; graph: FlowGraph; coverage: number }?]>`
       with q as (select tsvector_to_array(to_tsvector('english', ${prompt})) as lx)
@@ -194,7 +195,7 @@ export interface GenerateParams {
   prompt: string;
   kind?: FlowKind;
   redact: Redact;
-  tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+  tenant: TenantRunner;
   signal?: AbortSignal;
   timeoutMs?: number;
 }

@@ -1,5 +1,5 @@
 // The knowledge flywheel: resolved sessions that had no flow (or left theirs) are clustered and turned into flow proposals.
-import type { Tx } from '../../db/database.js';
+import type { TenantRunner, Tx } from '../../db/database.js';
 import type { Logger } from '../../lib/log.js';
 import type { FlowGraph, FlowNode } from '../flow-graph.js';
 import type { LaneItem } from '../sessions/lane.js';
@@ -292,7 +292,7 @@ export interface AnalyseAccountParams {
   /** Who asked (null for the background pass). */
   userId: string | null;
   minClusterSize: number;
-  tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+  tenant: TenantRunner;
   signal?: AbortSignal;
 }
 

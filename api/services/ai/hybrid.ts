@@ -1,6 +1,7 @@
 // Hybrid search: full-text and vector candidates fused by reciprocal rank; full-text alone (and saying so) without Voyage.
-import type { Tx } from '../../db/database.js';
+import type { TenantRunner, Tx } from '../../db/database.js';
 import type { Logger } from '../../lib/log.js';
+import { tsQuery } from '../../lib/tsquery.js';
 import { fullTextSearch, type SearchHit, type SearchHitType } from '../search.js';
 import { readPreferences } from '../settings.js';
 import { redactorFor, type Redact } from './privacy.js';
@@ -55,9 +56,8 @@ export function meaningfulVectorHits(hits: VectorHit[], floor = 0.25, relative =
 
 /** Any-word full-text candidates over flows, resolved sessions and scripts, ranked by ts_rank_cd. */
 export async function textCandidates(tx: Tx, q: string, opts: { limit?: number; kinds?: SourceKind[] } = {}): Promise<SearchRef[]> {
-  const words = [...new Set(q.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? [])].slice(0, 16);
-  if (!words.length) return [];
-  const tsq = words.map((w) => `${w}:*`).join(' | ');
+  const tsq = tsQuery(q, 'any-prefix');
+  if (!tsq) return [];
   const kinds = opts.kinds ?? ['flow', 'session', 'script'];
   const rows = await tx<{ kind: SourceKind; id: string; rank: number }[]>`
     select kind, id, rank from (
@@ -176,7 +176,7 @@ async function describeRefs(tx: Tx, refs: SearchRef[]): Promise<Map<string, { ti
  */
 export async function searchKnowledge(
   deps: { embedder?: Embedder; log: Logger },
-  tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
+  tenant: TenantRunner,
   q: string,
   opts: { types?: readonly SearchHitType[]; limit?: number } = {},
 ): Promise<SearchResponse> {

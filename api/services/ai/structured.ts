@@ -1,5 +1,6 @@
 // Structured output: the suggestion tool's JSON schema, validation of what the model returned, and the repair prompt.
 import { z } from 'zod';
+import { issueLines } from '../../lib/zod-issues.js';
 import type { LlmTool } from './types.js';
 
 export const SUGGESTION_TOOL = 'propose_suggestion';
@@ -93,7 +94,7 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; issues: string
 export function validateModelSuggestion(input: unknown, ctx: { laneIds: Set<string>; currentNodeId: string | null }): Validation<ModelSuggestion> {
   if (input === undefined) return { ok: false, issues: [`you did not call the ${SUGGESTION_TOOL} tool`] };
   const parsed = modelSuggestionSchema.safeParse(input);
-  const issues: string[] = parsed.success ? [] : parsed.error.issues.slice(0, 8).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  const issues: string[] = parsed.success ? [] : issueLines(parsed.error.issues, { max: 8, root: '(root)' });
   // The reference rules are checked on the raw input too, so one repair round can fix everything at once.
   const raw = (input ?? {}) as { facts?: unknown; nextStep?: { nodeId?: unknown } | null };
   if (Array.isArray(raw.facts)) {

@@ -1,10 +1,11 @@
 // The copilot's suggestion pipeline: gather (one short tenant transaction), route, ask the model (no transaction held), validate/repair, fall back, record usage.
-import type { Tx } from '../../db/database.js';
+import type { TenantRunner, Tx } from '../../db/database.js';
 import type { Logger } from '../../lib/log.js';
 import { bandOf, type Suggestion, type Tier } from '../copilot/types.js';
 import { activeFacts, activeFix, getSession, ticketOf } from '../sessions/index.js';
 import { readPreferences } from '../settings.js';
-import { anyWordTsQuery, offlineSuggester, type OfflineSuggester } from './offline-bridge.js';
+import { tsQuery } from '../../lib/tsquery.js';
+import { offlineSuggester, type OfflineSuggester } from './offline-bridge.js';
 import { redactorFor } from './privacy.js';
 import { buildSuggestionPrompt, type SessionSnapshot } from './prompt.js';
 import { countContradictions, routeSuggestion, symptomAreas, type RouteDecision, type Situation } from './router.js';
@@ -30,7 +31,7 @@ export interface SuggestParams {
   userId: string;
   sessionId: string;
   /** Runs work in the request's tenant transaction (withTenant in route code). */
-  tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+  tenant: TenantRunner;
   requestedTier?: Tier;
   question?: string;
   signal?: AbortSignal;
@@ -103,7 +104,7 @@ function toSuggestion(m: ModelSuggestion, snap: SessionSnapshot, tier: Tier, mod
  * some live flow's searchable text contains. Interpretable (1 = every word), unlike a raw ts_rank.
  */
 export async function bestFlowCoverage(tx: Tx, summary: string): Promise<number> {
-  const tsq = anyWordTsQuery(summary);
+  const tsq = tsQuery(summary, 'any');
   if (!tsq) return 0;
   const [row] = await tx<[{ coverage: number | null }?]>`
     with q as (select tsvector_to_array(to_tsvector('english', ${summary})) as lx)

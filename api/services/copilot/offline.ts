@@ -4,7 +4,7 @@ import type { Tx } from '../../db/database.js';
 import type { FlowNode } from '../flow-graph.js';
 import { loadRedactionRules, redactText, type RedactionRules } from '../redaction/index.js';
 import { activeFacts, activeFix, getSession, type SessionRow } from '../sessions/index.js';
-import { toTsQuery } from '../search.js';
+import { tsQuery } from '../../lib/tsquery.js';
 import { bandOf, type ProposedFact, type ProposedFix, type SuggestedFlow, type SuggestedStep, type Suggestion } from './types.js';
 
 export interface OfflineSuggestOptions {
@@ -107,8 +107,8 @@ export function extractFacts(sources: TextSource[], known: string[], max: number
 // ---- flows for a ticket -------------------------------------------------------------------------
 
 async function flowsForTicket(tx: Tx, s: SessionRow, max: number, clean: Clean): Promise<SuggestedFlow[]> {
-  const summary = toTsQuery(clean(s.ticket_summary ?? ''), 'any');
-  const description = toTsQuery(clean(s.ticket_description ?? '').slice(0, 2000), 'any');
+  const summary = tsQuery(clean(s.ticket_summary ?? ''), 'any');
+  const description = tsQuery(clean(s.ticket_description ?? '').slice(0, 2000), 'any');
   if (!summary && !description) return [];
   // The summary is what the engineer reads first; the description adds weaker evidence.
   const rows = await tx<{ id: string; title: string; kind: string; score: number; matched: string[] }[]>`
@@ -161,7 +161,7 @@ interface SimilarRow {
 async function fixFromSimilarSessions(tx: Tx, s: SessionRow, factTexts: string[], clean: Clean): Promise<(ProposedFix & { ticket: string }) | null> {
   const ownText = clean([s.ticket_summary, s.ticket_description, ...s.pending_task_lane.map((i) => i.text), ...factTexts].filter(Boolean).join('\n'));
   const codes = errorCodes(ownText);
-  const words = toTsQuery([s.ticket_summary ?? '', ...codes].join(' '), 'any') ?? toTsQuery(ownText.slice(0, 1000), 'any');
+  const words = tsQuery([s.ticket_summary ?? '', ...codes].join(' '), 'any') ?? tsQuery(ownText.slice(0, 1000), 'any');
   if (!words) return null;
   const rows = await tx<SimilarRow[]>`
     select s.id, s.ticket_external_id, s.ticket_summary,

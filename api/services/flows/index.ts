@@ -1,6 +1,7 @@
 // Flows: the account's library of troubleshooting, procedural and maintenance flows, and its starter seed.
 import type { Tx } from '../../db/database.js';
 import { conflict, notFound } from '../../lib/errors.js';
+import { tsQuery } from '../../lib/tsquery.js';
 import type { FlowGraph, FlowKind } from '../flow-graph.js';
 import { STARTER_FLOWS } from './library.js';
 import { assertValidFlowGraph } from './validate.js';
@@ -64,7 +65,7 @@ export interface FlowQuery {
 
 /** Lists live flows; with `q`, ranked by full-text match (prefix-aware), otherwise by title. */
 export async function listFlows(tx: Tx, query: FlowQuery = {}): Promise<(FlowRow & { rank: number | null })[]> {
-  const tsq = query.q ? prefixTsQuery(query.q) : null;
+  const tsq = query.q ? tsQuery(query.q, 'all-prefix') : null;
   const tag = query.tag?.trim().toLowerCase() ?? null;
   return tx<(FlowRow & { rank: number | null })[]>`
     select f.*, ${tsq ? tx`ts_rank_cd(f.search, to_tsquery('english', ${tsq}), 32)` : tx`null::real`} as rank
@@ -76,16 +77,6 @@ export async function listFlows(tx: Tx, query: FlowQuery = {}): Promise<(FlowRow
       ${tsq ? tx`and f.search @@ to_tsquery('english', ${tsq})` : tx``}
     order by ${tsq ? tx`rank desc,` : tx``} f.title, f.id
     limit ${query.limit ?? 100}`;
-}
-
-/**
- * Turns what a user typed into a safe to_tsquery string: every word must match, the last one as a
- * prefix (search as you type). Returns null when nothing searchable is left.
- */
-export function prefixTsQuery(input: string): string | null {
-  const words = input.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.slice(0, 12) ?? [];
-  if (!words.length) return null;
-  return words.map((w) => `${w}:*`).join(' & ');
 }
 
 export async function getFlow(tx: Tx, id: string): Promise<FlowRow> {

@@ -158,3 +158,12 @@ export function toAppError(err: unknown): unknown {
   }
   return err;
 }
+
+/** Runs a ConnectWise call, turning its failures into our 502s. */
+export async function cw<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toAppError(err);
+  }
+}

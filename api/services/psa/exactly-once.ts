@@ -1,10 +1,8 @@
 // Writes to ConnectWise that must happen exactly once although an answer can be lost: each write carries
 // a marker line, and before any resend we look for that marker on the ticket.
 import { randomBytes } from 'node:crypto';
-import type { Tx } from '../../db/database.js';
+import type { TenantRunner } from '../../db/database.js';
 import { PsaError } from './connectwise/errors.js';
-
-export type Tenant = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 
 export const MARKER_PREFIX = 'FlowPilot ref ';
 const REF_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I/L/O/U to misread
@@ -58,7 +56,7 @@ export async function deliverOnce<T>(o: {
 }
 
 /** Frees a write's lease after a failure so a later request may retry it, noting why. */
-export async function releaseLease(tenant: Tenant, table: 'psa_note_outbox' | 'psa_time_entries', id: string, err: unknown) {
+export async function releaseLease(tenant: TenantRunner, table: 'psa_note_outbox' | 'psa_time_entries', id: string, err: unknown) {
   const message = err instanceof Error ? err.message.slice(0, 500) : 'unknown failure';
   await tenant((tx) => tx`update ${tx(table)} set lease_until = null, last_error = ${message}, updated_at = now() where id = ${id}`);
 }

@@ -7,7 +7,7 @@
 // of posting a second one. The outbox commits in its own transactions (not the request's), so what
 // we learned survives a request that ends in an error.
 import { createHash } from 'node:crypto';
-import type { Tx } from '../../db/database.js';
+import type { TenantRunner, Tx } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, psaFailure, unprocessable } from '../../lib/errors.js';
 import { renderEscalationPackage, renderResolutionNote } from '../notes/index.js';
@@ -16,7 +16,7 @@ import { readPreferences, type Preferences } from '../settings.js';
 import { getSession, type SessionRow } from '../sessions/index.js';
 import type { ConnectWiseClient } from './connectwise/client.js';
 import { clientFor, requireConnection, toAppError, type ConnectionRow } from './connection.js';
-import { deliverOnce, hasMarker, MARKER_PREFIX, markerLine, newRef, releaseLease, type Delivery, type Tenant } from './exactly-once.js';
+import { deliverOnce, hasMarker, MARKER_PREFIX, markerLine, newRef, releaseLease, type Delivery } from './exactly-once.js';
 import { memberFor } from './members.js';
 
 export type NoteKind = 'resolution_note' | 'escalation_package';
@@ -122,6 +122,7 @@ function resultOf(row: OutboxRow, created: boolean, alreadyPosted: boolean): Pos
 
 export async function postSessionNote(
   deps: Deps,
+  tenant: TenantRunner,
   who: { accountId: string; userId: string },
   sessionId: string,
   kind: NoteKind,
@@ -129,7 +130,6 @@ export async function postSessionNote(
 ): Promise<PostResult> {
   const provider = deps.psa?.noteText ?? renderedNoteText;
   const leaseMs = deps.psa?.postLeaseMs ?? 60_000;
-  const tenant = <T>(fn: (tx: Tx) => Promise<T>) => deps.db.tenant({ accountId: who.accountId, userId: who.userId }, fn);
 
   // 1. Claim the note's outbox row (creating it the first time this exact note is posted).
   const claim = await tenant(async (tx) => {
@@ -183,7 +183,7 @@ export async function postSessionNote(
   return result;
 }
 
-async function deliver(deps: Deps, tenant: Tenant, conn: ConnectionRow, row: OutboxRow): Promise<PostResult> {
+async function deliver(deps: Deps, tenant: TenantRunner, conn: ConnectionRow, row: OutboxRow): Promise<PostResult> {
   const ticketId = Number(row.ticket_external_id);
   let delivery: Delivery<{ id: number }>;
   try {

@@ -6,16 +6,17 @@
 // retry we list the ticket's time entries (conditions on chargeToType/chargeToId) and adopt the one
 // carrying our marker instead of logging the time twice. The row commits in its own transactions so
 // what we learned survives a request that ends in an error.
+import type { TenantRunner } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
 import { conflict, psaFailure, unprocessable } from '../../lib/errors.js';
 import { redactText, rulesFromPreferences } from '../redaction/index.js';
 import { readPreferences } from '../settings.js';
 import { getSession, type SessionRow } from '../sessions/index.js';
-import type { ConnectWiseClient } from './connectwise/client.js';
+import { cwDateString, type ConnectWiseClient } from './connectwise/client.js';
 import type { CwTimeEntry } from './connectwise/types.js';
 import { clientFor, requireConnection, toAppError, type ConnectionRow } from './connection.js';
 import { memberFor } from './members.js';
-import { deliverOnce, hasMarker, MARKER_PREFIX, markerLine, newRef, releaseLease, type Delivery, type Tenant } from './exactly-once.js';
+import { deliverOnce, hasMarker, MARKER_PREFIX, markerLine, newRef, releaseLease, type Delivery } from './exactly-once.js';
 import { sessionWorkSpan } from '../sessions/time.js';
 
 export type BillableOption = 'Billable' | 'DoNotBill' | 'NoCharge';
@@ -84,8 +85,8 @@ function viewOf(row: TimeEntryRow): TimeEntryView {
     ticketId: row.ticket_external_id,
     ref: row.ref,
     minutes: row.minutes,
-    timeStart: cwIso(row.time_start),
-    timeEnd: cwIso(row.time_end),
+    timeStart: cwDateString(row.time_start),
+    timeEnd: cwDateString(row.time_end),
     notes: row.notes,
     billableOption: row.billable_option,
     addToResolution: row.add_to_resolution,
@@ -94,17 +95,20 @@ function viewOf(row: TimeEntryRow): TimeEntryView {
   };
 }
 
-const cwIso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 /** Looks for our marker among the ticket's time entries (newest first, all pages). */
 export async function findMarkedTimeEntry(client: ConnectWiseClient, ticketId: number, ref: string): Promise<CwTimeEntry | null> {
   const entries = await client.listTicketTimeEntries(ticketId);
   return entries.find((e) => e.notes !== undefined && hasMarker(e.notes, ref)) ?? null;
 }
 
-export async function logSessionTime(deps: Deps, who: { accountId: string; userId: string }, sessionId: string, opts: TimeEntryOptions): Promise<TimeEntryResult> {
+export async function logSessionTime(
+  deps: Deps,
+  tenant: TenantRunner,
+  who: { accountId: string; userId: string },
+  sessionId: string,
+  opts: TimeEntryOptions,
+): Promise<TimeEntryResult> {
   const leaseMs = deps.psa?.postLeaseMs ?? 60_000;
-  const tenant: Tenant = (fn) => deps.db.tenant({ accountId: who.accountId, userId: who.userId }, fn);
 
   // 1. Claim the session's time-entry row (creating it the first time).
   const claim = await tenant(async (tx): Promise<{ done: TimeEntryRow } | { row: TimeEntryRow; conn: ConnectionRow }> => {
@@ -163,7 +167,7 @@ export async function logSessionTime(deps: Deps, who: { accountId: string; userI
   return { created: true, entry: await deliver(deps, tenant, claim.conn, claim.row) };
 }
 
-async function deliver(deps: Deps, tenant: Tenant, conn: ConnectionRow, row: TimeEntryRow): Promise<TimeEntryView> {
+async function deliver(deps: Deps, tenant: TenantRunner, conn: ConnectionRow, row: TimeEntryRow): Promise<TimeEntryView> {
   const ticketId = Number(row.ticket_external_id);
   let delivery: Delivery<CwTimeEntry>;
   try {

@@ -239,3 +239,10 @@ export async function addFact(
   const { session_version, session_status: _status, session_lane: _lane, ...factRow } = row;
   return { fact: factRow as FactRow, stateVersion: session_version };
 }
+
+/** The session's state_version: the ETag of its note previews, read without rendering anything. */
+export async function sessionStateVersion(tx: Tx, id: string): Promise<number> {
+  const [row] = await tx<[{ state_version: number }?]>`select state_version from ai_sessions where id = ${id}`;
+  if (!row) throw notFound('Session');
+  return row.state_version;
+}

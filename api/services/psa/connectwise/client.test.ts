@@ -1,7 +1,7 @@
 // The ConnectWise client against the real loopback simulator: headers, parsing, paging, retries and errors.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../../e2e/sim/simulator.js';
-import { ACCEPT, ConnectWiseClient, nextLink, parseRetryAfter, type ClientOptions } from './client.js';
+import { ACCEPT, ConnectWiseClient, nextLink, type ClientOptions } from './client.js';
 import { PsaError } from './errors.js';
 import { siteOrigins, ticketWebUrl } from './site.js';
 
@@ -174,11 +174,9 @@ describe('resources', () => {
     expect(pages.map((r) => new URL(r.url, sim.url).searchParams.get('page'))).toEqual(pages.map((_, i) => String(i + 1)));
   });
 
-  it('parses Link and Retry-After headers', () => {
+  it('parses Link headers', () => {
     expect(nextLink('<https://x/a?page=1>; rel="first", <https://x/a?page=3&pageSize=10>; rel="next"')?.searchParams.get('page')).toBe('3');
     expect(nextLink('<https://x/a?page=1>; rel="prev"')).toBeNull();
-    expect(parseRetryAfter('2')).toBe(2000);
-    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
   });
 });
 

@@ -1,5 +1,6 @@
 // Typed ConnectWise REST client: codebase discovery, exact headers, time-outs, retries for reads, actionable errors.
 import type { z } from 'zod';
+import { backoffMs, retryAfterMs, retryWait, type Backoff } from '../../../lib/retry.js';
 import { errorFromResponse, PsaError, type CwErrorBody } from './errors.js';
 import { siteOrigins, SiteError, type SiteOrigins } from './site.js';
 import { guardedFetch, PUBLIC_ONLY, type NetworkPolicy } from './transport.js';
@@ -77,15 +78,6 @@ interface RawResponse {
 }
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** `Retry-After` is seconds (ConnectWise) or an HTTP date. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const s = Number(value);
-  if (Number.isFinite(s) && s >= 0) return s * 1000;
-  const d = Date.parse(value);
-  return Number.isNaN(d) ? undefined : Math.max(0, d - now);
-}
 
 /** The `rel="next"` target of a `Link` header. */
 export function nextLink(header: string | null): URL | null {
@@ -314,8 +306,9 @@ export class ConnectWiseClient {
     return h;
   }
 
-  private backoff(attempt: number): number {
-    return Math.round(this.opts.random() * Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** attempt));
+  private backoff(): Backoff {
+    const o = this.opts;
+    return { baseMs: o.backoffBaseMs, maxMs: o.backoffMaxMs, maxRetryAfterMs: o.maxRetryAfterMs, retryAfterJitterMs: 250, random: o.random };
   }
 
   /**
@@ -338,7 +331,7 @@ export class ConnectWiseClient {
         if (err instanceof PsaError) throw err;
         const why = networkReason(err);
         if ((read || why.refused) && canRetry) {
-          await this.wait(spec, attempt, this.backoff(attempt), why.text);
+          await this.wait(spec, attempt, backoffMs(this.backoff(), attempt), why.text);
           continue;
         }
         if (!read && !why.refused) {
@@ -365,26 +358,24 @@ export class ConnectWiseClient {
         if (bodyError) {
           if (!read) throw new PsaError('unknown_outcome', `ConnectWise's answer to ${spec.method} ${spec.path} was cut off; it may have been applied.`);
           if (canRetry) {
-            await this.wait(spec, attempt, this.backoff(attempt), 'truncated body');
+            await this.wait(spec, attempt, backoffMs(this.backoff(), attempt), 'truncated body');
             continue;
           }
           throw new PsaError('bad_response', `ConnectWise answered ${spec.method} ${spec.path} with a body that is not JSON.`);
         }
         return { status: res.status, headers: res.headers, body };
       }
-      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+      const hintMs = retryAfterMs(res.headers);
       const retryable = res.status === 429 || (read && RETRYABLE_STATUS.has(res.status));
       if (retryable && canRetry) {
-        const jitter = this.backoff(attempt);
-        if (retryAfterMs !== undefined && retryAfterMs > this.opts.maxRetryAfterMs) {
-          throw errorFromResponse(res.status, asErrorBody(body), ctx, Math.ceil(retryAfterMs / 1000));
+        // Honour Retry-After (plus a little jitter so parallel callers do not stampede), unless it is too long.
+        const wait = retryWait(this.backoff(), attempt, hintMs);
+        if (wait !== 'too_long') {
+          await this.wait(spec, attempt, wait, `HTTP ${res.status}`);
+          continue;
         }
-        // Honour Retry-After exactly (plus a little jitter so parallel callers do not stampede).
-        const wait = retryAfterMs !== undefined ? retryAfterMs + Math.min(jitter, 250) : jitter;
-        await this.wait(spec, attempt, wait, `HTTP ${res.status}`);
-        continue;
       }
-      throw errorFromResponse(res.status, asErrorBody(body), ctx, retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000));
+      throw errorFromResponse(res.status, asErrorBody(body), ctx, hintMs === undefined ? undefined : Math.ceil(hintMs / 1000));
     }
   }
 
@@ -428,6 +419,7 @@ function ticketId(id: number): number {
   return id;
 }
 
-function cwDateString(d: Date): string {
+/** A date as ConnectWise writes and accepts it: UTC to the second, without milliseconds. */
+export function cwDateString(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

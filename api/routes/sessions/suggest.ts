@@ -1,16 +1,17 @@
-// The copilot: POST /v1/sessions/:id/suggest (JSON, or SSE with Accept: text/event-stream) and GET /v1/usage.
+// The copilot on a session: POST /v1/sessions/:id/suggest (JSON, or SSE with Accept: text/event-stream).
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import { badRequest } from '../lib/errors.js';
-import type { AppEnv } from '../lib/http.js';
-import { authOf, validate, withTenant } from '../lib/http.js';
-import { suggest, type SuggestEvent } from '../services/ai/suggest.js';
-import { usageSummary } from '../services/ai/usage.js';
-import { offlineSuggester } from '../services/ai/offline-bridge.js';
-import { getSession } from '../services/sessions/index.js';
+import { badRequest } from '../../lib/errors.js';
+import type { AppEnv } from '../../lib/http.js';
+import { callsOut } from '../../lib/idempotency.js';
+import { issueLines } from '../../lib/zod-issues.js';
+import { authOf, tenantOf, validate, withTenant } from '../../lib/http.js';
+import { suggest, type SuggestEvent } from '../../services/ai/suggest.js';
+import { offlineSuggester } from '../../services/ai/offline-bridge.js';
+import { getSession } from '../../services/sessions/index.js';
+import { idParam } from './params.js';
 
-const idParam = z.object({ id: z.string().uuid('must be a session id') });
 const suggestBody = z
   .object({
     /** "auto" (default) lets the router decide; the panel's "think harder" sends "deep". */
@@ -18,11 +19,9 @@ const suggestBody = z
     question: z.string().trim().min(1).max(2000).optional(),
   })
   .strict();
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM');
-const usageQuery = z.object({ from: month.optional(), to: month.optional() });
 
-export const copilotRoutes = new Hono<AppEnv>()
-  .post('/sessions/:id/suggest', validate('param', idParam), async (c) => {
+export const suggestRoutes = new Hono<AppEnv>()
+  .post('/:id/suggest', callsOut(), validate('param', idParam), async (c) => {
     const { id } = c.req.valid('param');
     // The body is optional: an empty POST asks for the router's choice.
     const raw = (await c.req.text()).trim();
@@ -36,8 +35,7 @@ export const copilotRoutes = new Hono<AppEnv>()
     }
     const parsed = suggestBody.safeParse(input);
     if (!parsed.success) {
-      const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-      throw badRequest(`Invalid body: ${msg}`);
+      throw badRequest(`Invalid body: ${issueLines(parsed.error.issues, { root: 'body' }).join('; ')}`);
     }
     const body = parsed.data;
     const auth = authOf(c);
@@ -48,7 +46,7 @@ export const copilotRoutes = new Hono<AppEnv>()
       accountId: auth.accountId,
       userId: auth.userId,
       sessionId: id,
-      tenant: <T>(fn: Parameters<typeof withTenant<T>>[1]) => withTenant<T>(c, fn),
+      tenant: tenantOf(c),
       requestedTier: body.tier === 'auto' ? undefined : body.tier,
       question: body.question,
       offline: offlineSuggester,
@@ -92,9 +90,4 @@ export const copilotRoutes = new Hono<AppEnv>()
         c.req.raw.signal.removeEventListener('abort', onRequestAbort);
       }
     });
-  })
-  .get('/usage', validate('query', usageQuery), async (c) => {
-    const q = c.req.valid('query');
-    const months = await withTenant(c, (tx) => usageSummary(tx, q));
-    return c.json({ months });
   });

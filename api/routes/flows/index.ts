@@ -1,10 +1,11 @@
 // The flow library: list and search, read, create, edit (version bump) and delete flows; re-seed the starters.
 // Writes: engineers and up create and edit flows (they write the team's knowledge down as they work);
 // deleting a flow and re-seeding the starters take a team admin. Viewers only read (app-wide rule).
+// POST /generate (the AI flow builder) is flows/generate.ts.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../lib/http.js';
-import { authOf, requireRole, validate, withTenant } from '../lib/http.js';
+import type { AppEnv } from '../../lib/http.js';
+import { authOf, requireRole, validate, withTenant } from '../../lib/http.js';
 import {
   createFlow,
   deleteFlow,
@@ -15,7 +16,8 @@ import {
   listFlows,
   seedStarterFlows,
   updateFlow,
-} from '../services/flows/index.js';
+} from '../../services/flows/index.js';
+import { generateRoutes } from './generate.js';
 
 const idParam = z.object({ id: z.string().uuid('must be a flow id') });
 const tags = z.array(z.string().trim().min(1).max(60)).max(30);
@@ -54,6 +56,8 @@ const updateBody = z
   .refine((b) => Object.keys(b).some((k) => k !== 'version'), 'nothing to change');
 
 export const flowRoutes = new Hono<AppEnv>()
+  // Before /:id, so /generate is never read as a flow id.
+  .route('/', generateRoutes)
   .get('/', validate('query', listQuery), async (c) => {
     const query = c.req.valid('query');
     const rows = await withTenant(c, (tx) => listFlows(tx, query));
