@@ -76,6 +76,25 @@ export default defineConfig(
     },
   },
   {
+    // shared/ is pure code that both the API (Node) and the extension (browsers) run: it imports nothing
+    // but its own files, and reaches for no runtime's globals.
+    files: ['shared/**'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'shared/ imports only its own files (./x): no packages, Node, DOM or app code.' }] },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'navigator', 'localStorage', 'fetch', 'chrome', 'browser', 'process', 'Buffer', 'require', 'global', 'globalThis'].map((name) => ({
+          name,
+          message: 'shared/ is pure: no runtime globals (Node, DOM, extension APIs).',
+        })),
+      ],
+    },
+  },
+  {
     // Services are the layer below the routes: HTTP shapes depend on services, never the reverse.
     files: ['api/services/**'],
     rules: {

@@ -1,12 +1,13 @@
 // The resolution note: sanitised preview, format switch, copy, flags, confirmation, posted state; escalate and resolve.
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { BillableOption, NoteFormat } from '../lib/api-types';
+import type { BillableOption } from '../lib/api-types';
 import { renderMarkdown } from '../lib/markdown';
+import { NOTE_FORMATS } from '../../shared/notes';
+import { MAX_MINUTES } from '../../shared/time';
 import { hiddenSummary, kindLabel } from '../lib/panel-model';
 import { useModel } from './model-context';
 
-const FORMATS: NoteFormat[] = ['markdown', 'text', 'html'];
 const MARKER = /\[redacted(?: [a-z /-]+)?\]/gi;
 
 /** Numbers each highlighted redaction in the (already sanitised) markdown preview: data-marker = its place in the note. */
@@ -114,7 +115,7 @@ export function NoteCard() {
       ) : (
         <>
           <div class="fp-row">
-            {FORMATS.map((f) => (
+            {NOTE_FORMATS.map((f) => (
               <label key={f} class="fp-radio">
                 <input type="radio" name="fp-note-format" checked={n.format.value === f} onChange={() => void m.loadNote(f)} /> {f}
               </label>
@@ -234,7 +235,7 @@ function TimeEntry({ ticket }: { ticket: string }) {
             class="fp-input"
             type="number"
             min={1}
-            max={1440}
+            max={MAX_MINUTES}
             step={1}
             placeholder="worked time"
             value={m.timeMinutes.value}

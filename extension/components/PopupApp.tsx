@@ -1,5 +1,6 @@
 // The popup: sign-in state, the ticket in this tab and its session, search flows, start one in two clicks.
 import { useEffect } from 'preact/hooks';
+import { isOpen } from '../../shared/sessions';
 import type { PopupModel } from '../lib/popup-model';
 
 export function PopupApp({ model: m }: { model: PopupModel }) {
@@ -7,7 +8,7 @@ export function PopupApp({ model: m }: { model: PopupModel }) {
   const t = m.ticket.value;
   const s = m.session.value;
   // One open session per ticket: with one running, the popup reports it instead of offering to start another.
-  const open = s !== null && (s.status === 'active' || s.status === 'paused');
+  const open = s !== null && isOpen(s);
   return (
     <main class="page popup">
       <header class="row">

@@ -2,6 +2,7 @@
 import { signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
 import type { PsaConnectionView } from './api-types';
+import type { NoteFormat } from '../../shared/notes';
 import { apiOriginPattern, DEFAULT_API_ORIGINS, onPremMatchPattern } from './hosts';
 import { callApi, sendMessage, type AccountState, type CallApi, type CallResult, type SignInRequest } from './protocol';
 import { onPremHostsItem } from './storage';
@@ -52,7 +53,7 @@ interface PsaForm {
 }
 
 interface PrefsForm {
-  noteFormat: 'text' | 'markdown' | 'html';
+  noteFormat: NoteFormat;
   internal: boolean;
   resolution: boolean;
   patterns: string;

@@ -1,12 +1,15 @@
 // The panel's state and actions as signals, built from its dependencies so each test gets a fresh one.
 import { batch, computed, signal } from '@preact/signals';
-import type { BillableOption, FlowSummary, NoteFormat, Proposal, RedactionSpot, SessionDetail, SessionSummary, TicketRef } from './api-types';
+import type { BillableOption, FlowSummary, NoteFormat, Proposal, RedactionSpot, SessionDetail, TicketRef } from './api-types';
 import type { AskEvent, AskRequest } from './protocol';
 import type { OperationName, OpArgs, OpResult } from './operations';
 import type { AccountState, CallResult } from './protocol';
 import type { SyncStatus } from './storage';
 import { recommendFlows } from './recommend';
 import type { TicketContext } from './ticket-context';
+import { isNoteFormat } from '../../shared/notes';
+import { isOpen } from '../../shared/sessions';
+import { MAX_MINUTES, minutesOf, workSpan } from '../../shared/time';
 
 export interface PanelDeps {
   call: <K extends OperationName>(op: K, args: OpArgs<K>) => Promise<CallResult<OpResult<K>>>;
@@ -85,36 +88,14 @@ export function hiddenSummary(spots: readonly RedactionSpot[]): string | null {
 /** The label of one kind, singular ("password", "key"). */
 export const kindLabel = (kind: string) => (KIND_LABEL[kind] ?? [kind])[0]!;
 
-const MAX_MINUTES = 1440;
-
 /**
- * The session's worked minutes as the API counts them (services/sessions/time.ts): start to the later of
- * the end and the last timeline item, less paused time, rounded up, within 1..1440. Null when the
- * session view does not say when it started (the API then picks the default itself).
+ * The session's worked minutes as the API counts them (shared/time.ts). Null when the session view does
+ * not say when it started (the API then picks the default itself).
  */
 export function workedMinutes(s: Pick<SessionDetail, 'createdAt' | 'endedAt' | 'lane'>): number | null {
   const start = s.createdAt ? Date.parse(s.createdAt) : NaN;
   if (Number.isNaN(start)) return null;
-  const lane = s.lane ?? [];
-  const lastItem = lane.length ? Date.parse(lane[lane.length - 1]!.at) : NaN;
-  const last = Number.isNaN(lastItem) ? start : lastItem;
-  const ended = s.endedAt ? Date.parse(s.endedAt) : NaN;
-  const end = !Number.isNaN(ended) && ended > last ? ended : last;
-  let pausedMs = 0;
-  let pausedAt: number | null = null;
-  for (const item of lane) {
-    if (item.kind !== 'status') continue;
-    const at = Date.parse(item.at);
-    if (Number.isNaN(at)) continue;
-    if (item.status === 'paused' && pausedAt === null) pausedAt = at;
-    else if (item.status && item.status !== 'paused' && pausedAt !== null) {
-      pausedMs += at - pausedAt;
-      pausedAt = null;
-    }
-  }
-  if (pausedAt !== null) pausedMs += Math.max(0, end - pausedAt);
-  const workMs = Math.max(0, end - start - pausedMs);
-  return Math.min(MAX_MINUTES, Math.max(1, Math.ceil(workMs / 60_000)));
+  return minutesOf(workSpan(start, s.endedAt ? Date.parse(s.endedAt) : null, s.lane ?? []).workMs);
 }
 
 export interface LoggedTime {
@@ -122,8 +103,6 @@ export interface LoggedTime {
   minutes: number;
   alreadyLogged: boolean;
 }
-
-const isOpen = (s: SessionSummary) => s.status === 'active' || s.status === 'paused';
 
 export function createPanelModel(deps: PanelDeps) {
   const ticket = signal<TicketContext | null>(null);
@@ -504,7 +483,7 @@ export function createPanelModel(deps: PanelDeps) {
     if (typeof d?.internal === 'boolean') note.internal.value = d.internal;
     if (typeof d?.resolution === 'boolean') note.resolution.value = d.resolution;
     const f = settings.noteFormat;
-    if (!formatChosen && (f === 'text' || f === 'markdown' || f === 'html')) note.format.value = f;
+    if (!formatChosen && isNoteFormat(f)) note.format.value = f;
   }
 
   async function loadNote(chosen?: NoteFormat) {

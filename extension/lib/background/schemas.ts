@@ -4,6 +4,8 @@ import { z } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import type { OperationName, OpArgs } from '../operations';
 import type { SignInRequest } from '../protocol';
+import { NOTE_FORMATS } from '../../../shared/notes';
+import { SESSION_STATUSES } from '../../../shared/sessions';
 
 /*
  * These run in the background only (the content script bundle stays small). They are the extension's side of
@@ -31,7 +33,7 @@ const ticketRef = z.strictObject({
 });
 
 const settingsPatch = z.strictObject({
-  noteFormat: z.optional(z.enum(['text', 'markdown', 'html'])),
+  noteFormat: z.optional(z.enum(NOTE_FORMATS)),
   noteDefaults: z.optional(z.partial(z.strictObject({ internal: z.boolean(), resolution: z.boolean(), processNotifications: z.boolean() }))),
   redaction: z.optional(
     z.partial(z.strictObject({ patterns: z.array(text(500)).check(z.maxLength(50)), words: z.array(text(200)).check(z.maxLength(200)) })),
@@ -45,7 +47,7 @@ export const OPERATION_ARGS = {
   searchFlows: z.strictObject({ q: z.optional(text(200)), kind: z.optional(z.enum(['troubleshooting', 'procedural', 'maintenance'])) }),
   findSessions: z.strictObject({
     ticket: ticketNumber,
-    status: z.optional(z.enum(['active', 'paused', 'resolved', 'escalated', 'abandoned'])),
+    status: z.optional(z.enum(SESSION_STATUSES)),
   }),
   startSession: z.strictObject({ ticket: ticketRef, flowId: z.nullish(id) }),
   chooseFlow: z.strictObject({ ...sid, flowId: z.nullable(id) }),
@@ -64,7 +66,7 @@ export const OPERATION_ARGS = {
     confidence: z.optional(z.number().check(z.gte(0), z.lte(1))),
     origin: z.optional(z.enum(['user', 'copilot'])),
   }),
-  resolutionNote: z.strictObject({ ...sid, format: z.enum(['markdown', 'text', 'html']) }),
+  resolutionNote: z.strictObject({ ...sid, format: z.enum(NOTE_FORMATS) }),
   postResolutionNote: z.strictObject({
     ...sid,
     internal: z.boolean(),
