@@ -1,4 +1,5 @@
 // "What we know": facts added by hand or accepted from the copilot; edit and remove.
+import { isOpen } from '../../shared/sessions';
 import { useSignal } from '@preact/signals';
 import { useModel } from './model-context';
 
@@ -9,7 +10,7 @@ export function Facts() {
   const editText = useSignal('');
   const s = m.session.value;
   if (!s) return null;
-  const closed = s.status !== 'active' && s.status !== 'paused';
+  const closed = !isOpen(s);
   const queuedFacts = m.queued.value.filter((q) => q.label === 'Fact');
   return (
     <section class="fp-card" data-fp="facts">

@@ -1,4 +1,5 @@
 // The resolution note: sanitised preview, format switch, copy, flags, confirmation, posted state; escalate and resolve.
+import { isOpen } from '../../shared/sessions';
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { BillableOption } from '../lib/api-types';
@@ -96,7 +97,7 @@ export function NoteCard() {
   }, [open.value, stateVersion]);
   if (!s) return null;
   const n = m.note;
-  const closed = s.status !== 'active' && s.status !== 'paused';
+  const closed = !isOpen(s);
   const text = n.draft.value ?? n.text.value;
   return (
     <section class="fp-card" data-fp="note">

@@ -1,4 +1,5 @@
 // The FlowPilot side panel: ticket header, sign-in prompt or the session, offline badge.
+import { isOpen } from '../../shared/sessions';
 import { useModel } from './model-context';
 import { FlowPicker } from './FlowPicker';
 import { StepCard } from './StepCard';
@@ -72,8 +73,8 @@ function SessionBody() {
       </button>
     );
   if (!s) return <FlowPicker />;
-  const closed = s.status !== 'active' && s.status !== 'paused';
-  const flowTitle = s.flowTitle ?? m.flows.value.find((f) => f.id === s.flowId)?.title;
+  const closed = !isOpen(s);
+  const flowTitle = m.flows.value.find((f) => f.id === s.flowId)?.title;
   return (
     <div data-fp="session" data-session-id={s.id}>
       <div class="fp-session-status">

@@ -1,19 +1,13 @@
 // Every API call the extension makes, by name: how to build the request, and (as a phantom) what it returns.
+// Results are the API's own response types (api-types.ts derives them from the Hono app by path and method).
+import type { NoteFormat } from '../../shared/notes';
 import type {
   BillableOption,
-  Fact,
   FlowKind,
-  FlowSummary,
-  NoteFormat,
-  PsaConnectionView,
-  RedactionSpot,
-  SessionDetail,
-  SessionSummary,
-  Settings,
-  SuggestedFix,
+  PsaConnectionInput,
+  Res,
+  SettingsPatch,
   TicketRef,
-  TimeEntryResponse,
-  User,
 } from './api-types';
 
 export interface RequestSpec {
@@ -48,75 +42,75 @@ function query(params: Record<string, string | number | undefined | null>): stri
 type Sid = { sessionId: string };
 
 export const OPERATIONS = {
-  me: op<void, { user: User }>(() => ({ method: 'GET', path: '/v1/me' })),
-  searchFlows: op<{ q?: string; kind?: FlowKind }, { flows: FlowSummary[] }>((a) => ({
+  me: op<void, Res<'/v1/me', '$get'>>(() => ({ method: 'GET', path: '/v1/me' })),
+  searchFlows: op<{ q?: string; kind?: FlowKind }, Res<'/v1/flows', '$get'>>((a) => ({
     method: 'GET',
     path: `/v1/flows${query({ q: a.q, kind: a.kind })}`,
   })),
-  findSessions: op<{ ticket: string; status?: string }, { sessions: SessionSummary[] }>((a) => ({
+  findSessions: op<{ ticket: string; status?: string }, Res<'/v1/sessions', '$get'>>((a) => ({
     method: 'GET',
     path: `/v1/sessions${query({ ticket: a.ticket, status: a.status })}`,
   })),
-  startSession: op<{ ticket: TicketRef; flowId?: string | null }, { session: SessionDetail }>((a) => ({
+  startSession: op<{ ticket: TicketRef; flowId?: string | null }, Res<'/v1/sessions', '$post'>>((a) => ({
     method: 'POST',
     path: '/v1/sessions',
     body: { ticket: a.ticket, ...(a.flowId ? { flowId: a.flowId } : {}) },
   })),
   /** Puts a flow on an open session (or takes it off with null); the walk restarts at the flow's first step. */
-  chooseFlow: op<Sid & { flowId: string | null }, { session: SessionDetail }>(({ sessionId, flowId }) => ({
+  chooseFlow: op<Sid & { flowId: string | null }, Res<'/v1/sessions/:id', '$patch'>>(({ sessionId, flowId }) => ({
     method: 'PATCH',
     path: `/v1/sessions/${enc(sessionId)}`,
     body: { flowId },
     queue: { label: flowId ? 'Choose flow' : 'Remove flow', sessionId },
   })),
-  getSession: op<Sid, { session: SessionDetail }>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}` })),
-  recordStep: op<Sid & { nodeId: string; optionId?: string; note?: string }, { session: SessionDetail }>(({ sessionId, ...body }) => ({
+  getSession: op<Sid, Res<'/v1/sessions/:id', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}` })),
+  recordStep: op<Sid & { nodeId: string; optionId?: string; note?: string }, Res<'/v1/sessions/:id/steps', '$post'>>(({ sessionId, ...body }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/steps`,
     body,
     queue: { label: 'Record step', sessionId },
   })),
-  addEvent: op<Sid & { kind: 'note' | 'command' | 'observation'; text: string }, unknown>(({ sessionId, ...body }) => ({
+  addEvent: op<Sid & { kind: 'note' | 'command' | 'observation'; text: string }, Res<'/v1/sessions/:id/events', '$post'>>(({ sessionId, ...body }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/events`,
     body,
     queue: { label: body.kind === 'command' ? 'Add command' : 'Add note', sessionId },
   })),
-  addFact: op<Sid & { text: string; sourceRef?: string | null; origin?: 'user' | 'copilot' }, { fact: Fact }>(({ sessionId, ...body }) => ({
+  addFact: op<Sid & { text: string; sourceRef?: string | null; origin?: 'user' | 'copilot' }, Res<'/v1/sessions/:id/facts', '$post'>>(({ sessionId, ...body }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/facts`,
     body,
     queue: { label: 'Add fact', sessionId },
   })),
-  editFact: op<Sid & { factId: string; text: string }, { fact: Fact }>(({ sessionId, factId, text }) => ({
+  editFact: op<Sid & { factId: string; text: string }, Res<'/v1/sessions/:id/facts/:factId', '$patch'>>(({ sessionId, factId, text }) => ({
     method: 'PATCH',
     path: `/v1/sessions/${enc(sessionId)}/facts/${enc(factId)}`,
     body: { text },
     queue: { label: 'Edit fact', sessionId },
   })),
-  removeFact: op<Sid & { factId: string }, unknown>(({ sessionId, factId }) => ({
+  removeFact: op<Sid & { factId: string }, Res<'/v1/sessions/:id/facts/:factId', '$delete'>>(({ sessionId, factId }) => ({
     method: 'DELETE',
     path: `/v1/sessions/${enc(sessionId)}/facts/${enc(factId)}`,
     queue: { label: 'Remove fact', sessionId },
   })),
-  decideFix: op<Sid & { fixId: string; action: 'accept' | 'reject' }, { fix: SuggestedFix }>(({ sessionId, fixId, action }) => ({
+  decideFix: op<Sid & { fixId: string; action: 'accept' | 'reject' }, Res<'/v1/sessions/:id/fixes/:fixId/:action{accept|reject}', '$post'>>(({ sessionId, fixId, action }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/fixes/${enc(fixId)}/${action}`,
     queue: { label: action === 'accept' ? 'Accept fix' : 'Reject fix', sessionId },
   })),
-  proposeFix: op<Sid & { title: string; body?: string; confidence?: number; origin?: 'user' | 'copilot' }, { fix: SuggestedFix }>(
+  proposeFix: op<Sid & { title: string; body?: string; confidence?: number; origin?: 'user' | 'copilot' }, Res<'/v1/sessions/:id/fixes', '$post'>>(
     ({ sessionId, ...body }) => ({ method: 'POST', path: `/v1/sessions/${enc(sessionId)}/fixes`, body, queue: { label: 'Propose fix', sessionId } }),
   ),
-  resolutionNote: op<Sid & { format: NoteFormat }, unknown>((a) => ({
+  resolutionNote: op<Sid & { format: NoteFormat }, Res<'/v1/sessions/:id/resolution-note', '$get'>>((a) => ({
     method: 'GET',
     path: `/v1/sessions/${enc(a.sessionId)}/resolution-note${query({ format: a.format })}`,
   })),
   /** Un-hides one redacted spot in this session's note only (a false positive); answered now, never queued. */
-  unhideRedaction: op<Sid & { spotId: string }, { spot: RedactionSpot; stateVersion: number }>(({ sessionId, spotId }) => ({
+  unhideRedaction: op<Sid & { spotId: string }, Res<'/v1/sessions/:id/resolution-note/redactions/:spotId/unhide', '$post'>>(({ sessionId, spotId }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/resolution-note/redactions/${enc(spotId)}/unhide`,
   })),
-  postResolutionNote: op<Sid & { internal: boolean; resolution: boolean; text?: string; status?: string }, unknown>(
+  postResolutionNote: op<Sid & { internal: boolean; resolution: boolean; text?: string; status?: string }, Res<'/v1/sessions/:id/resolution-note/post', '$post'>>(
     ({ sessionId, ...body }) => ({
       method: 'POST',
       path: `/v1/sessions/${enc(sessionId)}/resolution-note/post`,
@@ -128,40 +122,40 @@ export const OPERATIONS = {
    * Logs the session's time to its ConnectWise ticket (exactly once per session, enforced by the API).
    * Never queued: the engineer needs ConnectWise's answer (the entry number, or why it was refused).
    */
-  logTime: op<Sid & { minutes?: number; billable?: BillableOption; notes?: string; addToResolution?: boolean }, TimeEntryResponse>(
+  logTime: op<Sid & { minutes?: number; billable?: BillableOption; notes?: string; addToResolution?: boolean }, Res<'/v1/sessions/:id/time-entry', '$post'>>(
     ({ sessionId, ...body }) => ({
       method: 'POST',
       path: `/v1/sessions/${enc(sessionId)}/time-entry`,
       body,
     }),
   ),
-  escalate: op<Sid & { reason: string }, unknown>(({ sessionId, reason }) => ({
+  escalate: op<Sid & { reason: string }, Res<'/v1/sessions/:id/escalate', '$post'>>(({ sessionId, reason }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/escalate`,
     body: { reason },
     queue: { label: 'Escalate', sessionId },
   })),
-  postEscalation: op<Sid & { text?: string }, unknown>(({ sessionId, ...body }) => ({
+  postEscalation: op<Sid & { text?: string }, Res<'/v1/sessions/:id/escalation/post', '$post'>>(({ sessionId, ...body }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/escalation/post`,
     body,
     queue: { label: 'Post escalation to ticket', sessionId },
   })),
-  resolve: op<Sid, unknown>(({ sessionId }) => ({
+  resolve: op<Sid, Res<'/v1/sessions/:id/resolve', '$post'>>(({ sessionId }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/resolve`,
     body: {},
     queue: { label: 'Resolve', sessionId },
   })),
-  getSettings: op<void, { settings: Settings }>(() => ({ method: 'GET', path: '/v1/settings' })),
-  putSettings: op<Settings, { settings: Settings }>((body) => ({ method: 'PUT', path: '/v1/settings', body })),
-  getPsa: op<void, { connection: PsaConnectionView | null } & Record<string, unknown>>(() => ({ method: 'GET', path: '/v1/settings/psa' })),
-  putPsa: op<{ site: string; companyId: string; publicKey: string; privateKey?: string; clientId: string }, unknown>((body) => ({
+  getSettings: op<void, Res<'/v1/settings', '$get'>>(() => ({ method: 'GET', path: '/v1/settings' })),
+  putSettings: op<SettingsPatch, Res<'/v1/settings', '$put'>>((body) => ({ method: 'PUT', path: '/v1/settings', body })),
+  getPsa: op<void, Res<'/v1/settings/psa', '$get'>>(() => ({ method: 'GET', path: '/v1/settings/psa' })),
+  putPsa: op<PsaConnectionInput, Res<'/v1/settings/psa', '$put'>>((body) => ({
     method: 'PUT',
     path: '/v1/settings/psa',
     body,
   })),
-  testPsa: op<void, Record<string, unknown>>(() => ({ method: 'POST', path: '/v1/settings/psa/test', body: {} })),
+  testPsa: op<void, Res<'/v1/settings/psa/test', '$post'>>(() => ({ method: 'POST', path: '/v1/settings/psa/test', body: {} })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -1,13 +1,13 @@
 // The panel's state and actions as signals, built from its dependencies so each test gets a fresh one.
 import { batch, computed, signal } from '@preact/signals';
-import type { BillableOption, FlowSummary, NoteFormat, Proposal, RedactionSpot, SessionDetail, TicketRef } from './api-types';
+import type { BillableOption, FlowSummary, NotePreview, Proposal, RedactionSpot, SessionDetail, TicketRef } from './api-types';
 import type { AskEvent, AskRequest } from './protocol';
 import type { OperationName, OpArgs, OpResult } from './operations';
 import type { AccountState, CallResult } from './protocol';
 import type { SyncStatus } from './storage';
 import { recommendFlows } from './recommend';
 import type { TicketContext } from './ticket-context';
-import { isNoteFormat } from '../../shared/notes';
+import type { NoteFormat } from '../../shared/notes';
 import { isOpen } from '../../shared/sessions';
 import { MAX_MINUTES, minutesOf, workSpan } from '../../shared/time';
 
@@ -31,26 +31,14 @@ export function toTicketRef(t: TicketContext): TicketRef {
   return { psa, externalId, summary, company, contact, board, status, priority, description, url };
 }
 
-/** Pulls the note text out of whatever the resolution-note route answers (JSON or plain text). */
-export function noteText(data: unknown, format: NoteFormat): string {
-  if (typeof data === 'string') return data;
-  if (data && typeof data === 'object') {
-    const o = data as Record<string, unknown>;
-    const inner = (o.note && typeof o.note === 'object' ? (o.note as Record<string, unknown>) : o) as Record<string, unknown>;
-    for (const key of [format, 'body', 'text', 'markdown', 'content']) {
-      const v = inner[key];
-      if (typeof v === 'string') return v;
-    }
-    if (typeof o.note === 'string') return o.note;
-  }
-  return '';
+/** The note text of a preview: the JSON answer's, or a plain-text answer as is. */
+export function noteText(data: NotePreview | string): string {
+  return typeof data === 'string' ? data : data.note.text;
 }
 
 /** The review list of the note's redacted spots (JSON answers only; a plain-text answer has none). */
-export function noteSpots(data: unknown): RedactionSpot[] {
-  if (!data || typeof data !== 'object') return [];
-  const inner = (data as { note?: { redactionSpots?: unknown } }).note;
-  const list = inner && typeof inner === 'object' ? inner.redactionSpots : undefined;
+export function noteSpots(data: NotePreview | string): RedactionSpot[] {
+  const list: unknown = typeof data === 'string' ? undefined : data.note?.redactionSpots;
   if (!Array.isArray(list)) return [];
   return list.filter(
     (x): x is RedactionSpot => !!x && typeof x === 'object' && typeof (x as RedactionSpot).id === 'string' && typeof (x as RedactionSpot).kind === 'string',
@@ -478,12 +466,10 @@ export function createPanelModel(deps: PanelDeps) {
     defaultsLoaded = true;
     const r = await deps.call('getSettings', undefined);
     if (!r.ok) return;
-    const settings = r.data.settings as { noteFormat?: string; noteDefaults?: { internal?: boolean; resolution?: boolean } };
-    const d = settings.noteDefaults;
-    if (typeof d?.internal === 'boolean') note.internal.value = d.internal;
-    if (typeof d?.resolution === 'boolean') note.resolution.value = d.resolution;
-    const f = settings.noteFormat;
-    if (!formatChosen && isNoteFormat(f)) note.format.value = f;
+    const { noteDefaults, noteFormat } = r.data.settings;
+    note.internal.value = noteDefaults.internal;
+    note.resolution.value = noteDefaults.resolution;
+    if (!formatChosen) note.format.value = noteFormat;
   }
 
   async function loadNote(chosen?: NoteFormat) {
@@ -499,7 +485,7 @@ export function createPanelModel(deps: PanelDeps) {
     const r = await deps.call('resolutionNote', { sessionId: id, format });
     if (r.ok) {
       batch(() => {
-        note.text.value = noteText(r.data, format);
+        note.text.value = noteText(r.data);
         note.spots.value = noteSpots(r.data);
         note.load.value = 'ready';
       });

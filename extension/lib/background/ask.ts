@@ -98,8 +98,7 @@ export function setupAsk(api: ApiClient) {
             for await (const { event, data } of readSse(res.body)) for (const e of toAskEvents(event, data)) post(e);
           } else {
             const body = (await res.json()) as unknown;
-            const proposal = isProposal(body) ? body : (body as { proposal?: Proposal }).proposal;
-            if (proposal) post({ type: 'proposal', proposal });
+            if (isProposal(body)) post({ type: 'proposal', proposal: body });
           }
           post({ type: 'done' });
         } catch (err) {

@@ -78,7 +78,7 @@ describe('messages to the background', () => {
     fakeBrowser.reset();
     await apiBaseItem.setValue(API);
     await tokensItem.setValue({ accessToken: 'access-1', refreshToken: 'refresh-1' });
-    await accountItem.setValue({ user: { id: 'u', name: 'U', email: 'u@x', role: 'team_admin' }, apiBase: API });
+    await accountItem.setValue({ user: { id: 'u', accountId: 'a', name: 'U', email: 'u@x', role: 'team_admin', disabled: false, createdAt: '2026-11-25T09:00:00Z' }, apiBase: API });
     api = recordingApi();
     syncs = 0;
     stop = setupMessages({

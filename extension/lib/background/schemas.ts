@@ -6,6 +6,7 @@ import type { OperationName, OpArgs } from '../operations';
 import type { SignInRequest } from '../protocol';
 import { NOTE_FORMATS } from '../../../shared/notes';
 import { SESSION_STATUSES } from '../../../shared/sessions';
+import { MAX_MINUTES } from '../../../shared/time';
 
 /*
  * These run in the background only (the content script bundle stays small). They are the extension's side of
@@ -76,7 +77,7 @@ export const OPERATION_ARGS = {
   }),
   logTime: z.strictObject({
     ...sid,
-    minutes: z.optional(z.int().check(z.gte(1), z.lte(24 * 60))),
+    minutes: z.optional(z.int().check(z.gte(1), z.lte(MAX_MINUTES))),
     billable: z.optional(z.enum(['Billable', 'DoNotBill', 'NoCharge'])),
     notes: z.optional(text(4000)),
     addToResolution: z.optional(z.boolean()),
