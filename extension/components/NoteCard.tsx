@@ -2,11 +2,11 @@
 import { isOpen } from '../../shared/sessions';
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { BillableOption } from '../lib/api-types';
-import { renderMarkdown } from '../lib/markdown';
+import type { BillableOption } from '../lib/common/api-types';
+import { renderMarkdown } from '../lib/panel/markdown';
 import { NOTE_FORMATS } from '../../shared/notes';
 import { MAX_MINUTES } from '../../shared/time';
-import { hiddenSummary, kindLabel } from '../lib/panel-model';
+import { hiddenSummary, kindLabel } from '../lib/panel/model';
 import { useModel } from './model-context';
 
 const MARKER = /\[redacted(?: [a-z /-]+)?\]/gi;

@@ -1,7 +1,7 @@
 // The popup: sign-in state, the ticket in this tab and its session, search flows, start one in two clicks.
 import { useEffect } from 'preact/hooks';
 import { isOpen } from '../../shared/sessions';
-import type { PopupModel } from '../lib/popup-model';
+import type { PopupModel } from '../lib/pages/popup-model';
 
 export function PopupApp({ model: m }: { model: PopupModel }) {
   useEffect(() => void m.init(), []);

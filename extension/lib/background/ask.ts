@@ -1,9 +1,9 @@
 // "Ask FlowPilot": streams the copilot's proposal from the API to a panel over a runtime port.
 import { browser } from 'wxt/browser';
-import type { ApiClient } from '../api-client';
-import { toCallError } from '../api-client';
-import type { Proposal } from '../api-types';
-import { ASK_PORT, type AskEvent, type AskRequest } from '../protocol';
+import type { ApiClient } from './api-client';
+import { toCallError } from './api-client';
+import type { Proposal } from '../common/api-types';
+import { ASK_PORT, type AskEvent, type AskRequest } from '../common/protocol';
 import { askRequest, describeIssues, safeParse } from './schemas';
 import { senderKind } from './senders';
 import type { AskDelta, AskFailure, AskStreamEvent } from '../../../shared/ask';

@@ -1,7 +1,7 @@
 // The background with WXT's fakeBrowser: offline queue order, exactly-once replay, restart survival, token refresh, what the panel may see.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { accountItem, apiBaseItem, panelPrefsItem, queueItem, signedInUserItem, syncStatusItem, tokensItem } from '../storage';
+import { accountItem, apiBaseItem, panelPrefsItem, queueItem, signedInUserItem, syncStatusItem, tokensItem } from '../common/storage';
 import { createBackgroundServices, publishSignedInUser } from './services';
 import { secureStorageAccess } from './storage-access';
 

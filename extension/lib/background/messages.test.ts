@@ -1,7 +1,7 @@
 // The background's messages as a hostile page could send them through our content script: refused unless the sender may, and malformed payloads refused from anyone.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { accountItem, apiBaseItem, onPremHostsItem, tokensItem } from '../storage';
+import { accountItem, apiBaseItem, onPremHostsItem, tokensItem } from '../common/storage';
 import { setupMessages } from './messages';
 import { createBackgroundServices } from './services';
 import type { MessageSenderLike } from './senders';

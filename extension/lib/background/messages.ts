@@ -1,9 +1,9 @@
 // The background's message handlers: who may send each message of protocol.ts, and the payload it must carry.
 import type { z } from 'zod/mini';
 import { browser } from 'wxt/browser';
-import type { PanelSettings } from '../api-types';
-import type { OperationName, OpResult } from '../operations';
-import { onMessage, type CallResult } from '../protocol';
+import type { PanelSettings } from '../common/api-types';
+import type { OperationName, OpResult } from '../common/operations';
+import { onMessage, type CallResult } from '../common/protocol';
 import { applyOnPremHosts } from './onprem';
 import { loadPanelInto } from './panel';
 import { apiMessage, describeIssues, empty, OPERATION_ARGS, safeParse, signInRequest } from './schemas';

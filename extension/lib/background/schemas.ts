@@ -2,8 +2,8 @@
 // zod/mini: the same checks as `zod`, tree-shaken (it halves the background bundle classic zod made).
 import { z } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import type { OperationName, OpArgs } from '../operations';
-import type { SignInRequest } from '../protocol';
+import type { OperationName, OpArgs } from '../common/operations';
+import type { SignInRequest } from '../common/protocol';
 import { NOTE_FORMATS } from '../../../shared/notes';
 import { SESSION_STATUSES } from '../../../shared/sessions';
 import { MAX_MINUTES } from '../../../shared/time';

@@ -1,11 +1,11 @@
 // The popup's state: who is signed in, the ticket in the active tab, flows to start on it.
 import { signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
-import type { FlowSummary, SessionSummary } from './api-types';
-import { callApi, sendMessage, type AccountState, type CallApi } from './protocol';
-import { recommendFlows } from './recommend';
-import { isOpen } from '../../shared/sessions';
-import type { TicketContext } from './ticket-context';
+import type { FlowSummary, SessionSummary } from '../common/api-types';
+import { callApi, sendMessage, type AccountState, type CallApi } from '../common/protocol';
+import { recommendFlows } from '../common/recommend';
+import { isOpen } from '../../../shared/sessions';
+import type { TicketContext } from '../content/ticket-context';
 
 export interface PopupDeps {
   call: CallApi;

@@ -1,15 +1,15 @@
 // The panel's state and actions as signals, built from its dependencies so each test gets a fresh one.
 import { batch, computed, signal } from '@preact/signals';
-import type { BillableOption, FlowSummary, NotePreview, Proposal, RedactionSpot, SessionDetail, TicketRef } from './api-types';
-import type { AskEvent, AskRequest } from './protocol';
-import type { OperationName, OpArgs, OpResult } from './operations';
-import type { AccountState, CallResult } from './protocol';
-import type { SyncStatus } from './storage';
-import { recommendFlows } from './recommend';
-import type { TicketContext } from './ticket-context';
-import type { NoteFormat } from '../../shared/notes';
-import { isOpen } from '../../shared/sessions';
-import { MAX_MINUTES, minutesOf, workSpan } from '../../shared/time';
+import type { BillableOption, FlowSummary, NotePreview, Proposal, RedactionSpot, SessionDetail, TicketRef } from '../../common/api-types';
+import type { AskEvent, AskRequest } from '../../common/protocol';
+import type { OperationName, OpArgs, OpResult } from '../../common/operations';
+import type { AccountState, CallResult } from '../../common/protocol';
+import type { SyncStatus } from '../../common/storage';
+import { recommendFlows } from '../../common/recommend';
+import type { TicketContext } from '../../content/ticket-context';
+import type { NoteFormat } from '../../../../shared/notes';
+import { isOpen } from '../../../../shared/sessions';
+import { MAX_MINUTES, minutesOf, workSpan } from '../../../../shared/time';
 
 export interface PanelDeps {
   call: <K extends OperationName>(op: K, args: OpArgs<K>) => Promise<CallResult<OpResult<K>>>;

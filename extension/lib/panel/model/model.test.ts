@@ -1,10 +1,10 @@
 // The panel model with a scripted background: what the engineer sees as tickets change, writes queue, and replays land.
 import { describe, expect, it } from 'vitest';
-import type { NotePreview, SessionDetail, SessionSummary, User } from './api-types';
-import { OPERATIONS, type OperationName } from './operations';
-import { createPanelModel, noteText, workedMinutes } from './panel-model';
-import type { AccountState, CallResult } from './protocol';
-import type { TicketContext } from './ticket-context';
+import type { NotePreview, SessionDetail, SessionSummary, User } from '../../common/api-types';
+import { OPERATIONS, type OperationName } from '../../common/operations';
+import { createPanelModel, noteText, workedMinutes } from '.';
+import type { AccountState, CallResult } from '../../common/protocol';
+import type { TicketContext } from '../../content/ticket-context';
 
 const ticket = (id: string, summary = 'VPN drops'): TicketContext => ({ psa: 'connectwise', externalId: id, summary, url: `https://na.myconnectwise.net/v2025_1/x#${id}` });
 

@@ -4,9 +4,9 @@
 import type { ExtractSchema } from 'hono/types';
 import type { SuccessStatusCode } from 'hono/utils/http-status';
 import type { JSONParsed } from 'hono/utils/types';
-import type { AppType } from '../../api/app';
-import type { errorBody } from '../../api/lib/errors';
-import type { SuggestResult } from '../../api/services/ai/suggest';
+import type { AppType } from '../../../api/app';
+import type { errorBody } from '../../../api/lib/errors';
+import type { SuggestResult } from '../../../api/services/ai/suggest';
 
 type Schema = ExtractSchema<AppType>;
 /** Every route of the API, as Hono spells it ("/v1/sessions/:id/steps"). */

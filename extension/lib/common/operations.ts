@@ -1,6 +1,6 @@
 // Every API call the extension makes, by name: how to build the request, and (as a phantom) what it returns.
 // Results are the API's own response types (api-types.ts derives them from the Hono app by path and method).
-import type { NoteFormat } from '../../shared/notes';
+import type { NoteFormat } from '../../../shared/notes';
 import type {
   BillableOption,
   FlowKind,

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const EXTENSION = path.resolve(import.meta.dirname, '..');
+const EXTENSION = path.resolve(import.meta.dirname, '../..');
 const SHARED = path.resolve(EXTENSION, '../shared');
 const outside = (target: string) => path.relative(EXTENSION, target).startsWith('..') && !target.startsWith(SHARED + path.sep);
 

@@ -1,8 +1,8 @@
 // HTTP to the FlowPilot API for the background: bearer tokens, single-flight refresh, the error shape.
-import type { ApiErrorBody, AuthResponse } from './api-types';
-import type { RequestSpec } from './operations';
-import type { CallError } from './protocol';
-import type { Tokens } from './storage';
+import type { ApiErrorBody, AuthResponse } from '../common/api-types';
+import type { RequestSpec } from '../common/operations';
+import type { CallError } from '../common/protocol';
+import type { Tokens } from '../common/storage';
 
 /** The API answered with an error status. */
 export class ApiHttpError extends Error {

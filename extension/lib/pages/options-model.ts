@@ -1,11 +1,11 @@
 // The options page's state: API address and sign-in, the ConnectWise connection, account preferences, on-premise hosts.
 import { signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
-import type { PsaConnectionView } from './api-types';
-import type { NoteFormat } from '../../shared/notes';
-import { apiOriginPattern, DEFAULT_API_ORIGINS, onPremMatchPattern } from './hosts';
-import { callApi, sendMessage, type AccountState, type CallApi, type CallResult, type SignInRequest } from './protocol';
-import { onPremHostsItem } from './storage';
+import type { PsaConnectionView } from '../common/api-types';
+import type { NoteFormat } from '../../../shared/notes';
+import { apiOriginPattern, DEFAULT_API_ORIGINS, onPremMatchPattern } from '../common/hosts';
+import { callApi, sendMessage, type AccountState, type CallApi, type CallResult, type SignInRequest } from '../common/protocol';
+import { onPremHostsItem } from '../common/storage';
 
 export type Feedback = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
 
