@@ -1,6 +1,7 @@
 // The offline queue: writes kept in storage, sent in order with their Idempotency-Key, replayed when the API is back.
 import { ApiHttpError, ApiUnreachableError, toCallError } from './api-client';
 import type { RequestSpec } from '../common/operations';
+import { QUEUE_LABELS } from '../common/queue-kinds';
 import type { CallError, CallResult } from '../common/protocol';
 import type { QueuedWrite, SyncStatus } from '../common/storage';
 
@@ -109,7 +110,7 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
       method: spec.method,
       path: spec.path,
       body: spec.body,
-      label: spec.queue.label,
+      label: QUEUE_LABELS[spec.queue.kind],
       sessionId: spec.queue.sessionId,
       enqueuedAt: now(),
       attempts: 0,

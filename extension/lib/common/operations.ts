@@ -9,6 +9,7 @@ import type {
   SettingsPatch,
   TicketRef,
 } from './api-types';
+import type { QueueKind } from './queue-kinds';
 
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -18,7 +19,7 @@ export interface RequestSpec {
    * Queued writes go through the offline queue: kept in storage, sent with an Idempotency-Key and
    * replayed in order when the API is unreachable. Reads and settings are never queued.
    */
-  queue?: { label: string; sessionId?: string };
+  queue?: { kind: QueueKind; sessionId?: string };
   /** Response body is plain text (note previews in text/html format). */
   text?: boolean;
 }
@@ -61,45 +62,45 @@ export const OPERATIONS = {
     method: 'PATCH',
     path: `/v1/sessions/${enc(sessionId)}`,
     body: { flowId },
-    queue: { label: flowId ? 'Choose flow' : 'Remove flow', sessionId },
+    queue: { kind: flowId ? 'chooseFlow' : 'removeFlow', sessionId },
   })),
   getSession: op<Sid, Res<'/v1/sessions/:id', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}` })),
   recordStep: op<Sid & { nodeId: string; optionId?: string; note?: string }, Res<'/v1/sessions/:id/steps', '$post'>>(({ sessionId, ...body }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/steps`,
     body,
-    queue: { label: 'Record step', sessionId },
+    queue: { kind: 'recordStep', sessionId },
   })),
   addEvent: op<Sid & { kind: 'note' | 'command' | 'observation'; text: string }, Res<'/v1/sessions/:id/events', '$post'>>(({ sessionId, ...body }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/events`,
     body,
-    queue: { label: body.kind === 'command' ? 'Add command' : 'Add note', sessionId },
+    queue: { kind: body.kind === 'command' ? 'addCommand' : 'addNote', sessionId },
   })),
   addFact: op<Sid & { text: string; sourceRef?: string | null; origin?: 'user' | 'copilot' }, Res<'/v1/sessions/:id/facts', '$post'>>(({ sessionId, ...body }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/facts`,
     body,
-    queue: { label: 'Add fact', sessionId },
+    queue: { kind: 'addFact', sessionId },
   })),
   editFact: op<Sid & { factId: string; text: string }, Res<'/v1/sessions/:id/facts/:factId', '$patch'>>(({ sessionId, factId, text }) => ({
     method: 'PATCH',
     path: `/v1/sessions/${enc(sessionId)}/facts/${enc(factId)}`,
     body: { text },
-    queue: { label: 'Edit fact', sessionId },
+    queue: { kind: 'editFact', sessionId },
   })),
   removeFact: op<Sid & { factId: string }, Res<'/v1/sessions/:id/facts/:factId', '$delete'>>(({ sessionId, factId }) => ({
     method: 'DELETE',
     path: `/v1/sessions/${enc(sessionId)}/facts/${enc(factId)}`,
-    queue: { label: 'Remove fact', sessionId },
+    queue: { kind: 'removeFact', sessionId },
   })),
   decideFix: op<Sid & { fixId: string; action: 'accept' | 'reject' }, Res<'/v1/sessions/:id/fixes/:fixId/:action{accept|reject}', '$post'>>(({ sessionId, fixId, action }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/fixes/${enc(fixId)}/${action}`,
-    queue: { label: action === 'accept' ? 'Accept fix' : 'Reject fix', sessionId },
+    queue: { kind: action === 'accept' ? 'acceptFix' : 'rejectFix', sessionId },
   })),
   proposeFix: op<Sid & { title: string; body?: string; confidence?: number; origin?: 'user' | 'copilot' }, Res<'/v1/sessions/:id/fixes', '$post'>>(
-    ({ sessionId, ...body }) => ({ method: 'POST', path: `/v1/sessions/${enc(sessionId)}/fixes`, body, queue: { label: 'Propose fix', sessionId } }),
+    ({ sessionId, ...body }) => ({ method: 'POST', path: `/v1/sessions/${enc(sessionId)}/fixes`, body, queue: { kind: 'proposeFix', sessionId } }),
   ),
   resolutionNote: op<Sid & { format: NoteFormat }, Res<'/v1/sessions/:id/resolution-note', '$get'>>((a) => ({
     method: 'GET',
@@ -115,7 +116,7 @@ export const OPERATIONS = {
       method: 'POST',
       path: `/v1/sessions/${enc(sessionId)}/resolution-note/post`,
       body,
-      queue: { label: 'Post note to ticket', sessionId },
+      queue: { kind: 'postNote', sessionId },
     }),
   ),
   /**
@@ -133,19 +134,19 @@ export const OPERATIONS = {
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/escalate`,
     body: { reason },
-    queue: { label: 'Escalate', sessionId },
+    queue: { kind: 'escalate', sessionId },
   })),
   postEscalation: op<Sid & { text?: string }, Res<'/v1/sessions/:id/escalation/post', '$post'>>(({ sessionId, ...body }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/escalation/post`,
     body,
-    queue: { label: 'Post escalation to ticket', sessionId },
+    queue: { kind: 'postEscalation', sessionId },
   })),
   resolve: op<Sid, Res<'/v1/sessions/:id/resolve', '$post'>>(({ sessionId }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/resolve`,
     body: {},
-    queue: { label: 'Resolve', sessionId },
+    queue: { kind: 'resolve', sessionId },
   })),
   getSettings: op<void, Res<'/v1/settings', '$get'>>(() => ({ method: 'GET', path: '/v1/settings' })),
   putSettings: op<SettingsPatch, Res<'/v1/settings', '$put'>>((body) => ({ method: 'PUT', path: '/v1/settings', body })),

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NotePreview, SessionDetail, SessionSummary, User } from '../../common/api-types';
 import { OPERATIONS, type OperationName } from '../../common/operations';
-import { createPanelModel, noteText, workedMinutes } from '.';
+import { createPanelModel, noteText, workedMinutes } from './index';
 import type { AccountState, CallResult } from '../../common/protocol';
 import type { TicketContext } from '../../content/ticket-context';
 
@@ -146,7 +146,7 @@ describe('the panel model', () => {
     expect(model.session.value?.activeFix?.title).toBe('Re-create the Outlook profile');
     offline = true;
     expect(await model.proposeFix({ title: 'Reset the mailbox rules' }, 'user')).toBe(true);
-    expect(model.queued.value).toEqual([expect.objectContaining({ label: 'Propose fix', text: 'Reset the mailbox rules' })]);
+    expect(model.queued.value).toEqual([expect.objectContaining({ kind: 'proposeFix', text: 'Reset the mailbox rules' })]);
     expect(await model.proposeFix({ title: '   ' }, 'user')).toBe(false);
   });
 
@@ -159,7 +159,7 @@ describe('the panel model', () => {
     await model.refreshAccount();
     await model.setTicket(ticket('400'));
     expect(await model.addFact('Only the Finance VLAN')).toBe(true);
-    expect(model.queued.value).toEqual([expect.objectContaining({ label: 'Fact', text: 'Only the Finance VLAN' })]);
+    expect(model.queued.value).toEqual([expect.objectContaining({ kind: 'addFact', text: 'Only the Finance VLAN' })]);
     expect(model.notice.value).toMatch(/saved offline/);
     model.setSync({ state: 'offline', pending: 1, failed: [], replayedAt: 0 });
     model.setSync({ state: 'online', pending: 0, failed: [], replayedAt: 1 });

@@ -1,7 +1,7 @@
 // The note preview's review line and list: what the API says it hid, summed by kind.
 import { describe, expect, it } from 'vitest';
 import type { NotePreview, RedactionSpot } from '../../common/api-types';
-import { hiddenSummary, noteSpots } from '.';
+import { hiddenSummary, noteSpots } from './note';
 
 describe('note redaction review', () => {
   it('says what was hidden ("3 hidden: 1 password, 2 keys"), leaving out spots un-hidden for this note', () => {
