@@ -1,6 +1,6 @@
 // The API's request and response types, derived from the Hono app itself (api/app.ts's AppType): a route
 // that changes what it answers changes these types, and `tsc` points at every reader in the extension.
-// Type-only (erased at build: no server code reaches the bundle; lib/api-types.test.ts keeps it so).
+// Type-only (erased at build: no server code reaches the bundle; common/api-types.test.ts keeps it so).
 import type { ExtractSchema } from 'hono/types';
 import type { SuccessStatusCode } from 'hono/utils/http-status';
 import type { JSONParsed } from 'hono/utils/types';

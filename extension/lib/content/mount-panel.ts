@@ -4,7 +4,7 @@ import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/co
 import type { PanelApp } from '../common/panel-host';
 import { takePanel } from '../common/panel-host';
 import { sendMessage } from '../common/protocol';
-import type { TicketContext } from './ticket-context';
+import type { TicketContext } from '../ticket-context';
 import { watchTicket } from './ticket-watcher';
 
 /** Asks the background to inject the panel bundle into this frame, then builds it. */

@@ -5,7 +5,7 @@ import type { FlowSummary, SessionSummary } from '../common/api-types';
 import { callApi, sendMessage, type AccountState, type CallApi } from '../common/protocol';
 import { recommendFlows } from '../common/recommend';
 import { isOpen } from '../../../shared/sessions';
-import type { TicketContext } from '../content/ticket-context';
+import type { TicketContext } from '../ticket-context';
 
 export interface PopupDeps {
   call: CallApi;

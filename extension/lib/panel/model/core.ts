@@ -4,7 +4,7 @@ import { computed, signal } from '@preact/signals';
 import type { SessionDetail } from '../../common/api-types';
 import type { OperationName, OpArgs, OpResult } from '../../common/operations';
 import type { AccountState, AskEvent, AskRequest, CallResult } from '../../common/protocol';
-import type { TicketContext } from '../../content/ticket-context';
+import type { TicketContext } from '../../ticket-context';
 
 export interface PanelDeps {
   call: <K extends OperationName>(op: K, args: OpArgs<K>) => Promise<CallResult<OpResult<K>>>;

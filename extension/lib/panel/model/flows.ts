@@ -4,7 +4,7 @@ import { isOpen } from '../../../../shared/sessions';
 import type { FlowSummary, SessionDetail, TicketRef } from '../../common/api-types';
 import type { CallResult } from '../../common/protocol';
 import { recommendFlows } from '../../common/recommend';
-import type { TicketContext } from '../../content/ticket-context';
+import type { TicketContext } from '../../ticket-context';
 import { failMessage, type Core, type Load } from './core';
 import type { SyncPart } from './sync';
 

@@ -1,7 +1,7 @@
 // The panel's state and actions as signals, composed of its parts (session, flows, timeline, note, time,
 // ask, sync) over one core; built from its dependencies so each test gets a fresh one.
 import { batch } from '@preact/signals';
-import type { TicketContext } from '../../content/ticket-context';
+import type { TicketContext } from '../../ticket-context';
 import { createAsk } from './ask';
 import { createCore, type PanelDeps } from './core';
 import { createFlows } from './flows';

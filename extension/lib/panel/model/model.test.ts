@@ -4,7 +4,7 @@ import type { NotePreview, SessionDetail, SessionSummary, User } from '../../com
 import { OPERATIONS, type OperationName } from '../../common/operations';
 import { createPanelModel, noteText, workedMinutes } from './index';
 import type { AccountState, CallResult } from '../../common/protocol';
-import type { TicketContext } from '../../content/ticket-context';
+import type { TicketContext } from '../../ticket-context';
 
 const ticket = (id: string, summary = 'VPN drops'): TicketContext => ({ psa: 'connectwise', externalId: id, summary, url: `https://na.myconnectwise.net/v2025_1/x#${id}` });
 
