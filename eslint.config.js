@@ -9,6 +9,29 @@ const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', 'api/test/**', 'e2e/**', 'b
 
 // Production code never reaches into the test harness (api/test): it holds throwaway databases, loopback
 // fakes and fixed secrets. Matched on the import string: every relative path into a `test/` folder.
+// The extension ships to browsers: it may share the API's types, never its code.
+const apiTypesOnly = { regex: '(^|/)api/', allowTypeImports: true, message: 'The extension imports from api/ only as types (`import type`).' };
+
+/**
+ * extension/lib/ is grouped by the browser context that runs a file (content, panel, pages, background);
+ * code they share lives in common/ (or the repository's shared/). One context borrows another's types,
+ * never its code; the background (tokens, the queue) is imported by nobody but itself.
+ */
+const CONTEXTS = ['content', 'panel', 'pages', 'background', 'common'];
+function contextImports(context) {
+  const others = CONTEXTS.filter((c) => c !== context && c !== 'background');
+  const patterns = [apiTypesOnly];
+  if (context !== 'background') {
+    patterns.push({ regex: '(^|/)background(/|$)', message: 'Only the background imports the background (its tokens, queue and schemas stay in its bundle).' });
+  }
+  patterns.push({
+    regex: `(^|/)\\.\\./(${others.filter((c) => c !== 'common').join('|')})(/|$)`,
+    allowTypeImports: true,
+    message: 'A browser context imports another context only as types; move shared code to extension/lib/common/ or shared/.',
+  });
+  return { files: [`extension/lib/${context}/**`], ignores: TEST_FILES, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } };
+}
+
 const noTestImports = {
   regex: '(^|/)test/',
   message: 'Production code must not import test code (api/test); move the importer to bench/, e2e/ or a test.',
@@ -58,20 +81,26 @@ export default defineConfig(
     },
   },
   {
-    // The extension ships to browsers: it may share the API's types, never its code.
     files: ['extension/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [apiTypesOnly] }] },
+  },
+  ...CONTEXTS.map(contextImports),
+  {
+    // shared/ is pure code that both the API (Node) and the extension (browsers) run: it imports nothing
+    // but its own files, and reaches for no runtime's globals.
+    files: ['shared/**'],
+    ignores: TEST_FILES,
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
+      'no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            {
-              regex: '(^|/)api/',
-              allowTypeImports: true,
-              message: 'The extension imports from api/ only as types (`import type`).',
-            },
-          ],
-        },
+        { patterns: [{ regex: '^(?!\\./)', message: 'shared/ imports only its own files (./x): no packages, Node, DOM or app code.' }] },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'navigator', 'localStorage', 'fetch', 'chrome', 'browser', 'process', 'Buffer', 'require', 'global', 'globalThis'].map((name) => ({
+          name,
+          message: 'shared/ is pure: no runtime globals (Node, DOM, extension APIs).',
+        })),
       ],
     },
   },

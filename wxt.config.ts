@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { CLOUD_MATCHES, DEFAULT_API_ORIGINS } from './extension/lib/hosts';
+import { CLOUD_MATCHES, DEFAULT_API_ORIGINS } from './extension/lib/common/hosts';
 
 // See README "The extension". srcDir is extension/; builds land in .output/<browser>-mv3.
 export default defineConfig({
@@ -14,7 +14,7 @@ export default defineConfig({
     resolve: {
       // Every `browser` (ours and WXT's own helpers) is webextension-polyfill's, the same object on
       // Chrome, Edge and Firefox. Tests are unaffected: WxtVitest maps `wxt/browser` to fakeBrowser.
-      alias: { 'wxt/browser': path.resolve(import.meta.dirname, 'extension/lib/browser-polyfill.ts') },
+      alias: { 'wxt/browser': path.resolve(import.meta.dirname, 'extension/lib/common/browser-polyfill.ts') },
     },
   }),
   manifest: ({ browser }) => ({

@@ -29,7 +29,8 @@ function newestMtime(p: string): number {
 export function extensionIsStale(): boolean {
   if (!existsSync(MANIFEST)) return true;
   const built = statSync(MANIFEST).mtimeMs;
-  const sources = Math.max(newestMtime(path.join(ROOT, 'extension')), statSync(path.join(ROOT, 'wxt.config.ts')).mtimeMs, statSync(path.join(ROOT, 'package.json')).mtimeMs);
+  // shared/ is bundled too (the pure rules the extension shares with the API).
+  const sources = Math.max(newestMtime(path.join(ROOT, 'extension')), newestMtime(path.join(ROOT, 'shared')), statSync(path.join(ROOT, 'wxt.config.ts')).mtimeMs, statSync(path.join(ROOT, 'package.json')).mtimeMs);
   return sources > built;
 }
 

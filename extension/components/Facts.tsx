@@ -1,5 +1,6 @@
 // "What we know": facts added by hand or accepted from the copilot; edit and remove.
 import { useSignal } from '@preact/signals';
+import { isOpen } from '../../shared/sessions';
 import { useModel } from './model-context';
 
 export function Facts() {
@@ -9,8 +10,8 @@ export function Facts() {
   const editText = useSignal('');
   const s = m.session.value;
   if (!s) return null;
-  const closed = s.status !== 'active' && s.status !== 'paused';
-  const queuedFacts = m.queued.value.filter((q) => q.label === 'Fact');
+  const closed = !isOpen(s);
+  const queuedFacts = m.queued.value.filter((q) => q.kind === 'addFact');
   return (
     <section class="fp-card" data-fp="facts">
       <h3>What we know</h3>

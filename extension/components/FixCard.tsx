@@ -1,5 +1,6 @@
 // The suggested fix: accept (one-off) or reject the active one, or propose one by hand.
 import { useSignal } from '@preact/signals';
+import { isOpen } from '../../shared/sessions';
 import { useModel } from './model-context';
 
 export function FixCard() {
@@ -7,7 +8,7 @@ export function FixCard() {
   const s = m.session.value;
   const fix = s?.activeFix ?? null;
   const proposing = useSignal(false);
-  const open = s !== null && (s.status === 'active' || s.status === 'paused');
+  const open = s !== null && isOpen(s);
   const busy = m.busy.value !== null;
   // A closed session with no fix has nothing to show; an open one offers the form.
   if (!fix && !open) return null;

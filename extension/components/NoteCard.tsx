@@ -1,12 +1,14 @@
 // The resolution note: sanitised preview, format switch, copy, flags, confirmation, posted state; escalate and resolve.
+import { isOpen } from '../../shared/sessions';
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { BillableOption, NoteFormat } from '../lib/api-types';
-import { renderMarkdown } from '../lib/markdown';
-import { hiddenSummary, kindLabel } from '../lib/panel-model';
+import type { BillableOption } from '../lib/common/api-types';
+import { renderMarkdown } from '../lib/panel/markdown';
+import { NOTE_FORMATS } from '../../shared/notes';
+import { MAX_MINUTES } from '../../shared/time';
+import { hiddenSummary, kindLabel } from '../lib/panel/model';
 import { useModel } from './model-context';
 
-const FORMATS: NoteFormat[] = ['markdown', 'text', 'html'];
 const MARKER = /\[redacted(?: [a-z /-]+)?\]/gi;
 
 /** Numbers each highlighted redaction in the (already sanitised) markdown preview: data-marker = its place in the note. */
@@ -95,7 +97,7 @@ export function NoteCard() {
   }, [open.value, stateVersion]);
   if (!s) return null;
   const n = m.note;
-  const closed = s.status !== 'active' && s.status !== 'paused';
+  const closed = !isOpen(s);
   const text = n.draft.value ?? n.text.value;
   return (
     <section class="fp-card" data-fp="note">
@@ -114,7 +116,7 @@ export function NoteCard() {
       ) : (
         <>
           <div class="fp-row">
-            {FORMATS.map((f) => (
+            {NOTE_FORMATS.map((f) => (
               <label key={f} class="fp-radio">
                 <input type="radio" name="fp-note-format" checked={n.format.value === f} onChange={() => void m.loadNote(f)} /> {f}
               </label>
@@ -234,7 +236,7 @@ function TimeEntry({ ticket }: { ticket: string }) {
             class="fp-input"
             type="number"
             min={1}
-            max={1440}
+            max={MAX_MINUTES}
             step={1}
             placeholder="worked time"
             value={m.timeMinutes.value}

@@ -1,7 +1,7 @@
 // The options page: API and sign-in, ConnectWise connection with a test button, note and AI preferences, on-premise hosts.
 import type { Signal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
-import { createOptionsModel, type Feedback } from '../lib/options-model';
+import { createOptionsModel, type Feedback } from '../lib/pages/options-model';
 
 function Msg({ f, id }: { f: Signal<Feedback>; id: string }) {
   const v = f.value;

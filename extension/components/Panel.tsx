@@ -1,4 +1,6 @@
 // The FlowPilot side panel: ticket header, sign-in prompt or the session, offline badge.
+import { isOpen } from '../../shared/sessions';
+import { QUEUE_LABELS } from '../lib/common/queue-kinds';
 import { useModel } from './model-context';
 import { FlowPicker } from './FlowPicker';
 import { StepCard } from './StepCard';
@@ -72,8 +74,8 @@ function SessionBody() {
       </button>
     );
   if (!s) return <FlowPicker />;
-  const closed = s.status !== 'active' && s.status !== 'paused';
-  const flowTitle = s.flowTitle ?? m.flows.value.find((f) => f.id === s.flowId)?.title;
+  const closed = !isOpen(s);
+  const flowTitle = m.flows.value.find((f) => f.id === s.flowId)?.title;
   return (
     <div data-fp="session" data-session-id={s.id}>
       <div class="fp-session-status">
@@ -93,13 +95,13 @@ function SessionBody() {
       {!closed && <AskCard />}
       <NoteCard />
       {/* Facts show their queued state in "What we know"; everything else waiting is listed here. */}
-      {m.queued.value.some((q) => q.label !== 'Fact') && (
+      {m.queued.value.some((q) => q.kind !== 'addFact') && (
         <ul class="fp-queued" data-fp="queued-list">
           {m.queued.value
-            .filter((q) => q.label !== 'Fact')
+            .filter((q) => q.kind !== 'addFact')
             .map((q) => (
               <li key={q.id}>
-                Waiting to send: {q.label}
+                Waiting to send: {QUEUE_LABELS[q.kind]}
                 {q.text ? ` — ${q.text}` : ''}
               </li>
             ))}

@@ -1,13 +1,14 @@
 // The popup: sign-in state, the ticket in this tab and its session, search flows, start one in two clicks.
 import { useEffect } from 'preact/hooks';
-import type { PopupModel } from '../lib/popup-model';
+import { isOpen } from '../../shared/sessions';
+import type { PopupModel } from '../lib/pages/popup-model';
 
 export function PopupApp({ model: m }: { model: PopupModel }) {
   useEffect(() => void m.init(), []);
   const t = m.ticket.value;
   const s = m.session.value;
   // One open session per ticket: with one running, the popup reports it instead of offering to start another.
-  const open = s !== null && (s.status === 'active' || s.status === 'paused');
+  const open = s !== null && isOpen(s);
   return (
     <main class="page popup">
       <header class="row">

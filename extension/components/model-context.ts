@@ -1,7 +1,7 @@
 // Provides the panel model to components (one fresh model per panel, and per test).
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { PanelModel } from '../lib/panel-model';
+import type { PanelModel } from '../lib/panel/model';
 
 export const PanelModelContext = createContext<PanelModel | null>(null);
 

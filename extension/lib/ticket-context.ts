@@ -1,4 +1,6 @@
 // Reads the ConnectWise service ticket on screen (CONNECTWISE.md "The ticket screen"); pure: no network, no globals.
+// At this path by contract (DESIGN.md §8): outside checks import readTicketContext from here; the rest of
+// the content script is in content/.
 
 // One shape with the API's ConnectWise pull (type-only import: nothing of the API is bundled).
 import type { TicketContext } from '../../api/services/psa/ticket-context';

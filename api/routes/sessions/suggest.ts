@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
+import type { AskStreamEvent } from '../../../shared/ask.js';
 import { badRequest } from '../../lib/errors.js';
 import type { AppEnv } from '../../lib/http.js';
 import { callsOut } from '../../lib/idempotency.js';
@@ -67,7 +68,7 @@ export const suggestRoutes = new Hono<AppEnv>()
       let seq = 0;
       // Writes are chained so events keep their order although deltas arrive from a callback.
       let chain = Promise.resolve();
-      const send = (event: string, data: unknown) => {
+      const send = (event: AskStreamEvent, data: unknown) => {
         chain = chain.then(() => (stream.aborted ? undefined : stream.writeSSE({ event, data: JSON.stringify(data), id: String(seq++) })));
         return chain;
       };

@@ -1,8 +1,9 @@
 // Renders a note document as plain text (what ConnectWise shows), markdown or escaped HTML.
 import { MARK_RE, type Block, type NoteDocument, type TimelineEntry } from './document.js';
 
-export type NoteFormat = 'markdown' | 'text' | 'html';
-export const NOTE_FORMATS: readonly NoteFormat[] = ['markdown', 'text', 'html'];
+import type { NoteFormat } from '../../../shared/notes.js';
+
+export { NOTE_FORMATS, type NoteFormat } from '../../../shared/notes.js';
 export const CONTENT_TYPES: Record<NoteFormat, string> = {
   markdown: 'text/markdown; charset=utf-8',
   text: 'text/plain; charset=utf-8',

@@ -18,6 +18,7 @@ import { clientFor, requireConnection, toAppError, type ConnectionRow } from './
 import { memberFor } from './members.js';
 import { deliverOnce, hasMarker, MARKER_PREFIX, markerLine, newRef, releaseLease, type Delivery } from './exactly-once.js';
 import { sessionWorkSpan } from '../sessions/time.js';
+import { MAX_MINUTES, minutesOf } from '../../../shared/time.js';
 
 export type BillableOption = 'Billable' | 'DoNotBill' | 'NoCharge';
 
@@ -65,11 +66,11 @@ interface TimeEntryRow {
   logged_at: Date | null;
 }
 
-export const MAX_MINUTES = 1440;
+export { MAX_MINUTES };
 
-/** The default minutes to log: time spent rounded up to the minute, within 1..1440. */
+/** The default minutes to log: time spent rounded up to the minute, within 1..MAX_MINUTES. */
 export function defaultMinutes(s: Pick<SessionRow, 'created_at' | 'ended_at' | 'pending_task_lane'>): number {
-  return Math.min(MAX_MINUTES, Math.max(1, Math.ceil(sessionWorkSpan(s).workMs / 60_000)));
+  return minutesOf(sessionWorkSpan(s).workMs);
 }
 
 /** One line: what the session was about and how it stands. Redacted by the caller. */

@@ -3,9 +3,9 @@ import type { Tx } from '../../db/database.js';
 import { conflict, notFound, unprocessable } from '../../lib/errors.js';
 import type { FlowGraph } from '../flow-graph.js';
 import { newLaneItemId, type LaneItem } from './lane.js';
+import { OPEN_STATUSES, type SessionStatus } from '../../../shared/sessions.js';
 
-export type SessionStatus = 'active' | 'paused' | 'resolved' | 'escalated' | 'abandoned';
-export const OPEN_STATUSES: readonly SessionStatus[] = ['active', 'paused'];
+export { OPEN_STATUSES, type SessionStatus } from '../../../shared/sessions.js';
 
 export interface TicketRef {
   psa: 'connectwise';

@@ -1,7 +1,7 @@
 // The ConnectWise ticket content script: top frame only; small on purpose, the panel itself loads on a ticket (lib/mount-panel).
 import './style.css';
-import { CLOUD_MATCHES } from '../../lib/hosts';
-import { startTicketPanel } from '../../lib/mount-panel';
+import { CLOUD_MATCHES } from '../../lib/common/hosts';
+import { startTicketPanel } from '../../lib/content/mount-panel';
 
 export default defineContentScript({
   matches: CLOUD_MATCHES,

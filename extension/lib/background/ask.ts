@@ -1,11 +1,12 @@
 // "Ask FlowPilot": streams the copilot's proposal from the API to a panel over a runtime port.
 import { browser } from 'wxt/browser';
-import type { ApiClient } from '../api-client';
-import { toCallError } from '../api-client';
-import type { Proposal } from '../api-types';
-import { ASK_PORT, type AskEvent, type AskRequest } from '../protocol';
+import type { ApiClient } from './api-client';
+import { toCallError } from './api-client';
+import type { Proposal } from '../common/api-types';
+import { ASK_PORT, type AskEvent, type AskRequest } from '../common/protocol';
 import { askRequest, describeIssues, safeParse } from './schemas';
 import { senderKind } from './senders';
+import type { AskDelta, AskFailure, AskStreamEvent } from '../../../shared/ask';
 
 
 /** Parses an SSE body into (event, data) pairs. */
@@ -36,28 +37,34 @@ function isProposal(v: unknown): v is Proposal {
   return typeof v === 'object' && v !== null && 'tier' in v;
 }
 
-/** Turns one SSE event of the suggest stream into panel events (tolerant of the exact event names). */
-export function toAskEvents(event: string, data: string): AskEvent[] {
-  let parsed: unknown = data;
+function parseJson(data: string): unknown {
   try {
-    parsed = JSON.parse(data);
+    return JSON.parse(data);
   } catch {
-    // plain text delta
+    return undefined;
   }
-  if (event === 'error' || event === 'failed') {
-    const message = typeof parsed === 'object' && parsed && 'message' in parsed ? String((parsed as { message: unknown }).message) : String(data);
-    return [{ type: 'error', message, status: 0 }];
+}
+
+/**
+ * Turns one event of the suggest stream (shared/ask.ts names them) into panel events: deltas, the
+ * suggestion and a failure reach the panel; routing, repair and fallback are the API's bookkeeping.
+ */
+export function toAskEvents(event: string, data: string): AskEvent[] {
+  const parsed = parseJson(data);
+  switch (event as AskStreamEvent) {
+    case 'delta': {
+      const text = (parsed as Partial<AskDelta> | undefined)?.text;
+      return typeof text === 'string' ? [{ type: 'delta', text }] : [];
+    }
+    case 'suggestion':
+      return isProposal(parsed) ? [{ type: 'proposal', proposal: parsed }] : [];
+    case 'failed': {
+      const message = (parsed as Partial<AskFailure> | undefined)?.message;
+      return [{ type: 'error', message: typeof message === 'string' ? message : data, status: 0 }];
+    }
+    default:
+      return [];
   }
-  if (isProposal(parsed)) return [{ type: 'proposal', proposal: parsed }];
-  if (typeof parsed === 'object' && parsed !== null) {
-    const o = parsed as Record<string, unknown>;
-    if (isProposal(o.proposal)) return [{ type: 'proposal', proposal: o.proposal }];
-    const text = o.text ?? o.delta ?? o.content;
-    if (typeof text === 'string') return [{ type: 'delta', text }];
-    return [];
-  }
-  if (event === 'done' || data === '[DONE]') return [];
-  return [{ type: 'delta', text: String(parsed) }];
 }
 
 export function setupAsk(api: ApiClient) {
@@ -91,8 +98,7 @@ export function setupAsk(api: ApiClient) {
             for await (const { event, data } of readSse(res.body)) for (const e of toAskEvents(event, data)) post(e);
           } else {
             const body = (await res.json()) as unknown;
-            const proposal = isProposal(body) ? body : (body as { proposal?: Proposal }).proposal;
-            if (proposal) post({ type: 'proposal', proposal });
+            if (isProposal(body)) post({ type: 'proposal', proposal: body });
           }
           post({ type: 'done' });
         } catch (err) {

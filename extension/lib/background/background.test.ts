@@ -1,7 +1,7 @@
 // The background with WXT's fakeBrowser: offline queue order, exactly-once replay, restart survival, token refresh, what the panel may see.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { accountItem, apiBaseItem, panelPrefsItem, queueItem, signedInUserItem, syncStatusItem, tokensItem } from '../storage';
+import { accountItem, apiBaseItem, panelPrefsItem, queueItem, signedInUserItem, syncStatusItem, tokensItem } from '../common/storage';
 import { createBackgroundServices, publishSignedInUser } from './services';
 import { secureStorageAccess } from './storage-access';
 
@@ -34,7 +34,7 @@ function fakeApi() {
       if (body.refreshToken !== state.refreshToken) return json(401, { error: { code: 'unauthorized', message: 'reused' } });
       state.accessToken = `access-${state.refreshCalls + 1}`;
       state.refreshToken = `refresh-${state.refreshCalls + 1}`;
-      return json(200, { accessToken: state.accessToken, refreshToken: state.refreshToken, user: { id: 'u', name: 'U', email: 'u@x', role: 'engineer' } });
+      return json(200, { accessToken: state.accessToken, refreshToken: state.refreshToken, user: { id: 'u', accountId: 'a', name: 'U', email: 'u@x', role: 'engineer', disabled: false, createdAt: '2026-11-25T09:00:00Z' } });
     }
     if (headers.get('Authorization') !== `Bearer ${state.accessToken}`) return json(401, { error: { code: 'unauthorized', message: 'expired' } });
     const factsPath = `/v1/sessions/${SESSION}/facts`;
@@ -62,7 +62,7 @@ function fakeApi() {
 async function signedIn() {
   await apiBaseItem.setValue('http://127.0.0.1:8787');
   await tokensItem.setValue({ accessToken: 'access-1', refreshToken: 'refresh-1' });
-  await accountItem.setValue({ user: { id: 'u', name: 'U', email: 'u@x', role: 'engineer' }, apiBase: 'http://127.0.0.1:8787' });
+  await accountItem.setValue({ user: { id: 'u', accountId: 'a', name: 'U', email: 'u@x', role: 'engineer', disabled: false, createdAt: '2026-11-25T09:00:00Z' }, apiBase: 'http://127.0.0.1:8787' });
 }
 
 describe('the offline queue in the background', () => {

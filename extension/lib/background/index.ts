@@ -1,6 +1,6 @@
 // Wires the background: storage access, message handlers (messages.ts), replay of the offline queue, the panel hotkey.
 import { browser } from 'wxt/browser';
-import { sendMessage } from '../protocol';
+import { sendMessage } from '../common/protocol';
 import { applyOnPremHosts } from './onprem';
 import { setupAsk } from './ask';
 import { setupMessages } from './messages';

@@ -1,7 +1,7 @@
 // The background's messages as a hostile page could send them through our content script: refused unless the sender may, and malformed payloads refused from anyone.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { accountItem, apiBaseItem, onPremHostsItem, tokensItem } from '../storage';
+import { accountItem, apiBaseItem, onPremHostsItem, tokensItem } from '../common/storage';
 import { setupMessages } from './messages';
 import { createBackgroundServices } from './services';
 import type { MessageSenderLike } from './senders';
@@ -78,7 +78,7 @@ describe('messages to the background', () => {
     fakeBrowser.reset();
     await apiBaseItem.setValue(API);
     await tokensItem.setValue({ accessToken: 'access-1', refreshToken: 'refresh-1' });
-    await accountItem.setValue({ user: { id: 'u', name: 'U', email: 'u@x', role: 'team_admin' }, apiBase: API });
+    await accountItem.setValue({ user: { id: 'u', accountId: 'a', name: 'U', email: 'u@x', role: 'team_admin', disabled: false, createdAt: '2026-11-25T09:00:00Z' }, apiBase: API });
     api = recordingApi();
     syncs = 0;
     stop = setupMessages({

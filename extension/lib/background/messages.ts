@@ -1,8 +1,9 @@
 // The background's message handlers: who may send each message of protocol.ts, and the payload it must carry.
 import type { z } from 'zod/mini';
 import { browser } from 'wxt/browser';
-import type { OperationName } from '../operations';
-import { onMessage, type CallResult } from '../protocol';
+import type { PanelSettings } from '../common/api-types';
+import type { OperationName, OpResult } from '../common/operations';
+import { onMessage, type CallResult } from '../common/protocol';
 import { applyOnPremHosts } from './onprem';
 import { loadPanelInto } from './panel';
 import { apiMessage, describeIssues, empty, OPERATION_ARGS, safeParse, signInRequest } from './schemas';
@@ -54,8 +55,8 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
 /** What a content script sees of a read it may make: the note defaults of the settings, never the redaction rules or models. */
 function panelView(op: OperationName, data: unknown): unknown {
   if (op !== 'getSettings') return data;
-  const settings = ((data as { settings?: Record<string, unknown> } | null)?.settings ?? {}) as Record<string, unknown>;
-  return { settings: { noteFormat: settings.noteFormat, noteDefaults: settings.noteDefaults } };
+  const { noteFormat, noteDefaults } = (data as OpResult<'getSettings'>).settings;
+  return { settings: { noteFormat, noteDefaults } } satisfies { settings: PanelSettings };
 }
 
 function parse<T>(schema: z.ZodMiniType<T>, data: unknown, what: string): T {

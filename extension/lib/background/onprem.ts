@@ -1,7 +1,7 @@
 // On-premise ConnectWise hosts: granted as optional host permissions, then served by a dynamically registered content script.
 import { browser } from 'wxt/browser';
-import { ONPREM_SCRIPT_ID } from '../hosts';
-import { onPremHostsItem } from '../storage';
+import { ONPREM_SCRIPT_ID } from '../common/hosts';
+import { onPremHostsItem } from '../common/storage';
 
 /** Registers the ticket content script for every stored on-premise host the user has granted. */
 export async function applyOnPremHosts(): Promise<{ patterns: string[] }> {

@@ -1,6 +1,6 @@
 // Loads the panel bundle into a ConnectWise tab when its content script finds a ticket screen.
 import { browser } from 'wxt/browser';
-import { PANEL_SCRIPT } from '../panel-host';
+import { PANEL_SCRIPT } from '../common/panel-host';
 
 /**
  * Injects panel.js into the sender's frame, in the extension's isolated world (the same one as the content

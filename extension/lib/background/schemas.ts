@@ -2,8 +2,11 @@
 // zod/mini: the same checks as `zod`, tree-shaken (it halves the background bundle classic zod made).
 import { z } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import type { OperationName, OpArgs } from '../operations';
-import type { SignInRequest } from '../protocol';
+import type { OperationName, OpArgs } from '../common/operations';
+import type { SignInRequest } from '../common/protocol';
+import { NOTE_FORMATS } from '../../../shared/notes';
+import { SESSION_STATUSES } from '../../../shared/sessions';
+import { MAX_MINUTES } from '../../../shared/time';
 
 /*
  * These run in the background only (the content script bundle stays small). They are the extension's side of
@@ -31,7 +34,7 @@ const ticketRef = z.strictObject({
 });
 
 const settingsPatch = z.strictObject({
-  noteFormat: z.optional(z.enum(['text', 'markdown', 'html'])),
+  noteFormat: z.optional(z.enum(NOTE_FORMATS)),
   noteDefaults: z.optional(z.partial(z.strictObject({ internal: z.boolean(), resolution: z.boolean(), processNotifications: z.boolean() }))),
   redaction: z.optional(
     z.partial(z.strictObject({ patterns: z.array(text(500)).check(z.maxLength(50)), words: z.array(text(200)).check(z.maxLength(200)) })),
@@ -45,7 +48,7 @@ export const OPERATION_ARGS = {
   searchFlows: z.strictObject({ q: z.optional(text(200)), kind: z.optional(z.enum(['troubleshooting', 'procedural', 'maintenance'])) }),
   findSessions: z.strictObject({
     ticket: ticketNumber,
-    status: z.optional(z.enum(['active', 'paused', 'resolved', 'escalated', 'abandoned'])),
+    status: z.optional(z.enum(SESSION_STATUSES)),
   }),
   startSession: z.strictObject({ ticket: ticketRef, flowId: z.nullish(id) }),
   chooseFlow: z.strictObject({ ...sid, flowId: z.nullable(id) }),
@@ -64,7 +67,7 @@ export const OPERATION_ARGS = {
     confidence: z.optional(z.number().check(z.gte(0), z.lte(1))),
     origin: z.optional(z.enum(['user', 'copilot'])),
   }),
-  resolutionNote: z.strictObject({ ...sid, format: z.enum(['markdown', 'text', 'html']) }),
+  resolutionNote: z.strictObject({ ...sid, format: z.enum(NOTE_FORMATS) }),
   postResolutionNote: z.strictObject({
     ...sid,
     internal: z.boolean(),
@@ -74,7 +77,7 @@ export const OPERATION_ARGS = {
   }),
   logTime: z.strictObject({
     ...sid,
-    minutes: z.optional(z.int().check(z.gte(1), z.lte(24 * 60))),
+    minutes: z.optional(z.int().check(z.gte(1), z.lte(MAX_MINUTES))),
     billable: z.optional(z.enum(['Billable', 'DoNotBill', 'NoCharge'])),
     notes: z.optional(text(4000)),
     addToResolution: z.optional(z.boolean()),

@@ -1,11 +1,11 @@
 // The background's parts, built once from storage and fetch: API client, offline queue, sign-in.
-import { createApiClient, type ApiClient } from '../api-client';
-import type { AuthResponse } from '../api-types';
-import { createOfflineQueue, type OfflineQueue } from '../offline-queue';
-import { OPERATIONS, type OperationName } from '../operations';
-import type { AccountState, CallResult, SignInRequest } from '../protocol';
-import { accountItem, apiBaseItem, queueItem, signedInUserItem, syncStatusItem, tokensItem, type Account } from '../storage';
-import { toCallError } from '../api-client';
+import { createApiClient, type ApiClient } from './api-client';
+import type { AuthResponse } from '../common/api-types';
+import { createOfflineQueue, type OfflineQueue } from './offline-queue';
+import { OPERATIONS, type OperationName } from '../common/operations';
+import type { AccountState, CallResult, SignInRequest } from '../common/protocol';
+import { accountItem, apiBaseItem, queueItem, signedInUserItem, syncStatusItem, tokensItem, type Account } from '../common/storage';
+import { toCallError } from './api-client';
 
 export interface BackgroundServices {
   api: ApiClient;

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { apiBaseItem, queueItem, syncStatusItem, tokensItem } from '../storage';
+import { apiBaseItem, queueItem, syncStatusItem, tokensItem } from '../common/storage';
 import { createBackgroundServices } from './services';
 
 interface Seen {

@@ -1,7 +1,7 @@
 // Brings the offline queue back to the API: backoff timers while the worker lives, an alarm after it sleeps.
 import { browser } from 'wxt/browser';
-import type { OfflineQueue } from '../offline-queue';
-import { syncStatusItem } from '../storage';
+import type { OfflineQueue } from './offline-queue';
+import { syncStatusItem } from '../common/storage';
 
 export const REPLAY_ALARM = 'flowpilot-replay';
 const MAX_DELAY_MS = 10_000;

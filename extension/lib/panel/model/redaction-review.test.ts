@@ -1,10 +1,11 @@
 // The note preview's review line and list: what the API says it hid, summed by kind.
 import { describe, expect, it } from 'vitest';
-import { hiddenSummary, noteSpots } from './panel-model';
+import type { NotePreview, RedactionSpot } from '../../common/api-types';
+import { hiddenSummary, noteSpots } from './note';
 
 describe('note redaction review', () => {
   it('says what was hidden ("3 hidden: 1 password, 2 keys"), leaving out spots un-hidden for this note', () => {
-    const spots = [
+    const spots: RedactionSpot[] = [
       { id: 'a'.repeat(20), kind: 'password', marker: 1, revealed: false },
       { id: 'b'.repeat(20), kind: 'api key', marker: 2, revealed: false },
       { id: 'c'.repeat(20), kind: 'api key', marker: 3, revealed: false },
@@ -16,9 +17,9 @@ describe('note redaction review', () => {
   });
 
   it('reads the spots from the resolution-note answer, and none from a plain-text answer', () => {
-    const spot = { id: 'e'.repeat(20), kind: 'token', marker: 1, revealed: false };
-    expect(noteSpots({ note: { text: 'x', redactionSpots: [spot, { junk: true }] } })).toEqual([spot]);
+    const spot: RedactionSpot = { id: 'e'.repeat(20), kind: 'token', marker: 1, revealed: false };
+    expect(noteSpots({ note: { text: 'x', redactionSpots: [spot, { junk: true }] } } as unknown as NotePreview)).toEqual([spot]);
     expect(noteSpots('plain text note')).toEqual([]);
-    expect(noteSpots({ note: { text: 'x' } })).toEqual([]);
+    expect(noteSpots({ note: { text: 'x' } } as NotePreview)).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 // The panel model with a scripted background: what the engineer sees as tickets change, writes queue, and replays land.
 import { describe, expect, it } from 'vitest';
-import type { SessionDetail, SessionSummary } from './api-types';
-import { OPERATIONS, type OperationName } from './operations';
-import { createPanelModel, noteText, workedMinutes } from './panel-model';
-import type { AccountState, CallResult } from './protocol';
-import type { TicketContext } from './ticket-context';
+import type { NotePreview, SessionDetail, SessionSummary, User } from '../../common/api-types';
+import { OPERATIONS, type OperationName } from '../../common/operations';
+import { createPanelModel, noteText, workedMinutes } from './index';
+import type { AccountState, CallResult } from '../../common/protocol';
+import type { TicketContext } from '../../ticket-context';
 
 const ticket = (id: string, summary = 'VPN drops'): TicketContext => ({ psa: 'connectwise', externalId: id, summary, url: `https://na.myconnectwise.net/v2025_1/x#${id}` });
 
@@ -16,8 +16,14 @@ function session(id: string, ticketId: string, extra: Partial<SessionDetail> = {
     currentNodeId: null,
     status: 'active',
     stateVersion: 1,
+    userId: 'u',
+    rootCause: null,
     resolutionNote: { postedAt: null, externalId: null },
+    escalation: { reason: null, postedAt: null, externalId: null },
     updatedAt: '2026-11-25T10:00:00Z',
+    createdAt: '2026-11-25T10:00:00Z',
+    endedAt: null,
+    flowVersion: null,
     currentNode: null,
     lane: [],
     facts: [],
@@ -26,6 +32,8 @@ function session(id: string, ticketId: string, extra: Partial<SessionDetail> = {
   };
 }
 
+const engineer: User = { id: 'u', accountId: 'a', name: 'U', email: 'u@x', role: 'engineer', disabled: false, createdAt: '2026-11-25T09:00:00Z' };
+
 function scripted(handlers: Partial<Record<OperationName, (args: never) => CallResult<unknown>>>) {
   const calls: { op: OperationName; args: unknown }[] = [];
   const call = async (op: OperationName, args: unknown) => {
@@ -33,7 +41,7 @@ function scripted(handlers: Partial<Record<OperationName, (args: never) => CallR
     const h = handlers[op] as ((a: unknown) => CallResult<unknown>) | undefined;
     return h ? h(args) : { ok: false as const, error: { status: 404, code: 'not_found', message: `no ${op}` } };
   };
-  const signedIn: AccountState = { signedIn: true, user: { id: 'u', name: 'U', email: 'u@x', role: 'engineer' }, apiBase: 'http://127.0.0.1:8787' };
+  const signedIn: AccountState = { signedIn: true, user: engineer, apiBase: 'http://127.0.0.1:8787' };
   // The scripted call answers whatever the handler gives; the model's generic signature is satisfied at runtime.
   const model = createPanelModel({ call: call as never, accountState: async () => signedIn });
   return { model, calls };
@@ -138,7 +146,7 @@ describe('the panel model', () => {
     expect(model.session.value?.activeFix?.title).toBe('Re-create the Outlook profile');
     offline = true;
     expect(await model.proposeFix({ title: 'Reset the mailbox rules' }, 'user')).toBe(true);
-    expect(model.queued.value).toEqual([expect.objectContaining({ label: 'Propose fix', text: 'Reset the mailbox rules' })]);
+    expect(model.queued.value).toEqual([expect.objectContaining({ kind: 'proposeFix', text: 'Reset the mailbox rules' })]);
     expect(await model.proposeFix({ title: '   ' }, 'user')).toBe(false);
   });
 
@@ -151,7 +159,7 @@ describe('the panel model', () => {
     await model.refreshAccount();
     await model.setTicket(ticket('400'));
     expect(await model.addFact('Only the Finance VLAN')).toBe(true);
-    expect(model.queued.value).toEqual([expect.objectContaining({ label: 'Fact', text: 'Only the Finance VLAN' })]);
+    expect(model.queued.value).toEqual([expect.objectContaining({ kind: 'addFact', text: 'Only the Finance VLAN' })]);
     expect(model.notice.value).toMatch(/saved offline/);
     model.setSync({ state: 'offline', pending: 1, failed: [], replayedAt: 0 });
     model.setSync({ state: 'online', pending: 0, failed: [], replayedAt: 1 });
@@ -226,7 +234,7 @@ describe('the panel model', () => {
   });
 
   it('counts no worked minutes without a start (the API defaults), at least one otherwise', () => {
-    expect(workedMinutes({ lane: [] })).toBeNull();
+    expect(workedMinutes({ createdAt: '', endedAt: null, lane: [] })).toBeNull();
     expect(workedMinutes({ createdAt: '2026-11-25T10:00:00Z', endedAt: null, lane: [] })).toBe(1);
     expect(workedMinutes({ createdAt: '2026-11-25T10:00:00Z', endedAt: '2026-11-25T10:12:01Z', lane: [] })).toBe(13);
   });
@@ -251,7 +259,7 @@ describe('the panel model', () => {
       findSessions: (() => ({ ok: true, data: summaries(session('s-500', '500')) })) as never,
       getSession: (() => ({ ok: true, data: { session: session('s-500', '500') } })) as never,
       getSettings: (() => ({ ok: true, data: { settings: { noteFormat: 'text', noteDefaults: { internal: false, resolution: true } } } })) as never,
-      resolutionNote: ((a: { format: string }) => ({ ok: true, data: { text: `note as ${a.format}`, format: a.format } })) as never,
+      resolutionNote: ((a: { format: string }) => ({ ok: true, data: { note: { text: `note as ${a.format}`, format: a.format, redactionSpots: [] } } })) as never,
     });
     await model.refreshAccount();
     await model.setTicket(ticket('500'));
@@ -268,7 +276,7 @@ describe('the panel model', () => {
 
 describe('noteText', () => {
   it('reads the API’s JSON note and plain text', () => {
-    expect(noteText({ note: { format: 'markdown', text: '## Problem' } }, 'markdown')).toBe('## Problem');
-    expect(noteText('plain', 'text')).toBe('plain');
+    expect(noteText({ note: { format: 'markdown', text: '## Problem' } } as NotePreview)).toBe('## Problem');
+    expect(noteText('plain')).toBe('plain');
   });
 });

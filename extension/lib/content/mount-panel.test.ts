@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { startTicketPanel } from './mount-panel';
-import type { PanelApp } from './panel-host';
-import type { TicketContext } from './ticket-context';
+import type { PanelApp } from '../common/panel-host';
+import type { TicketContext } from '../ticket-context';
 
 const FIXTURES = path.join(import.meta.dirname, '__fixtures__');
 function show(name: string) {

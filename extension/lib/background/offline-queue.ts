@@ -1,8 +1,9 @@
 // The offline queue: writes kept in storage, sent in order with their Idempotency-Key, replayed when the API is back.
 import { ApiHttpError, ApiUnreachableError, toCallError } from './api-client';
-import type { RequestSpec } from './operations';
-import type { CallError, CallResult } from './protocol';
-import type { QueuedWrite, SyncStatus } from './storage';
+import type { RequestSpec } from '../common/operations';
+import { QUEUE_LABELS } from '../common/queue-kinds';
+import type { CallError, CallResult } from '../common/protocol';
+import type { QueuedWrite, SyncStatus } from '../common/storage';
 
 /** The two storage items the queue needs (WXT storage items in the extension, anything alike in tests). */
 export interface Item<T> {
@@ -109,7 +110,7 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
       method: spec.method,
       path: spec.path,
       body: spec.body,
-      label: spec.queue.label,
+      label: QUEUE_LABELS[spec.queue.kind],
       sessionId: spec.queue.sessionId,
       enqueuedAt: now(),
       attempts: 0,

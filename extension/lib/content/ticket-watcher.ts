@@ -1,6 +1,6 @@
 // Follows ConnectWise's single-page app: hash/popstate/locationchange, a cheap debounced observer and a light poll.
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { readTicketContext, type TicketContext } from './ticket-context';
+import { readTicketContext, type TicketContext } from '../ticket-context';
 
 export interface WatchOptions {
   /** Poll interval for the banner signature (ticket swaps that reuse the same inputs). */

@@ -1,6 +1,6 @@
 // The contract between the small ticket content script and the panel bundle it loads on the first ticket screen.
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import type { TicketContext } from './ticket-context';
+import type { TicketContext } from '../ticket-context';
 
 /** The panel bundle (entrypoints/panel.ts), built by WXT as an unlisted script at the extension's root. */
 export const PANEL_SCRIPT = '/panel.js';

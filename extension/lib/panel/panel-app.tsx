@@ -3,12 +3,12 @@ import { render } from 'preact';
 import { effect, signal, type Signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { Panel } from '../components/Panel';
-import { PanelModelContext, useModel } from '../components/model-context';
-import { createPanelModel, type PanelModel } from './panel-model';
-import { ASK_PORT, callApi, onMessage, sendMessage, type AskEvent, type AskRequest } from './protocol';
-import { PANEL_MAX_WIDTH, PANEL_MIN_WIDTH, panelPrefsItem, signedInUserItem, syncStatusItem, type PanelPrefs } from './storage';
-import type { PanelApp } from './panel-host';
+import { Panel } from '../../components/Panel';
+import { PanelModelContext, useModel } from '../../components/model-context';
+import { createPanelModel, type PanelModel } from './model';
+import { ASK_PORT, callApi, onMessage, sendMessage, type AskEvent, type AskRequest } from '../common/protocol';
+import { PANEL_MAX_WIDTH, PANEL_MIN_WIDTH, panelPrefsItem, signedInUserItem, syncStatusItem, type PanelPrefs } from '../common/storage';
+import type { PanelApp } from '../common/panel-host';
 
 const DOCK_STYLE_ID = 'flowpilot-dock';
 

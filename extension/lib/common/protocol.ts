@@ -2,7 +2,7 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { Proposal, User } from './api-types';
 import type { OperationName, OpArgs, OpResult } from './operations';
-import type { TicketContext } from './ticket-context';
+import type { TicketContext } from '../ticket-context';
 
 export interface CallError {
   /** HTTP status, or 0 when the API could not be reached. */

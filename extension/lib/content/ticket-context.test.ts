@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readTicket, readTicketContext, screenFromHash, ticketSignature } from './ticket-context';
+import { readTicket, readTicketContext, screenFromHash, ticketSignature } from '../ticket-context';
 
 const FIXTURES = path.join(import.meta.dirname, '__fixtures__');
 

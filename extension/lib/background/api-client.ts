@@ -1,8 +1,8 @@
 // HTTP to the FlowPilot API for the background: bearer tokens, single-flight refresh, the error shape.
-import type { AuthResponse } from './api-types';
-import type { RequestSpec } from './operations';
-import type { CallError } from './protocol';
-import type { Tokens } from './storage';
+import type { ApiErrorBody, AuthResponse } from '../common/api-types';
+import type { RequestSpec } from '../common/operations';
+import type { CallError } from '../common/protocol';
+import type { Tokens } from '../common/storage';
 
 /** The API answered with an error status. */
 export class ApiHttpError extends Error {
@@ -78,7 +78,7 @@ export function createApiClient(deps: ApiClientDeps) {
     let code = `http_${res.status}`;
     let message = `The API answered ${res.status} ${res.statusText}`.trim();
     try {
-      const body = (await res.json()) as { error?: { code?: string; message?: string } };
+      const body = (await res.json()) as Partial<ApiErrorBody> | null;
       if (body?.error?.code) code = body.error.code;
       if (body?.error?.message) message = body.error.message;
     } catch {

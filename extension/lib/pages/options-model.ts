@@ -1,10 +1,11 @@
 // The options page's state: API address and sign-in, the ConnectWise connection, account preferences, on-premise hosts.
 import { signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
-import type { PsaConnectionView } from './api-types';
-import { apiOriginPattern, DEFAULT_API_ORIGINS, onPremMatchPattern } from './hosts';
-import { callApi, sendMessage, type AccountState, type CallApi, type CallResult, type SignInRequest } from './protocol';
-import { onPremHostsItem } from './storage';
+import type { PsaConnectionView } from '../common/api-types';
+import type { NoteFormat } from '../../../shared/notes';
+import { apiOriginPattern, DEFAULT_API_ORIGINS, onPremMatchPattern } from '../common/hosts';
+import { callApi, sendMessage, type AccountState, type CallApi, type CallResult, type SignInRequest } from '../common/protocol';
+import { onPremHostsItem } from '../common/storage';
 
 export type Feedback = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
 
@@ -52,7 +53,7 @@ interface PsaForm {
 }
 
 interface PrefsForm {
-  noteFormat: 'text' | 'markdown' | 'html';
+  noteFormat: NoteFormat;
   internal: boolean;
   resolution: boolean;
   patterns: string;
@@ -61,14 +62,9 @@ interface PrefsForm {
   deepModel: string;
 }
 
-function readPsa(data: unknown): { form: Partial<PsaForm>; hasPrivateKey: boolean } {
-  const o = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
-  const c = (o.connection && typeof o.connection === 'object' ? o.connection : o) as Partial<PsaConnectionView> & Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-  return {
-    form: { site: str(c.site), companyId: str(c.companyId), publicKey: str(c.publicKey), clientId: str(c.clientId) },
-    hasPrivateKey: Boolean(c.hasPrivateKey ?? c.configured ?? c.site),
-  };
+function readPsa(c: PsaConnectionView | null): { form: Partial<PsaForm>; hasPrivateKey: boolean } {
+  if (!c) return { form: { site: '', companyId: '', publicKey: '', clientId: '' }, hasPrivateKey: false };
+  return { form: { site: c.site, companyId: c.companyId, publicKey: c.publicKey, clientId: c.clientId }, hasPrivateKey: c.privateKeySet };
 }
 
 export function createOptionsModel(deps: OptionsDeps = defaultOptionsDeps()) {
@@ -104,25 +100,21 @@ export function createOptionsModel(deps: OptionsDeps = defaultOptionsDeps()) {
   async function loadRemote() {
     const [p, s] = await Promise.all([deps.call('getPsa', undefined), deps.call('getSettings', undefined)]);
     if (p.ok) {
-      const { form, hasPrivateKey } = readPsa(p.data);
+      const { form, hasPrivateKey } = readPsa(p.data.connection);
       psa.value = { ...psa.value, ...form, privateKey: '' };
       psaHasKey.value = hasPrivateKey && Boolean(form.site);
     } else if (!p.queued && p.error.status !== 404) psaFeedback.value = { kind: 'error', text: `Could not load the connection: ${p.error.message}` };
     if (s.ok) {
-      const st = s.data.settings as {
-        noteFormat?: PrefsForm['noteFormat'];
-        noteDefaults?: { internal?: boolean; resolution?: boolean };
-        redaction?: { patterns?: string[]; words?: string[] };
-        ai?: { fastModel?: string; deepModel?: string };
-      };
+      // The API answers the stored settings merged over its defaults: every field is there.
+      const st = s.data.settings;
       prefs.value = {
-        noteFormat: st.noteFormat ?? 'text',
-        internal: st.noteDefaults?.internal ?? true,
-        resolution: st.noteDefaults?.resolution ?? false,
-        patterns: (st.redaction?.patterns ?? []).join('\n'),
-        words: (st.redaction?.words ?? []).join('\n'),
-        fastModel: st.ai?.fastModel ?? '',
-        deepModel: st.ai?.deepModel ?? '',
+        noteFormat: st.noteFormat,
+        internal: st.noteDefaults.internal,
+        resolution: st.noteDefaults.resolution,
+        patterns: st.redaction.patterns.join('\n'),
+        words: st.redaction.words.join('\n'),
+        fastModel: st.ai.fastModel,
+        deepModel: st.ai.deepModel,
       };
     }
   }
@@ -204,12 +196,8 @@ export function createOptionsModel(deps: OptionsDeps = defaultOptionsDeps()) {
     testFeedback.value = { kind: 'busy', text: 'Testing the connection…' };
     const r = await deps.call('testPsa', undefined);
     if (r.ok) {
-      const d = r.data as { ok?: boolean; message?: string; version?: string; info?: { version?: string }; error?: { message?: string } };
-      if (d.ok === false) {
-        testFeedback.value = { kind: 'error', text: `Connection failed: ${d.message ?? d.error?.message ?? 'ConnectWise refused the request.'}` };
-        return;
-      }
-      const version = d.version ?? d.info?.version;
+      // A refused connection is an error answer (below); a success names ConnectWise's version.
+      const version = r.data.version;
       testFeedback.value = { kind: 'ok', text: `Connection OK${version ? ` — ConnectWise ${version}` : ''}.` };
     } else testFeedback.value = { kind: 'error', text: `Connection failed: ${r.queued ? 'the API is unreachable' : r.error.message}` };
   }

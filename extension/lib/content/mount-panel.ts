@@ -1,10 +1,10 @@
 // What runs on every ConnectWise page: follow the app, and on a ticket screen mount the panel (loaded then, once).
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
-import type { PanelApp } from './panel-host';
-import { takePanel } from './panel-host';
-import { sendMessage } from './protocol';
-import type { TicketContext } from './ticket-context';
+import type { PanelApp } from '../common/panel-host';
+import { takePanel } from '../common/panel-host';
+import { sendMessage } from '../common/protocol';
+import type { TicketContext } from '../ticket-context';
 import { watchTicket } from './ticket-watcher';
 
 /** Asks the background to inject the panel bundle into this frame, then builds it. */

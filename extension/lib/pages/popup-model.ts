@@ -1,10 +1,11 @@
 // The popup's state: who is signed in, the ticket in the active tab, flows to start on it.
 import { signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
-import type { FlowSummary, SessionSummary } from './api-types';
-import { callApi, sendMessage, type AccountState, type CallApi } from './protocol';
-import { recommendFlows } from './recommend';
-import type { TicketContext } from './ticket-context';
+import type { FlowSummary, SessionSummary } from '../common/api-types';
+import { callApi, sendMessage, type AccountState, type CallApi } from '../common/protocol';
+import { recommendFlows } from '../common/recommend';
+import { isOpen } from '../../../shared/sessions';
+import type { TicketContext } from '../ticket-context';
 
 export interface PopupDeps {
   call: CallApi;
@@ -56,7 +57,7 @@ export function createPopupModel(deps: PopupDeps = defaultPopupDeps()) {
         flows.value = [...top, ...flows.value.filter((f) => !recommended.value.includes(f.id))];
         if (ticket.value) {
           const r = await deps.call('findSessions', { ticket: ticket.value.externalId });
-          if (r.ok) session.value = r.data.sessions.find((s) => s.status === 'active' || s.status === 'paused') ?? r.data.sessions[0] ?? null;
+          if (r.ok) session.value = r.data.sessions.find(isOpen) ?? r.data.sessions[0] ?? null;
         }
       }
     } catch (err) {

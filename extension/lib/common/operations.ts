@@ -1,0 +1,164 @@
+// Every API call the extension makes, by name: how to build the request, and (as a phantom) what it returns.
+// Results are the API's own response types (api-types.ts derives them from the Hono app by path and method).
+import type { NoteFormat } from '../../../shared/notes';
+import type {
+  BillableOption,
+  FlowKind,
+  PsaConnectionInput,
+  Res,
+  SettingsPatch,
+  TicketRef,
+} from './api-types';
+import type { QueueKind } from './queue-kinds';
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  body?: unknown;
+  /**
+   * Queued writes go through the offline queue: kept in storage, sent with an Idempotency-Key and
+   * replayed in order when the API is unreachable. Reads and settings are never queued.
+   */
+  queue?: { kind: QueueKind; sessionId?: string };
+  /** Response body is plain text (note previews in text/html format). */
+  text?: boolean;
+}
+
+/** An operation: `build` turns arguments into a request; `R` only carries the result type. */
+export interface Op<A, R> {
+  build: (args: A) => RequestSpec;
+  /** Phantom, never set: lets callers infer the result type. */
+  readonly result?: R;
+}
+const op = <A, R>(build: (args: A) => RequestSpec): Op<A, R> => ({ build });
+
+const enc = encodeURIComponent;
+function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+type Sid = { sessionId: string };
+
+export const OPERATIONS = {
+  me: op<void, Res<'/v1/me', '$get'>>(() => ({ method: 'GET', path: '/v1/me' })),
+  searchFlows: op<{ q?: string; kind?: FlowKind }, Res<'/v1/flows', '$get'>>((a) => ({
+    method: 'GET',
+    path: `/v1/flows${query({ q: a.q, kind: a.kind })}`,
+  })),
+  findSessions: op<{ ticket: string; status?: string }, Res<'/v1/sessions', '$get'>>((a) => ({
+    method: 'GET',
+    path: `/v1/sessions${query({ ticket: a.ticket, status: a.status })}`,
+  })),
+  startSession: op<{ ticket: TicketRef; flowId?: string | null }, Res<'/v1/sessions', '$post'>>((a) => ({
+    method: 'POST',
+    path: '/v1/sessions',
+    body: { ticket: a.ticket, ...(a.flowId ? { flowId: a.flowId } : {}) },
+  })),
+  /** Puts a flow on an open session (or takes it off with null); the walk restarts at the flow's first step. */
+  chooseFlow: op<Sid & { flowId: string | null }, Res<'/v1/sessions/:id', '$patch'>>(({ sessionId, flowId }) => ({
+    method: 'PATCH',
+    path: `/v1/sessions/${enc(sessionId)}`,
+    body: { flowId },
+    queue: { kind: flowId ? 'chooseFlow' : 'removeFlow', sessionId },
+  })),
+  getSession: op<Sid, Res<'/v1/sessions/:id', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}` })),
+  recordStep: op<Sid & { nodeId: string; optionId?: string; note?: string }, Res<'/v1/sessions/:id/steps', '$post'>>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/steps`,
+    body,
+    queue: { kind: 'recordStep', sessionId },
+  })),
+  addEvent: op<Sid & { kind: 'note' | 'command' | 'observation'; text: string }, Res<'/v1/sessions/:id/events', '$post'>>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/events`,
+    body,
+    queue: { kind: body.kind === 'command' ? 'addCommand' : 'addNote', sessionId },
+  })),
+  addFact: op<Sid & { text: string; sourceRef?: string | null; origin?: 'user' | 'copilot' }, Res<'/v1/sessions/:id/facts', '$post'>>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/facts`,
+    body,
+    queue: { kind: 'addFact', sessionId },
+  })),
+  editFact: op<Sid & { factId: string; text: string }, Res<'/v1/sessions/:id/facts/:factId', '$patch'>>(({ sessionId, factId, text }) => ({
+    method: 'PATCH',
+    path: `/v1/sessions/${enc(sessionId)}/facts/${enc(factId)}`,
+    body: { text },
+    queue: { kind: 'editFact', sessionId },
+  })),
+  removeFact: op<Sid & { factId: string }, Res<'/v1/sessions/:id/facts/:factId', '$delete'>>(({ sessionId, factId }) => ({
+    method: 'DELETE',
+    path: `/v1/sessions/${enc(sessionId)}/facts/${enc(factId)}`,
+    queue: { kind: 'removeFact', sessionId },
+  })),
+  decideFix: op<Sid & { fixId: string; action: 'accept' | 'reject' }, Res<'/v1/sessions/:id/fixes/:fixId/:action{accept|reject}', '$post'>>(({ sessionId, fixId, action }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/fixes/${enc(fixId)}/${action}`,
+    queue: { kind: action === 'accept' ? 'acceptFix' : 'rejectFix', sessionId },
+  })),
+  proposeFix: op<Sid & { title: string; body?: string; confidence?: number; origin?: 'user' | 'copilot' }, Res<'/v1/sessions/:id/fixes', '$post'>>(
+    ({ sessionId, ...body }) => ({ method: 'POST', path: `/v1/sessions/${enc(sessionId)}/fixes`, body, queue: { kind: 'proposeFix', sessionId } }),
+  ),
+  resolutionNote: op<Sid & { format: NoteFormat }, Res<'/v1/sessions/:id/resolution-note', '$get'>>((a) => ({
+    method: 'GET',
+    path: `/v1/sessions/${enc(a.sessionId)}/resolution-note${query({ format: a.format })}`,
+  })),
+  /** Un-hides one redacted spot in this session's note only (a false positive); answered now, never queued. */
+  unhideRedaction: op<Sid & { spotId: string }, Res<'/v1/sessions/:id/resolution-note/redactions/:spotId/unhide', '$post'>>(({ sessionId, spotId }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/resolution-note/redactions/${enc(spotId)}/unhide`,
+  })),
+  postResolutionNote: op<Sid & { internal: boolean; resolution: boolean; text?: string; status?: string }, Res<'/v1/sessions/:id/resolution-note/post', '$post'>>(
+    ({ sessionId, ...body }) => ({
+      method: 'POST',
+      path: `/v1/sessions/${enc(sessionId)}/resolution-note/post`,
+      body,
+      queue: { kind: 'postNote', sessionId },
+    }),
+  ),
+  /**
+   * Logs the session's time to its ConnectWise ticket (exactly once per session, enforced by the API).
+   * Never queued: the engineer needs ConnectWise's answer (the entry number, or why it was refused).
+   */
+  logTime: op<Sid & { minutes?: number; billable?: BillableOption; notes?: string; addToResolution?: boolean }, Res<'/v1/sessions/:id/time-entry', '$post'>>(
+    ({ sessionId, ...body }) => ({
+      method: 'POST',
+      path: `/v1/sessions/${enc(sessionId)}/time-entry`,
+      body,
+    }),
+  ),
+  escalate: op<Sid & { reason: string }, Res<'/v1/sessions/:id/escalate', '$post'>>(({ sessionId, reason }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/escalate`,
+    body: { reason },
+    queue: { kind: 'escalate', sessionId },
+  })),
+  postEscalation: op<Sid & { text?: string }, Res<'/v1/sessions/:id/escalation/post', '$post'>>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/escalation/post`,
+    body,
+    queue: { kind: 'postEscalation', sessionId },
+  })),
+  resolve: op<Sid, Res<'/v1/sessions/:id/resolve', '$post'>>(({ sessionId }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/resolve`,
+    body: {},
+    queue: { kind: 'resolve', sessionId },
+  })),
+  getSettings: op<void, Res<'/v1/settings', '$get'>>(() => ({ method: 'GET', path: '/v1/settings' })),
+  putSettings: op<SettingsPatch, Res<'/v1/settings', '$put'>>((body) => ({ method: 'PUT', path: '/v1/settings', body })),
+  getPsa: op<void, Res<'/v1/settings/psa', '$get'>>(() => ({ method: 'GET', path: '/v1/settings/psa' })),
+  putPsa: op<PsaConnectionInput, Res<'/v1/settings/psa', '$put'>>((body) => ({
+    method: 'PUT',
+    path: '/v1/settings/psa',
+    body,
+  })),
+  testPsa: op<void, Res<'/v1/settings/psa/test', '$post'>>(() => ({ method: 'POST', path: '/v1/settings/psa/test', body: {} })),
+} satisfies Record<string, Op<never, unknown>>;
+
+export type OperationName = keyof typeof OPERATIONS;
+export type OpArgs<K extends OperationName> = (typeof OPERATIONS)[K] extends Op<infer A, unknown> ? A : never;
+export type OpResult<K extends OperationName> = (typeof OPERATIONS)[K] extends Op<never, infer R> ? R : never;

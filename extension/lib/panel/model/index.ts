@@ -1,0 +1,94 @@
+// The panel's state and actions as signals, composed of its parts (session, flows, timeline, note, time,
+// ask, sync) over one core; built from its dependencies so each test gets a fresh one.
+import { batch } from '@preact/signals';
+import type { TicketContext } from '../../ticket-context';
+import { createAsk } from './ask';
+import { createCore, type PanelDeps } from './core';
+import { createFlows } from './flows';
+import { createNote } from './note';
+import { createSession } from './session';
+import { createSync } from './sync';
+import { createTime } from './time';
+import { createTimeline } from './timeline';
+
+export type { Load, PanelDeps } from './core';
+export type { QueuedItem } from './sync';
+export { toTicketRef } from './flows';
+export { hiddenSummary, kindLabel, noteSpots, noteText } from './note';
+export { workedMinutes, type LoggedTime } from './time';
+
+export function createPanelModel(deps: PanelDeps) {
+  const core = createCore(deps);
+  const reloadSession = () => session.reloadSession();
+  const sync = createSync(core, reloadSession);
+  const flows = createFlows(core, sync);
+  const session = createSession(core, sync, () => flows.loadFlows());
+  const timeline = createTimeline(core, sync, reloadSession);
+  const note = createNote(core, sync, reloadSession);
+  const time = createTime(core);
+  const ask = createAsk(core);
+
+  /** Called whenever the reader sees a (possibly different) ticket, or none. */
+  async function setTicket(next: TicketContext | null) {
+    const prev = core.ticket.value;
+    core.ticket.value = next;
+    if (prev?.externalId === next?.externalId) {
+      // ConnectWise fills the summary after the number: recommend again once there is something to go on.
+      if (next?.summary !== prev?.summary && !core.session.value && core.sessionLoad.value === 'ready' && !flows.flowQuery.value) void flows.loadFlows();
+      return;
+    }
+    const token = core.nextToken();
+    batch(() => {
+      core.session.value = null;
+      core.sessionLoad.value = 'idle';
+      core.error.value = null;
+      core.notice.value = null;
+      sync.queued.value = [];
+      flows.reset();
+      ask.reset();
+      note.reset();
+      time.reset();
+    });
+    if (next && core.signedIn.value) await session.loadSession(token);
+  }
+
+  return {
+    ticket: core.ticket,
+    account: core.account,
+    session: core.session,
+    sessionLoad: core.sessionLoad,
+    error: core.error,
+    notice: core.notice,
+    busy: core.busy,
+    signedIn: core.signedIn,
+    setTicket,
+    ...session,
+    flows: flows.flows,
+    recommended: flows.recommended,
+    flowsLoad: flows.flowsLoad,
+    flowQuery: flows.flowQuery,
+    changingFlow: flows.changingFlow,
+    loadFlows: flows.loadFlows,
+    startSession: flows.startSession,
+    chooseFlow: flows.chooseFlow,
+    changeFlow: flows.changeFlow,
+    ...timeline,
+    sync: sync.sync,
+    queued: sync.queued,
+    offline: sync.offline,
+    setSync: sync.setSync,
+    note: note.note,
+    posted: note.posted,
+    loadNote: note.loadNote,
+    unhideSpot: note.unhideSpot,
+    postNote: note.postNote,
+    time: time.time,
+    worked: time.worked,
+    timeMinutes: time.timeMinutes,
+    logTime: time.logTime,
+    ask: ask.ask,
+    askCopilot: ask.askCopilot,
+  };
+}
+
+export type PanelModel = ReturnType<typeof createPanelModel>;
