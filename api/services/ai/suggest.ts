@@ -19,7 +19,7 @@ export type SuggestEvent =
   | { type: 'fallback'; reason: string };
 
 export interface SuggestResult extends Suggestion {
-  routing: { tier: Tier; complexity: number; reasons: string[]; fallbackReason: string | null; omittedHistory: number };
+  routing: { tier: Tier; complexity: number; reasons: string[]; fallbackReason: string | null; omittedHistory: number; droppedFields: string[] };
   usage: { inputTokens: number; outputTokens: number; cacheCreationInputTokens: number; cacheReadInputTokens: number; latencyMs: number };
 }
 
@@ -78,12 +78,12 @@ function situationOf(snap: SessionSnapshot, coverage: number, modelAvailable: bo
 function toSuggestion(m: ModelSuggestion, snap: SessionSnapshot, tier: Tier, model: string): Suggestion {
   const node = m.nextStep?.nodeId && snap.flow ? snap.flow.graph.nodes.find((n) => n.id === m.nextStep!.nodeId) : undefined;
   const known = new Set(snap.facts.map((f) => f.text.trim().toLowerCase()));
-  const facts = m.facts.filter((f) => !known.has(f.text.trim().toLowerCase())).map((f) => ({ text: f.text, sourceRef: f.sourceRef, why: f.why }));
+  const facts = m.facts.filter((f) => !known.has(f.text.trim().toLowerCase())).map((f) => ({ text: f.text, sourceRef: f.sourceRef, why: f.why ?? undefined }));
   return {
     nextStep: m.nextStep
       ? {
           title: m.nextStep.title,
-          why: m.nextStep.why,
+          why: m.nextStep.why ?? undefined,
           ...(node ? { nodeId: node.id, options: node.options.map((o) => ({ id: o.id, label: o.label })) } : {}),
         }
       : null,
@@ -153,13 +153,14 @@ export async function suggest(p: SuggestParams): Promise<SuggestResult> {
   let fallbackReason: string | null = null;
   let suggestion: Suggestion = snap.offline;
   let omittedHistory = 0;
+  let droppedFields: string[] = [];
 
   if (decision.tier !== 'offline' && p.llm) {
     const tier = decision.tier;
     model = tier === 'deep' ? prefs.ai.deepModel : prefs.ai.fastModel;
     const built = buildSuggestionPrompt(snap, tier, redact);
     omittedHistory = built.omittedHistory;
-    const ctx = { laneIds: new Set(snap.lane.map((i) => i.id)), currentNodeId: snap.flow?.currentNodeId ?? null };
+    const ctx = built.rules;
     // One overall deadline, so retries and the repair round can never keep the engineer waiting for minutes.
     const perAttempt = (p.timeouts ?? DEFAULT_TIMEOUTS)[tier];
     const deadline = AbortSignal.timeout(perAttempt * DEADLINE_FACTOR);
@@ -210,8 +211,12 @@ export async function suggest(p: SuggestParams): Promise<SuggestResult> {
         checked = validateModelSuggestion(toolCall?.input, ctx);
         if (checked.ok) outcome = 'repaired';
       }
-      if (checked.ok) suggestion = toSuggestion(checked.value, snap, tier, model ?? res.model);
-      else {
+      if (checked.ok) {
+        suggestion = toSuggestion(checked.value, snap, tier, model ?? res.model);
+        // Fields that broke a rule were dropped one by one; the rest of the answer is used.
+        droppedFields = checked.dropped;
+        if (droppedFields.length) p.log.info('copilot dropped fields', { session: p.sessionId, dropped: droppedFields.slice(0, 3) });
+      } else {
         outcome = 'fallback';
         fallbackReason = `invalid_output: ${checked.issues.slice(0, 3).join('; ')}`;
       }
@@ -253,7 +258,7 @@ export async function suggest(p: SuggestParams): Promise<SuggestResult> {
 
   return {
     ...suggestion,
-    routing: { tier: decision.tier, complexity: decision.complexity, reasons: decision.reasons, fallbackReason, omittedHistory },
+    routing: { tier: decision.tier, complexity: decision.complexity, reasons: decision.reasons, fallbackReason, omittedHistory, droppedFields },
     usage: { ...usage, latencyMs: Math.round(latencyMs) },
   };
 }
