@@ -144,3 +144,81 @@ describe('ticket summary', () => {
     expect((await offline.request('GET', `/v1/sessions/${s.id}/summary`, { token: b.token })).status).toBe(404);
   });
 });
+
+describe('customer reply', () => {
+  it('offline: a template in the ticket\'s language, filled from the session, with no internal detail', async () => {
+    const admin = await connected(offline, 'reply-off');
+    const s = await sessionOn(offline, admin, 184202);
+    const res = await offline.request('POST', `/v1/sessions/${s.id}/customer-reply`, { token: admin.token, body: {} });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ tier: 'offline', model: null, source: 'connectwise', reply: { language: 'en', languageName: 'English' } });
+    const text: string = res.body.reply.text;
+    expect(text).toMatch(/^Hello \w+,/);
+    expect(text).toContain('VPN drops every 10 minutes for remote staff');
+    expect(text).toMatch(/working on it/);
+    expect(text).toContain('reply-off Admin');
+    expect(text).not.toMatch(/IKE rekey|keepalive/); // an internal note and the description's error detail stay out
+
+    const me = await offline.register('reply-de');
+    const de = await offline.openSession(me, {
+      summary: 'Drucker im Empfang druckt nicht',
+      contact: 'Jonas Weber',
+      description: 'Seit Montag funktioniert der Drucker nicht mehr und wir haben keine Ausdrucke. Bitte dringend prüfen, die Rechnungen sind fällig.',
+    });
+    await offline.request('POST', `/v1/sessions/${de.id}/fixes`, { token: me.token, body: { title: 'Druckertreiber neu installiert', body: 'pnputil /delete-driver oem42.inf' } });
+    const fixes = await offline.request('GET', `/v1/sessions/${de.id}/fixes/active`, { token: me.token });
+    await offline.request('POST', `/v1/sessions/${de.id}/fixes/${fixes.body.fix.id}/accept`, { token: me.token });
+    const deRes = await offline.request('POST', `/v1/sessions/${de.id}/customer-reply`, { token: me.token, body: {} });
+    expect(deRes.body).toMatchObject({ tier: 'offline', source: 'session', reply: { language: 'de', languageName: 'German' }, detectedLanguage: { code: 'de' } });
+    expect(deRes.body.reply.text).toMatch(/^Hallo Jonas,/);
+    expect(deRes.body.reply.text).toContain('Druckertreiber neu installiert');
+    expect(deRes.body.reply.text).not.toContain('pnputil'); // the fix's body (commands) is internal
+  });
+
+  it('with a key: the fast model writes it from what the customer wrote, in their language; secrets are redacted from its answer', async () => {
+    const admin = await connected(ai, 'reply-ai');
+    const s = await sessionOn(ai, admin, 184202);
+    fake.script({ kind: 'tool', input: { language: 'en', text: 'Hi Sarah,\n\nWe are on it. Your new VPN password: Hunter2-Secret! works now.\n\nBest,\nreply-ai Admin' } });
+    const before = fake.requests.length;
+    const res = await ai.request('POST', `/v1/sessions/${s.id}/customer-reply`, { token: admin.token, body: {} });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ tier: 'fast', model: 'claude-haiku-4-5', reply: { language: 'en' } });
+    expect(res.body.reply.text).toMatch(/^Hi Sarah,/);
+    expect(res.body.reply.text).not.toContain('Hunter2-Secret!');
+    expect(res.body.reply.text).toMatch(/\[redacted /);
+    const sent = fake.requests[before]!.body;
+    expect(sent.tools[0]).toMatchObject({ name: 'write_customer_reply', strict: true });
+    const text = sent.messages[0].content[0].text as string;
+    expect(text).toMatch(/Customer's message 1 of 1:\n<ticket_data>\nIt happened again just now during a client call\. Please hurry\.\n<\/ticket_data>/);
+    expect(text).toContain('Detected language:\nEnglish (en)');
+    expect(text).not.toContain('IKE rekey'); // internal notes are not sent for a customer reply
+    expect((await usage(ai, s.id, 'customer_reply'))[0]).toMatchObject({ tier: 'fast', outcome: 'ok', provider: 'anthropic' });
+  });
+
+  it('posts the edited reply as a discussion note exactly once, emailing the customer only when asked', async () => {
+    const admin = await connected(offline, 'reply-post');
+    const s = await sessionOn(offline, admin, 184205);
+    const text = 'Hello Anna,\n\nThe printer works again. The admin password: Hunter2-Secret! was not needed.\n\nBest regards';
+    const first = await offline.request('POST', `/v1/sessions/${s.id}/customer-reply/post`, { token: admin.token, body: { text } });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ emailed: false, note: { flags: { detailDescription: true, internalAnalysis: false, resolution: false }, processNotifications: false } });
+    const posted = sim.data.notes.filter((n) => n.ticketId === 184205 && n.text.includes('The printer works again'));
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ detailDescriptionFlag: true, internalAnalysisFlag: false, processNotifications: false });
+    expect(posted[0]!.text).not.toContain('Hunter2-Secret!');
+
+    const again = await offline.request('POST', `/v1/sessions/${s.id}/customer-reply/post`, { token: admin.token, body: { text } });
+    expect(again.status).toBe(200);
+    expect(again.body.note).toMatchObject({ alreadyPosted: true, externalId: first.body.note.externalId });
+    expect(sim.data.notes.filter((n) => n.ticketId === 184205 && n.text.includes('The printer works again'))).toHaveLength(1);
+
+    const emailed = await offline.request('POST', `/v1/sessions/${s.id}/customer-reply/post`, { token: admin.token, body: { text: 'Hello Anna, one more thing: please restart the printer tonight.', emailCustomer: true } });
+    expect(emailed.status).toBe(201);
+    expect(emailed.body.emailed).toBe(true);
+    expect(sim.data.notes.find((n) => n.text.includes('restart the printer tonight'))).toMatchObject({ processNotifications: true });
+
+    const bad = await offline.request('POST', `/v1/sessions/${s.id}/customer-reply/post`, { token: admin.token, body: { text: '  ', emailCustomer: 'yes' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_input');
+  });
+});

@@ -3,20 +3,36 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv, AppContext } from '../../lib/http.js';
 import { authOf, validate, withTenant } from '../../lib/http.js';
+import { draftCustomerReply } from '../../services/ai/customer-reply.js';
 import { summarizeTicket } from '../../services/ai/ticket-summary.js';
+import { postSessionNote } from '../../services/psa/posting.js';
 
 const idParam = z.object({ id: z.string().uuid('must be a session id') });
+const replyPostBody = z
+  .object({
+    /** The reply as the engineer edited it (redacted again before it leaves). */
+    text: z.string().trim().min(1).max(8000),
+    /** Only an explicit true lets ConnectWise email the customer (processNotifications). */
+    emailCustomer: z.boolean().default(false),
+  })
+  .strict();
 
 const tenantOf = (c: AppContext) => <T>(fn: Parameters<typeof withTenant<T>>[1]) => withTenant<T>(c, fn);
-
-export const sessionCopilotExtraRoutes = new Hono<AppEnv>().get('/:id/summary', validate('param', idParam), async (c) => {
+const callOf = (c: AppContext, sessionId: string) => {
   const auth = authOf(c);
-  const summary = await summarizeTicket({
-    deps: c.get('deps'),
-    who: { accountId: auth.accountId, userId: auth.userId },
-    sessionId: c.req.valid('param').id,
-    tenant: tenantOf(c),
-    signal: c.req.raw.signal,
+  return { deps: c.get('deps'), who: { accountId: auth.accountId, userId: auth.userId }, sessionId, tenant: tenantOf(c), signal: c.req.raw.signal };
+};
+
+export const sessionCopilotExtraRoutes = new Hono<AppEnv>()
+  .get('/:id/summary', validate('param', idParam), async (c) => c.json(await summarizeTicket(callOf(c, c.req.valid('param').id))))
+  .post('/:id/customer-reply', validate('param', idParam), async (c) => c.json(await draftCustomerReply(callOf(c, c.req.valid('param').id))))
+  .post('/:id/customer-reply/post', validate('param', idParam), validate('json', replyPostBody), async (c) => {
+    const body = c.req.valid('json');
+    const result = await postSessionNote(c.get('deps'), authOf(c), c.req.valid('param').id, 'customer_reply', {
+      text: body.text,
+      internal: false,
+      resolution: false,
+      notifyCustomer: body.emailCustomer,
+    });
+    return c.json({ note: result.note, emailed: result.note.processNotifications }, result.created ? 201 : 200);
   });
-  return c.json(summary);
-});

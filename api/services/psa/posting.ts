@@ -19,7 +19,8 @@ import { clientFor, requireConnection, toAppError, type ConnectionRow } from './
 import { deliverOnce, hasMarker, MARKER_PREFIX, markerLine, newRef, releaseLease, type Delivery, type Tenant } from './exactly-once.js';
 import { memberFor } from './members.js';
 
-export type NoteKind = 'resolution_note' | 'escalation_package';
+/** customer_reply: the engineer's reply to the customer, posted as a discussion note. */
+export type NoteKind = 'resolution_note' | 'escalation_package' | 'customer_reply';
 
 export interface NoteTextRequest {
   kind: NoteKind;
@@ -88,6 +89,7 @@ interface OutboxRow {
 export const renderedNoteText: NoteTextProvider = async (tx, session, req) => {
   const rules = rulesFromPreferences({ redaction: req.redaction });
   if (req.edited !== undefined) return redactText(req.edited, rules);
+  if (req.kind === 'customer_reply') return null; // only ever the engineer's own (edited) draft
   const format = req.format === 'html' ? 'text' : req.format;
   const rendered = req.kind === 'resolution_note'
     ? await renderResolutionNote(tx, session.id, format, { rules })
@@ -139,14 +141,19 @@ export async function postSessionNote(
     const ticketId = session.ticket_external_id;
     if (!/^\d{1,12}$/.test(ticketId)) throw unprocessable(`This session's ticket "${ticketId}" is not a ConnectWise ticket number.`, 'not_a_connectwise_ticket');
     // Escalation packages are for the next tier, not the customer: internal unless asked otherwise.
-    const internal = opts.internal ?? (kind === 'escalation_package' ? true : prefs.noteDefaults.internal);
+    // A customer reply is a discussion note the customer can see.
+    const internal = opts.internal ?? (kind === 'escalation_package' ? true : kind === 'customer_reply' ? false : prefs.noteDefaults.internal);
     const resolution = opts.resolution ?? (kind === 'resolution_note' ? prefs.noteDefaults.resolution : false);
     const detail = !internal && !resolution;
     const notify = opts.notifyCustomer ?? prefs.noteDefaults.processNotifications;
     const body = (await provider(tx, session, { kind, format: prefs.noteFormat, edited: opts.text, redaction: prefs.redaction }))?.trim();
     if (!body) {
       throw unprocessable(
-        kind === 'resolution_note' ? 'There is no resolution note to post yet: generate it (or send the edited text).' : 'There is no escalation package to post yet: escalate the session first.',
+        kind === 'resolution_note'
+          ? 'There is no resolution note to post yet: generate it (or send the edited text).'
+          : kind === 'customer_reply'
+            ? 'There is no reply to post: send the text of the reply.'
+            : 'There is no escalation package to post yet: escalate the session first.',
         'note_empty',
       );
     }
@@ -225,7 +232,7 @@ async function deliver(deps: Deps, tenant: Tenant, conn: ConnectionRow, row: Out
       where id = ${row.id} returning *`;
     if (row.kind === 'resolution_note') {
       await tx`update ai_sessions set resolution_note_posted_at = ${done.posted_at}, resolution_note_external_id = ${String(noteId)}, updated_at = now() where id = ${row.session_id}`;
-    } else {
+    } else if (row.kind === 'escalation_package') {
       await tx`update ai_sessions set escalation_package_posted_at = ${done.posted_at}, escalation_package_external_id = ${String(noteId)}, updated_at = now() where id = ${row.session_id}`;
     }
     return done;
