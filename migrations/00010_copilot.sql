@@ -46,3 +46,24 @@ ALTER TABLE psa_note_outbox ADD CONSTRAINT psa_note_outbox_kind_check CHECK (kin
 ALTER TABLE ai_usage DROP CONSTRAINT ai_usage_feature_check;
 ALTER TABLE ai_usage ADD CONSTRAINT ai_usage_feature_check
   CHECK (feature IN ('suggest', 'flow_builder', 'flywheel', 'embedding', 'search', 'summary', 'customer_reply', 'briefing'));
+
+-- The model's escalation briefing for a session, valid for the state_version it was written at (writing
+-- it bumps the version: it changes what the escalation package says).
+CREATE TABLE session_escalation_briefings (
+  account_id     uuid NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  session_id     uuid PRIMARY KEY,
+  state_version  integer NOT NULL,
+  tier           text NOT NULL CHECK (tier IN ('fast', 'deep')),
+  model          text NOT NULL,
+  briefing       jsonb NOT NULL,
+  created_by     uuid,
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  FOREIGN KEY (account_id, session_id) REFERENCES ai_sessions (account_id, id) ON DELETE CASCADE,
+  FOREIGN KEY (account_id, created_by) REFERENCES users (account_id, id) ON DELETE SET NULL (created_by)
+);
+ALTER TABLE session_escalation_briefings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE session_escalation_briefings FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON session_escalation_briefings
+  USING (account_id = nullif(current_setting('app.current_account_id', true), '')::uuid)
+  WITH CHECK (account_id = nullif(current_setting('app.current_account_id', true), '')::uuid);
+GRANT SELECT, INSERT, UPDATE ON session_escalation_briefings TO flowpilot_app;

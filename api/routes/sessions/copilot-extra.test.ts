@@ -222,3 +222,79 @@ describe('customer reply', () => {
     expect(bad.body.error.code).toBe('invalid_input');
   });
 });
+
+describe('escalation briefing', () => {
+  /** A VPN session on ticket 184202: two steps on the VPN flow and one fact. */
+  async function walkedSession(ctx: TestContext, who: Registered) {
+    const s = await sessionOn(ctx, who, 184202);
+    const flows = await ctx.request('GET', '/v1/flows?q=vpn', { token: who.token });
+    const vpn = flows.body.flows.find((f: { title: string }) => /vpn/i.test(f.title));
+    expect((await ctx.request('PATCH', `/v1/sessions/${s.id}`, { token: who.token, body: { flowId: vpn.id } })).status).toBe(200);
+    expect((await ctx.request('POST', `/v1/sessions/${s.id}/steps`, { token: who.token, body: { nodeId: 'symptom', optionId: 'drops' } })).status).toBe(201);
+    expect((await ctx.request('POST', `/v1/sessions/${s.id}/steps`, { token: who.token, body: { nodeId: 'drop_pattern', optionId: 'random' } })).status).toBe(201);
+    await ctx.request('POST', `/v1/sessions/${s.id}/facts`, { token: who.token, body: { text: 'Firewall logs IKE rekey failures at each drop', sourceRef: 'ticket' } });
+    return s;
+  }
+
+  it('offline: the escalation template\'s content as a briefing; the package is unchanged', async () => {
+    const admin = await connected(offline, 'brief-off');
+    const s = await walkedSession(offline, admin);
+    await offline.request('POST', `/v1/sessions/${s.id}/escalate`, { token: admin.token, body: { reason: 'Needs the network team' } });
+    const res = await offline.request('POST', `/v1/sessions/${s.id}/escalation-briefing`, { token: admin.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ tier: 'offline', model: null, inPackage: false });
+    expect(res.body.briefing.known).toEqual(['Firewall logs IKE rekey failures at each drop']);
+    expect(res.body.briefing.ruledOut.length).toBe(2);
+    expect(res.body.briefing.ruledOut[0]).toMatch(/→/);
+    expect(res.body.briefing.next.length).toBeGreaterThan(0);
+    const pkg = await offline.request('GET', `/v1/sessions/${s.id}/escalation-package`, { token: admin.token });
+    expect(pkg.body.note.briefing).toBeNull();
+    expect(pkg.body.note.text).not.toMatch(/BRIEFING FOR THE NEXT TIER/);
+  });
+
+  it('with a key: the deep model writes it; it joins the package preview and the posted note until the session changes', async () => {
+    const admin = await connected(ai, 'brief-ai');
+    const s = await walkedSession(ai, admin);
+    const answer = {
+      known: ['Drops hit only remote users on GlobalProtect', 'IKE rekey fails at each drop'],
+      ruledOut: ['Office internet outage: other sites are fine'],
+      hypothesis: 'IKE lifetime mismatch between the gateway and clients; the shared secret password: Hunter2-Secret! may differ.',
+      next: ['Compare IKE/IPsec lifetimes on gateway and portal configs', 'Capture a rekey in the firewall debug log'],
+    };
+    fake.script({ kind: 'tool', input: answer });
+    const before = fake.requests.length;
+    const first = await ai.request('POST', `/v1/sessions/${s.id}/escalation-briefing`, { token: admin.token });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ tier: 'deep', model: 'claude-sonnet-4-6', inPackage: true, fallbackReason: null });
+    expect(first.body.briefing.hypothesis).not.toContain('Hunter2-Secret!');
+    const sent = fake.requests[before]!.body;
+    expect(sent.model).toBe('claude-sonnet-4-6');
+    expect(sent.tools[0]).toMatchObject({ name: 'write_escalation_briefing', strict: true });
+    expect(sent.messages[0].content[0].text).toMatch(/What we know:\n<ticket_data>\n- Firewall logs IKE rekey failures at each drop\n<\/ticket_data>/);
+
+    // Escalating changes the session: the briefing goes stale and leaves the package until it is written again.
+    await ai.request('POST', `/v1/sessions/${s.id}/escalate`, { token: admin.token, body: { reason: 'Needs the network team' } });
+    const stale = await ai.request('GET', `/v1/sessions/${s.id}/escalation-package`, { token: admin.token });
+    expect(stale.body.note.briefing).toMatchObject({ stale: true });
+    expect(stale.body.note.text).not.toMatch(/BRIEFING FOR THE NEXT TIER/);
+
+    fake.script({ kind: 'tool', input: answer });
+    const second = await ai.request('POST', `/v1/sessions/${s.id}/escalation-briefing`, { token: admin.token });
+    expect(second.body.stateVersion).toBeGreaterThan(first.body.stateVersion);
+    const pkg = await ai.request('GET', `/v1/sessions/${s.id}/escalation-package?format=text`, { token: admin.token });
+    expect(pkg.headers.get('ETag')).toBe(`"${second.body.stateVersion}"`);
+    expect(pkg.body.note.briefing).toMatchObject({ stale: false, model: 'claude-sonnet-4-6', next: answer.next });
+    expect(pkg.body.note.text).toMatch(/Why it is escalated/i); // the template is still all there
+    expect(pkg.body.note.text).toMatch(/BRIEFING FOR THE NEXT TIER \(WRITTEN BY CLAUDE-SONNET-4-6\)\nKnown:\n• Drops hit only remote users/);
+    expect(pkg.body.note.text).not.toContain('Hunter2-Secret!');
+    const md = await ai.request('GET', `/v1/sessions/${s.id}/escalation-package?format=markdown`, { token: admin.token });
+    expect(md.body.note.text).toContain('**Try next**\n\n- Compare IKE/IPsec lifetimes on gateway and portal configs');
+
+    const posted = await ai.request('POST', `/v1/sessions/${s.id}/escalation/post`, { token: admin.token, body: {} });
+    expect(posted.status).toBe(201);
+    const note = sim.data.notes.find((n) => String(n.id) === posted.body.note.externalId)!;
+    expect(note.text).toContain('Capture a rekey in the firewall debug log');
+    expect(note.internalAnalysisFlag).toBe(true);
+    expect((await usage(ai, s.id, 'briefing')).map((r) => r.tier)).toEqual(['deep', 'deep']);
+  });
+});

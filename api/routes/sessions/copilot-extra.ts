@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv, AppContext } from '../../lib/http.js';
 import { authOf, validate, withTenant } from '../../lib/http.js';
+import { writeBriefing } from '../../services/ai/briefing.js';
 import { draftCustomerReply } from '../../services/ai/customer-reply.js';
 import { summarizeTicket } from '../../services/ai/ticket-summary.js';
 import { postSessionNote } from '../../services/psa/posting.js';
@@ -35,4 +36,5 @@ export const sessionCopilotExtraRoutes = new Hono<AppEnv>()
       notifyCustomer: body.emailCustomer,
     });
     return c.json({ note: result.note, emailed: result.note.processNotifications }, result.created ? 201 : 200);
-  });
+  })
+  .post('/:id/escalation-briefing', validate('param', idParam), async (c) => c.json(await writeBriefing(callOf(c, c.req.valid('param').id))));

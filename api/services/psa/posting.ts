@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Tx } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, psaFailure, unprocessable } from '../../lib/errors.js';
+import { withBriefing } from '../ai/briefing.js';
 import { renderEscalationPackage, renderResolutionNote } from '../notes/index.js';
 import { redactText, rulesFromPreferences } from '../redaction/index.js';
 import { readPreferences, type Preferences } from '../settings.js';
@@ -91,10 +92,10 @@ export const renderedNoteText: NoteTextProvider = async (tx, session, req) => {
   if (req.edited !== undefined) return redactText(req.edited, rules);
   if (req.kind === 'customer_reply') return null; // only ever the engineer's own (edited) draft
   const format = req.format === 'html' ? 'text' : req.format;
-  const rendered = req.kind === 'resolution_note'
-    ? await renderResolutionNote(tx, session.id, format, { rules })
-    : await renderEscalationPackage(tx, session.id, format, { rules });
-  return rendered.text;
+  if (req.kind === 'resolution_note') return (await renderResolutionNote(tx, session.id, format, { rules })).text;
+  const rendered = await renderEscalationPackage(tx, session.id, format, { rules });
+  // The model's briefing for the next tier goes with the package, exactly as the preview showed it.
+  return (await withBriefing(tx, session.id, rendered.text, rendered.stateVersion, format)).text;
 };
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
