@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../e2e/sim/simulator.js';
 import { createAnthropicProvider } from '../../services/ai/anthropic.js';
+import { fenceData } from '../../services/ai/fence.js';
 import { startAnthropicFake, type AnthropicFake } from '../../test/fakes/anthropic.js';
 import { createTestContext, type Registered, type TestContext } from '../../test/harness.js';
 
@@ -296,5 +297,100 @@ describe('escalation briefing', () => {
     expect(note.text).toContain('Capture a rekey in the firewall debug log');
     expect(note.internalAnalysisFlag).toBe(true);
     expect((await usage(ai, s.id, 'briefing')).map((r) => r.tier)).toEqual(['deep', 'deep']);
+  });
+});
+
+describe('outbound preview and privacy.requirePreview', () => {
+  /** The user message a call would send, rebuilt from the preview's fields. */
+  const rebuilt = (fields: { name: string; value: string; untrusted: boolean }[]) =>
+    fields.map((f) => `${f.name}:\n${f.untrusted ? fenceData(f.value) : f.value}`).join('\n\n');
+
+  it('shows exactly what leaves, field by field and redacted, for the summary, the reply and the briefing', async () => {
+    const admin = await connected(ai, 'preview');
+    addSimNote(184202, 'Customer gave us the VPN password: Hunter2-Secret! on the phone.', { memberId: 163 });
+    const s = await sessionOn(ai, admin, 184202);
+    await ai.request('POST', `/v1/sessions/${s.id}/facts`, { token: admin.token, body: { text: 'Drops every 10 minutes exactly', sourceRef: 'ticket' } });
+    for (const [purpose, path, method] of [['summary', 'summary', 'GET'], ['reply', 'customer-reply', 'POST'], ['briefing', 'escalation-briefing', 'POST']] as const) {
+      const preview = await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=${purpose}`, { token: admin.token });
+      expect(preview.status).toBe(200);
+      expect(preview.body).toMatchObject({ purpose, recorded: true, requirePreview: false });
+      const [p] = preview.body.providers;
+      expect(p).toMatchObject({ provider: 'anthropic', willCall: true });
+      expect(p.fields.length).toBeGreaterThan(1);
+      expect(preview.text).not.toContain('Hunter2-Secret!');
+      const before = fake.requests.length;
+      const res = await ai.request(method, `/v1/sessions/${s.id}/${path}`, { token: admin.token, ...(method === 'POST' ? { body: {} } : {}) });
+      expect(res.status).toBe(200);
+      const sent = fake.requests[before]!.body;
+      expect(sent.model).toBe(p.model);
+      expect(sent.system[0].text).toBe(p.system);
+      expect(sent.tools[0].name).toBe(p.tool);
+      expect(sent.messages[0].content[0].text).toBe(rebuilt(p.fields));
+    }
+    const summary = (await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=summary`, { token: admin.token })).body.providers[0];
+    expect(summary.fields.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['Ticket summary', 'Company', 'Description']));
+    expect(summary.fields.find((f: { value: string }) => f.value.includes('VPN password'))!.value).toMatch(/\[redacted /);
+  });
+
+  it('shows the suggestion request as sent, and the Voyage document', async () => {
+    const admin = await ai.register('preview-sg');
+    const s = await ai.openSession(admin, { summary: 'Quantum flux capacitor emits a smell; password: Hunter2-Secret!' });
+    const preview = await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=suggest`, { token: admin.token });
+    const [p] = preview.body.providers;
+    expect(p).toMatchObject({ provider: 'anthropic', willCall: true, model: 'claude-sonnet-4-6', tool: 'propose_suggestion' });
+    expect(preview.text).not.toContain('Hunter2-Secret!');
+    const before = fake.requests.length;
+    await ai.request('POST', `/v1/sessions/${s.id}/suggest`, { token: admin.token, body: {} });
+    const sent = fake.requests[before]!.body;
+    expect(sent.messages[0].content.map((b: { text: string }) => b.text)).toEqual(p.fields.map((f: { value: string }) => f.value));
+
+    const embed = await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=embed`, { token: admin.token });
+    expect(embed.body.providers[0]).toMatchObject({ provider: 'voyage', willCall: false, system: null });
+    expect(embed.body.providers[0].fields[0].value).toContain('Quantum flux capacitor');
+    expect(embed.text).not.toContain('Hunter2-Secret!');
+  });
+
+  it('with requirePreview, the first model call on a ticket is refused until the preview was opened; offline answers regardless', async () => {
+    const admin = await connected(ai, 'gate');
+    const put = await ai.request('PUT', '/v1/settings', { token: admin.token, body: { privacy: { requirePreview: true } } });
+    expect(put.status).toBe(200);
+    expect((await ai.request('GET', '/v1/settings', { token: admin.token })).body.settings).toMatchObject({ privacy: { requirePreview: true } });
+    const s = await sessionOn(ai, admin, 184206);
+    const before = fake.requests.length;
+    for (const [method, path] of [['GET', 'summary'], ['POST', 'customer-reply'], ['POST', 'escalation-briefing'], ['POST', 'suggest']] as const) {
+      const res = await ai.request(method, `/v1/sessions/${s.id}/${path}`, { token: admin.token, ...(method === 'POST' ? { body: {} } : {}) });
+      expect(res.status, path).toBe(409);
+      expect(res.body.error.code).toBe('outbound_preview_required');
+      expect(res.body.error.message).toContain('outbound-preview');
+    }
+    expect(fake.requests.length).toBe(before); // nothing left
+    // An explicit offline suggestion sends nothing, so it is not held.
+    expect((await ai.request('POST', `/v1/sessions/${s.id}/suggest`, { token: admin.token, body: { tier: 'offline' } })).status).toBe(200);
+
+    expect((await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=summary`, { token: admin.token })).body).toMatchObject({ requirePreview: true, recorded: true });
+    fake.script({ kind: 'tool', input: { problem: 'QuickBooks DB service fails.', tried: 'Service password reset found.', waiting: 'Access to the company file.' } });
+    const ok = await ai.request('GET', `/v1/sessions/${s.id}/summary`, { token: admin.token });
+    expect(ok.status).toBe(200);
+    expect(ok.body.tier).toBe('fast');
+    // Recorded per session: another ticket's session is held again.
+    const other = await sessionOn(ai, admin, 184205);
+    expect((await ai.request('GET', `/v1/sessions/${other.id}/summary`, { token: admin.token })).status).toBe(409);
+
+    const off = await connected(offline, 'gate-off');
+    await offline.request('PUT', '/v1/settings', { token: off.token, body: { privacy: { requirePreview: true } } });
+    const os = await sessionOn(offline, off, 184206);
+    expect((await offline.request('GET', `/v1/sessions/${os.id}/summary`, { token: off.token })).status).toBe(200);
+  });
+
+  it('validates the purpose and hides other accounts\' sessions', async () => {
+    const a = await ai.register('pv-a');
+    const b = await ai.register('pv-b');
+    const s = await ai.openSession(a);
+    const bad = await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=everything`, { token: a.token });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_input');
+    for (const purpose of ['suggest', 'summary', 'reply', 'briefing', 'embed']) {
+      expect((await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=${purpose}`, { token: b.token })).status, purpose).toBe(404);
+    }
   });
 });

@@ -5,6 +5,8 @@ import type { AppEnv, AppContext } from '../../lib/http.js';
 import { authOf, validate, withTenant } from '../../lib/http.js';
 import { writeBriefing } from '../../services/ai/briefing.js';
 import { draftCustomerReply } from '../../services/ai/customer-reply.js';
+import { PURPOSES } from '../../services/ai/outbound.js';
+import { outboundPreview } from '../../services/ai/outbound-preview.js';
 import { summarizeTicket } from '../../services/ai/ticket-summary.js';
 import { postSessionNote } from '../../services/psa/posting.js';
 
@@ -17,6 +19,8 @@ const replyPostBody = z
     emailCustomer: z.boolean().default(false),
   })
   .strict();
+
+const previewQuery = z.object({ purpose: z.enum(PURPOSES) });
 
 const tenantOf = (c: AppContext) => <T>(fn: Parameters<typeof withTenant<T>>[1]) => withTenant<T>(c, fn);
 const callOf = (c: AppContext, sessionId: string) => {
@@ -36,5 +40,10 @@ export const sessionCopilotExtraRoutes = new Hono<AppEnv>()
       notifyCustomer: body.emailCustomer,
     });
     return c.json({ note: result.note, emailed: result.note.processNotifications }, result.created ? 201 : 200);
+  })
+  .get('/:id/outbound-preview', validate('param', idParam), validate('query', previewQuery), async (c) => {
+    const auth = authOf(c);
+    const who = { accountId: auth.accountId, userId: auth.userId };
+    return c.json(await outboundPreview(c.get('deps'), tenantOf(c), who, c.req.valid('param').id, c.req.valid('query').purpose));
   })
   .post('/:id/escalation-briefing', validate('param', idParam), async (c) => c.json(await writeBriefing(callOf(c, c.req.valid('param').id))));

@@ -5,6 +5,7 @@ import { bandOf, type Suggestion, type Tier } from '../copilot/types.js';
 import { activeFacts, activeFix, getSession, ticketOf } from '../sessions/index.js';
 import { readPreferences } from '../settings.js';
 import { anyWordTsQuery, offlineSuggester, type OfflineSuggester } from './offline-bridge.js';
+import { assertPreviewed } from './outbound.js';
 import { redactorFor } from './privacy.js';
 import { buildSuggestionPrompt, type SessionSnapshot } from './prompt.js';
 import { countContradictions, routeSuggestion, symptomAreas, type RouteDecision, type Situation } from './router.js';
@@ -139,11 +140,21 @@ async function gather(tx: Tx, sessionId: string, offline: OfflineSuggester, ques
   return { snap, prefs, redact, coverage };
 }
 
+/** What a suggestion would send now (the outbound preview): the routed tier, its model, and the exact request; null when it stays offline. */
+export async function previewSuggestion(p: Pick<SuggestParams, 'llm' | 'sessionId' | 'tenant' | 'requestedTier' | 'question' | 'offline'>) {
+  const { snap, prefs, redact, coverage } = await p.tenant((tx) => gather(tx, p.sessionId, p.offline ?? offlineSuggester, p.question));
+  const decision = routeSuggestion(situationOf(snap, coverage, true, p.requestedTier, p.question));
+  if (decision.tier === 'offline') return { decision, model: null, request: null };
+  return { decision, model: decision.tier === 'deep' ? prefs.ai.deepModel : prefs.ai.fastModel, request: buildSuggestionPrompt(snap, decision.tier, redact).request };
+}
+
 export async function suggest(p: SuggestParams): Promise<SuggestResult> {
   const started = performance.now();
   const offline = p.offline ?? offlineSuggester;
   const { snap, prefs, redact, coverage } = await p.tenant((tx) => gather(tx, p.sessionId, offline, p.question));
   const decision: RouteDecision = routeSuggestion(situationOf(snap, coverage, !!p.llm, p.requestedTier, p.question));
+  // With privacy.requirePreview, nothing goes to the model before an engineer has seen what would.
+  if (decision.tier !== 'offline' && p.llm && prefs.privacy.requirePreview) await p.tenant((tx) => assertPreviewed(tx, prefs, p.sessionId, 'suggest'));
   p.onEvent?.({ type: 'routing', tier: decision.tier, complexity: decision.complexity, reasons: decision.reasons });
 
   let usage: LlmUsage = zeroUsage();
