@@ -6,7 +6,7 @@ import { activeFacts, activeFix, getSession, ticketOf } from '../sessions/index.
 import { readPreferences } from '../settings.js';
 import { anyWordTsQuery, offlineSuggester, type OfflineSuggester } from './offline-bridge.js';
 import { assertPreviewed } from './outbound.js';
-import { redactorFor } from './privacy.js';
+import { redactDeep, redactorFor } from './privacy.js';
 import { buildSuggestionPrompt, type SessionSnapshot } from './prompt.js';
 import { countContradictions, routeSuggestion, symptomAreas, type RouteDecision, type Situation } from './router.js';
 import { repairInstruction, SUGGESTION_TOOL, validateModelSuggestion, type ModelSuggestion } from './structured.js';
@@ -223,7 +223,8 @@ export async function suggest(p: SuggestParams): Promise<SuggestResult> {
         if (checked.ok) outcome = 'repaired';
       }
       if (checked.ok) {
-        suggestion = toSuggestion(checked.value, snap, tier, model ?? res.model);
+        // Redacted again: ticket text could have talked the model into repeating what the rules hide.
+        suggestion = toSuggestion(redactDeep(checked.value, redact), snap, tier, model ?? res.model);
         // Fields that broke a rule were dropped one by one; the rest of the answer is used.
         droppedFields = checked.dropped;
         if (droppedFields.length) p.log.info('copilot dropped fields', { session: p.sessionId, dropped: droppedFields.slice(0, 3) });
