@@ -138,6 +138,21 @@ describe('ticket summary', () => {
     expect((await ai.request('GET', `/v1/sessions/${s.id}/summary`, { token: admin.token })).body).toMatchObject({ tier: 'fast', cached: false });
   });
 
+  it('offline when ConnectWise fails: the session\'s record answers, the failure is named, nothing is cached', async () => {
+    const admin = await connected(offline, 'sum-cwdown');
+    const s = await sessionOn(offline, admin, 184207);
+    sim.faults.status(503, { path: /^service\/tickets\/184207/ }, 20);
+    const res = await offline.request('GET', `/v1/sessions/${s.id}/summary`, { token: admin.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ tier: 'offline', source: 'session', cached: false, lastUpdated: null });
+    expect(res.body.psaError).toMatch(/ConnectWise/);
+    expect(res.body.summary.problem).toMatch(/Wi-Fi slow in the warehouse/);
+    sim.faults.clear();
+    const back = await offline.request('GET', `/v1/sessions/${s.id}/summary`, { token: admin.token });
+    expect(back.body).toMatchObject({ source: 'connectwise', cached: false, psaError: null });
+    expect(back.body.summary.tried).toMatch(/survey request/);
+  });
+
   it('is a 404 for another account\'s session', async () => {
     const a = await offline.register('sum-a');
     const b = await offline.register('sum-b');
