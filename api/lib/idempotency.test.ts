@@ -37,7 +37,7 @@ const timed = async <T>(fn: () => Promise<T>) => {
 };
 
 describe('routes that call out', () => {
-  it('declare it themselves: the ConnectWise posts, the copilot, the flow builder, the flywheel, the connection test and adding a user', () => {
+  it('declare it themselves: the ConnectWise posts, the copilot (suggest, customer reply, briefing), the flow builder, the flywheel, the connection test and adding a user', () => {
     const marked = ctx.app.routes.filter((r) => declaresCallsOut(r.handler)).map((r) => `${r.method} ${r.path}`);
     expect(new Set(marked)).toEqual(
       new Set([
@@ -45,6 +45,9 @@ describe('routes that call out', () => {
         'POST /v1/sessions/:id/escalation/post',
         'POST /v1/sessions/:id/time-entry',
         'POST /v1/sessions/:id/suggest',
+        'POST /v1/sessions/:id/customer-reply',
+        'POST /v1/sessions/:id/customer-reply/post',
+        'POST /v1/sessions/:id/escalation-briefing',
         'POST /v1/flows/generate',
         'POST /v1/flow-proposals/analyse',
         'POST /v1/settings/psa/test',

@@ -173,6 +173,98 @@ describe('structured output', () => {
   });
 });
 
+/** A minimal instance of a JSON schema, choosing the first allowed non-null value: what a model that follows the declared schema exactly would send. */
+function instanceOf(schema: any): unknown {
+  if (schema.anyOf) return instanceOf(schema.anyOf.find((s: any) => s.type !== 'null') ?? schema.anyOf[0]);
+  if (schema.enum) return schema.enum.find((v: unknown) => v !== null) ?? null;
+  const type = Array.isArray(schema.type) ? (schema.type.find((t: string) => t !== 'null') ?? 'null') : schema.type;
+  if (type === 'null') return null;
+  if (type === 'number') return 0.6;
+  if (type === 'string') return 'Schema-following text';
+  if (type === 'array') return [instanceOf(schema.items)];
+  return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, instanceOf(v)]));
+}
+
+/** Every object closed and every property required: what strict tool use demands. */
+function expectStrict(schema: any, path = '$'): void {
+  if (schema.anyOf) return schema.anyOf.forEach((s: any, i: number) => expectStrict(s, `${path}|${i}`));
+  if (schema.type === 'object') {
+    expect(schema.additionalProperties, path).toBe(false);
+    expect([...schema.required].sort(), path).toEqual(Object.keys(schema.properties).sort());
+    for (const [k, v] of Object.entries(schema.properties)) expectStrict(v, `${path}.${k}`);
+  }
+  if (schema.type === 'array') expectStrict(schema.items, `${path}[]`);
+}
+
+describe('model answers are used', () => {
+  it('uses an answer that follows the declared schema exactly: node and option ids are enums, the tool is strict', async () => {
+    const started = await ai.request('POST', '/v1/sessions', {
+      token: admin.token,
+      body: { ticket: { externalId: '7100050', summary: 'Outlook keeps asking for a password', description: 'Only on one PC.' }, flowId: outlookFlowId },
+    });
+    const id = started.body.session.id;
+    const node = started.body.session.currentNodeId;
+    for (const text of ['Webmail works fine', 'Two entries in Credential Manager', 'Modern auth key is 0']) {
+      await ai.request('POST', `/v1/sessions/${id}/events`, { token: admin.token, body: { kind: 'observation', text } });
+    }
+    const original = fake.fallback;
+    fake.fallback = (body: any) => ({ kind: 'tool', input: instanceOf(body.tools[0].input_schema) });
+    try {
+      const before = fake.requests.length;
+      const res = await suggest(ai, admin, id);
+      expect(res.status).toBe(200);
+      const tool = fake.requests[before]!.body.tools[0];
+      expect(tool.strict).toBe(true);
+      expectStrict(tool.input_schema);
+      const step = tool.input_schema.properties.nextStep.anyOf[0].properties;
+      expect(step.nodeId.enum).toEqual([node, null]);
+      expect(step.optionId.enum).toContain(null);
+      expect(step.optionId.enum.length).toBeGreaterThan(1);
+      expect(tool.input_schema.properties.facts.items.properties.sourceRef.enum[0]).toBe('ticket');
+      // The model's answer, not the offline one: its node, its fact, its fix.
+      expect(res.body).toMatchObject({ tier: 'fast', model: 'claude-haiku-4-5', confidence: 0.6, rationale: 'Schema-following text' });
+      expect(res.body.nextStep).toMatchObject({ title: 'Schema-following text', nodeId: node });
+      expect(res.body.facts).toEqual([expect.objectContaining({ text: 'Schema-following text', sourceRef: 'ticket' })]);
+      expect(res.body.fix).toMatchObject({ title: 'Schema-following text', confidence: 0.6 });
+      expect(res.body.routing).toMatchObject({ fallbackReason: null, droppedFields: [] });
+      expect(fake.requests.length).toBe(before + 1); // no repair round was paid for
+      expect((await usageRows(ai, id)).at(-1)).toMatchObject({ tier: 'fast', outcome: 'ok' });
+    } finally {
+      fake.fallback = original;
+    }
+  });
+
+  it('says null where there is no flow, and drops only the one field that is still invalid', async () => {
+    const s = await ai.openSession(admin, { summary: 'Strange clicking noise from the reception rack' });
+    fake.script({
+      kind: 'tool',
+      input: {
+        nextStep: { title: 'Open the rack and listen to each fan', why: 'clicking is mechanical', nodeId: 'made_up_node', optionId: null },
+        facts: [
+          { text: 'The noise comes from the reception rack', sourceRef: 'ticket', why: null },
+          { text: 'Invented provenance', sourceRef: 'lane:li_ffffffffffff', why: null },
+        ],
+        fix: { title: 'Replace the failing fan', body: 'Swap the PSU fan; verify the noise stops.', confidence: null },
+        confidence: 0.55,
+        rationale: 'Clicking from a rack is usually a fan bearing.',
+      },
+    });
+    const before = fake.requests.length;
+    const res = await suggest(ai, admin, s.id);
+    expect(res.status).toBe(200);
+    const step = fake.requests[before]!.body.tools[0].input_schema.properties.nextStep.anyOf[0].properties;
+    expect(step.nodeId.type).toBe('null');
+    expect(res.body.tier).toBe('deep');
+    expect(res.body.nextStep).toEqual({ title: 'Open the rack and listen to each fan', why: 'clicking is mechanical' });
+    expect(res.body.facts).toEqual([expect.objectContaining({ text: 'The noise comes from the reception rack', sourceRef: 'ticket' })]);
+    expect(res.body.fix).toMatchObject({ title: 'Replace the failing fan', confidence: 0.55 });
+    expect(res.body.routing.droppedFields.join('\n')).toMatch(/nextStep\.nodeId/);
+    expect(res.body.routing.droppedFields.join('\n')).toMatch(/facts\.1\.sourceRef/);
+    expect(res.body.routing.fallbackReason).toBeNull();
+    expect(fake.requests.length).toBe(before + 1);
+  });
+});
+
 describe('provider failures', () => {
   it('retries 429 with retry-after, then answers', async () => {
     const s = await ai.openSession(admin, { summary: 'Quantum flux capacitor smell, second site' });

@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../lib/http.js';
 import { coreRoutes } from './core.js';
+import { sessionCopilotExtraRoutes } from './copilot-extra.js';
 import { factRoutes } from './facts.js';
 import { fixRoutes } from './fixes.js';
 import { noteRoutes } from './notes.js';
@@ -19,4 +20,5 @@ export const sessionRoutes = new Hono<AppEnv>()
   .route('/', noteRoutes)
   .route('/', sharingRoutes)
   .route('/', postingRoutes)
-  .route('/', suggestRoutes);
+  .route('/', suggestRoutes)
+  .route('/', sessionCopilotExtraRoutes);

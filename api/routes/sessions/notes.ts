@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext, AppEnv } from '../../lib/http.js';
 import { authOf, validate, withTenant } from '../../lib/http.js';
 import { NOTE_FORMATS, renderEscalationPackage, renderResolutionNote, revealSpot, type NoteFormat, type RenderedNote } from '../../services/notes/index.js';
+import { withBriefing, type StoredBriefing } from '../../services/ai/briefing.js';
 import { readPreferences } from '../../services/settings.js';
 import { lockForWrite, sessionStateVersion } from '../../services/sessions/index.js';
 import { idParam, uuid } from './params.js';
@@ -23,7 +24,7 @@ function notModified(c: AppContext, version: number): boolean {
 }
 
 /** A rendered note as JSON, or as the bare document when the client asks for its media type. */
-function noteResponse(c: AppContext, note: RenderedNote) {
+function noteResponse(c: AppContext, note: RenderedNote & { briefing?: StoredBriefing | null }) {
   c.header('ETag', `"${note.stateVersion}"`);
   c.header('Cache-Control', 'private, no-cache');
   const accept = c.req.header('Accept') ?? '';
@@ -41,6 +42,8 @@ function noteResponse(c: AppContext, note: RenderedNote) {
       redactionCount: note.redactionCount,
       // The review list: spot ids (fingerprints, never the text), kinds and marker positions.
       redactionSpots: note.spots,
+      // Escalation packages only: the model's briefing (appended to text unless stale), or null.
+      ...(note.briefing !== undefined ? { briefing: note.briefing } : {}),
     },
   });
 }
@@ -51,8 +54,9 @@ async function previewNote(c: AppContext, kind: 'resolution' | 'escalation', id:
     // A matching ETag answers before anything is rendered.
     if (notModified(c, version)) return { notModified: version } as const;
     const chosen = format ?? (await readPreferences(tx)).noteFormat;
-    const render = kind === 'resolution' ? renderResolutionNote : renderEscalationPackage;
-    return { note: await render(tx, id, chosen) } as const;
+    if (kind === 'resolution') return { note: await renderResolutionNote(tx, id, chosen) } as const;
+    const note = await renderEscalationPackage(tx, id, chosen);
+    return { note: { ...note, ...(await withBriefing(tx, id, note.text, note.stateVersion, chosen)) } } as const;
   });
   if ('notModified' in result) {
     c.header('ETag', `"${result.notModified}"`);

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { AskStreamEvent } from '../../../shared/ask.js';
-import { badRequest } from '../../lib/errors.js';
+import { AppError, badRequest } from '../../lib/errors.js';
 import type { AppEnv } from '../../lib/http.js';
 import { callsOut } from '../../lib/idempotency.js';
 import { issueLines } from '../../lib/zod-issues.js';
@@ -84,6 +84,11 @@ export const suggestRoutes = new Hono<AppEnv>()
         if (!upstream.signal.aborted) await send('suggestion', result);
         await send('done', {});
       } catch (err) {
+        // Our own refusals (e.g. outbound_preview_required) say what to do; anything else stays generic.
+        if (err instanceof AppError) {
+          await send('failed', { code: err.code, message: err.message });
+          return;
+        }
         // Never let the helper write err.message to the client: log it, send a generic event.
         deps.log.error('copilot stream failed', { reqId: c.get('requestId'), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
         await send('failed', { code: 'internal', message: `The suggestion failed (request ${c.get('requestId')}); try again.` });

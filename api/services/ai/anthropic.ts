@@ -59,6 +59,7 @@ export function toAnthropicParams(req: LlmRequest): MessageCreateParams {
     description: t.description,
     input_schema: t.inputSchema as Tool['input_schema'],
     ...(t.cache ? { cache_control: { type: 'ephemeral' } } : {}),
+    ...(t.strict ? { strict: true } : {}),
   }));
   return {
     model: req.model,

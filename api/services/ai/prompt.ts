@@ -4,7 +4,7 @@ import type { FlowGraph } from '../flow-graph.js';
 import type { TicketRef } from '../sessions/index.js';
 import type { LaneItem } from '../sessions/lane.js';
 import type { Redact } from './privacy.js';
-import { suggestionTool, SUGGESTION_TOOL } from './structured.js';
+import { suggestionToolFor, SUGGESTION_TOOL, type SuggestionRules } from './structured.js';
 import { DATA_RULE, fenceData } from './fence.js';
 import type { LlmRequest } from './types.js';
 
@@ -118,7 +118,11 @@ function ticketBlock(t: TicketRef, budget: number, redact: Redact = (x) => x): s
 export interface BuiltPrompt {
   request: Omit<LlmRequest, 'model'>;
   omittedHistory: number;
+  /** What the answer is checked against (the same rules the tool schema states). */
+  rules: SuggestionRules;
 }
+
+const SHOWN_REF = /^\[lane:(li_[0-9a-f]{12})\]/;
 
 /** Everything in the request passes through `redact`: no ticket, note or fact text reaches the model unredacted. */
 export function buildSuggestionPrompt(s: SessionSnapshot, tier: 'fast' | 'deep', redact: Redact): BuiltPrompt {
@@ -147,11 +151,18 @@ export function buildSuggestionPrompt(s: SessionSnapshot, tier: 'fast' | 'deep',
     .filter(Boolean)
     .join('\n\n');
 
+  // Only timeline items the model actually saw may be cited (a trimmed one is not in the enum).
+  const rules: SuggestionRules = {
+    laneIds: new Set(history.lines.flatMap((l) => SHOWN_REF.exec(l)?.[1] ?? [])),
+    currentNodeId: current?.id ?? null,
+    optionIds: current?.options.map((o) => o.id) ?? [],
+  };
   return {
     omittedHistory: history.omitted,
+    rules,
     request: {
       system: [{ text: SYSTEM_PROMPT, cache: true }],
-      tools: [suggestionTool],
+      tools: [suggestionToolFor(rules)],
       toolChoice: { type: 'tool', name: SUGGESTION_TOOL },
       maxTokens: tier === 'deep' ? 2048 : 1024,
       temperature: 0.2,

@@ -6,7 +6,8 @@ import { activeFacts, activeFix, getSession, ticketOf } from '../sessions/index.
 import { readPreferences } from '../settings.js';
 import { tsQuery } from '../../lib/tsquery.js';
 import { offlineSuggester, type OfflineSuggester } from './offline-bridge.js';
-import { redactorFor } from './privacy.js';
+import { assertPreviewed } from './outbound.js';
+import { redactDeep, redactorFor } from './privacy.js';
 import { buildSuggestionPrompt, type SessionSnapshot } from './prompt.js';
 import { countContradictions, routeSuggestion, symptomAreas, type RouteDecision, type Situation } from './router.js';
 import { repairInstruction, SUGGESTION_TOOL, validateModelSuggestion, type ModelSuggestion } from './structured.js';
@@ -20,7 +21,7 @@ export type SuggestEvent =
   | { type: 'fallback'; reason: string };
 
 export interface SuggestResult extends Suggestion {
-  routing: { tier: Tier; complexity: number; reasons: string[]; fallbackReason: string | null; omittedHistory: number };
+  routing: { tier: Tier; complexity: number; reasons: string[]; fallbackReason: string | null; omittedHistory: number; droppedFields: string[] };
   usage: { inputTokens: number; outputTokens: number; cacheCreationInputTokens: number; cacheReadInputTokens: number; latencyMs: number };
 }
 
@@ -79,12 +80,12 @@ function situationOf(snap: SessionSnapshot, coverage: number, modelAvailable: bo
 function toSuggestion(m: ModelSuggestion, snap: SessionSnapshot, tier: Tier, model: string): Suggestion {
   const node = m.nextStep?.nodeId && snap.flow ? snap.flow.graph.nodes.find((n) => n.id === m.nextStep!.nodeId) : undefined;
   const known = new Set(snap.facts.map((f) => f.text.trim().toLowerCase()));
-  const facts = m.facts.filter((f) => !known.has(f.text.trim().toLowerCase())).map((f) => ({ text: f.text, sourceRef: f.sourceRef, why: f.why }));
+  const facts = m.facts.filter((f) => !known.has(f.text.trim().toLowerCase())).map((f) => ({ text: f.text, sourceRef: f.sourceRef, why: f.why ?? undefined }));
   return {
     nextStep: m.nextStep
       ? {
           title: m.nextStep.title,
-          why: m.nextStep.why,
+          why: m.nextStep.why ?? undefined,
           ...(node ? { nodeId: node.id, options: node.options.map((o) => ({ id: o.id, label: o.label })) } : {}),
         }
       : null,
@@ -140,11 +141,21 @@ async function gather(tx: Tx, sessionId: string, offline: OfflineSuggester, ques
   return { snap, prefs, redact, coverage };
 }
 
+/** What a suggestion would send now (the outbound preview): the routed tier, its model, and the exact request; null when it stays offline. */
+export async function previewSuggestion(p: Pick<SuggestParams, 'llm' | 'sessionId' | 'tenant' | 'requestedTier' | 'question' | 'offline'>) {
+  const { snap, prefs, redact, coverage } = await p.tenant((tx) => gather(tx, p.sessionId, p.offline ?? offlineSuggester, p.question));
+  const decision = routeSuggestion(situationOf(snap, coverage, true, p.requestedTier, p.question));
+  if (decision.tier === 'offline') return { decision, model: null, request: null };
+  return { decision, model: decision.tier === 'deep' ? prefs.ai.deepModel : prefs.ai.fastModel, request: buildSuggestionPrompt(snap, decision.tier, redact).request };
+}
+
 export async function suggest(p: SuggestParams): Promise<SuggestResult> {
   const started = performance.now();
   const offline = p.offline ?? offlineSuggester;
   const { snap, prefs, redact, coverage } = await p.tenant((tx) => gather(tx, p.sessionId, offline, p.question));
   const decision: RouteDecision = routeSuggestion(situationOf(snap, coverage, !!p.llm, p.requestedTier, p.question));
+  // With privacy.requirePreview, nothing goes to the model before an engineer has seen what would.
+  if (decision.tier !== 'offline' && p.llm && prefs.privacy.requirePreview) await p.tenant((tx) => assertPreviewed(tx, prefs, p.sessionId, 'suggest'));
   p.onEvent?.({ type: 'routing', tier: decision.tier, complexity: decision.complexity, reasons: decision.reasons });
 
   let usage: LlmUsage = zeroUsage();
@@ -154,13 +165,14 @@ export async function suggest(p: SuggestParams): Promise<SuggestResult> {
   let fallbackReason: string | null = null;
   let suggestion: Suggestion = snap.offline;
   let omittedHistory = 0;
+  let droppedFields: string[] = [];
 
   if (decision.tier !== 'offline' && p.llm) {
     const tier = decision.tier;
     model = tier === 'deep' ? prefs.ai.deepModel : prefs.ai.fastModel;
     const built = buildSuggestionPrompt(snap, tier, redact);
     omittedHistory = built.omittedHistory;
-    const ctx = { laneIds: new Set(snap.lane.map((i) => i.id)), currentNodeId: snap.flow?.currentNodeId ?? null };
+    const ctx = built.rules;
     // One overall deadline, so retries and the repair round can never keep the engineer waiting for minutes.
     const perAttempt = (p.timeouts ?? DEFAULT_TIMEOUTS)[tier];
     const deadline = AbortSignal.timeout(perAttempt * DEADLINE_FACTOR);
@@ -211,8 +223,13 @@ export async function suggest(p: SuggestParams): Promise<SuggestResult> {
         checked = validateModelSuggestion(toolCall?.input, ctx);
         if (checked.ok) outcome = 'repaired';
       }
-      if (checked.ok) suggestion = toSuggestion(checked.value, snap, tier, model ?? res.model);
-      else {
+      if (checked.ok) {
+        // Redacted again: ticket text could have talked the model into repeating what the rules hide.
+        suggestion = toSuggestion(redactDeep(checked.value, redact), snap, tier, model ?? res.model);
+        // Fields that broke a rule were dropped one by one; the rest of the answer is used.
+        droppedFields = checked.dropped;
+        if (droppedFields.length) p.log.info('copilot dropped fields', { session: p.sessionId, dropped: droppedFields.slice(0, 3) });
+      } else {
         outcome = 'fallback';
         fallbackReason = `invalid_output: ${checked.issues.slice(0, 3).join('; ')}`;
       }
@@ -254,7 +271,7 @@ export async function suggest(p: SuggestParams): Promise<SuggestResult> {
 
   return {
     ...suggestion,
-    routing: { tier: decision.tier, complexity: decision.complexity, reasons: decision.reasons, fallbackReason, omittedHistory },
+    routing: { tier: decision.tier, complexity: decision.complexity, reasons: decision.reasons, fallbackReason, omittedHistory, droppedFields },
     usage: { ...usage, latencyMs: Math.round(latencyMs) },
   };
 }

@@ -24,6 +24,8 @@ export interface LlmTool {
   inputSchema: Record<string, unknown>;
   /** Mark the end of the stable prefix (tools → system → early messages) for prompt caching. */
   cache?: boolean;
+  /** Strict tool use: the provider constrains the model's input to the schema (grammar-constrained sampling). */
+  strict?: boolean;
 }
 
 export interface LlmRequest {

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { TenantRunner, Tx } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
 import { AppError, conflict, psaFailure, unprocessable } from '../../lib/errors.js';
+import { withBriefing } from '../ai/briefing.js';
 import { renderEscalationPackage, renderResolutionNote } from '../notes/index.js';
 import { redactText, rulesFromPreferences } from '../redaction/index.js';
 import { readPreferences, type Preferences } from '../settings.js';
@@ -19,7 +20,8 @@ import { clientFor, requireConnection, toAppError, type ConnectionRow } from './
 import { deliverOnce, hasMarker, MARKER_PREFIX, markerLine, newRef, releaseLease, type Delivery } from './exactly-once.js';
 import { memberFor } from './members.js';
 
-export type NoteKind = 'resolution_note' | 'escalation_package';
+/** customer_reply: the engineer's reply to the customer, posted as a discussion note. */
+export type NoteKind = 'resolution_note' | 'escalation_package' | 'customer_reply';
 
 export interface NoteTextRequest {
   kind: NoteKind;
@@ -88,11 +90,12 @@ interface OutboxRow {
 export const renderedNoteText: NoteTextProvider = async (tx, session, req) => {
   const rules = rulesFromPreferences({ redaction: req.redaction });
   if (req.edited !== undefined) return redactText(req.edited, rules);
+  if (req.kind === 'customer_reply') return null; // only ever the engineer's own (edited) draft
   const format = req.format === 'html' ? 'text' : req.format;
-  const rendered = req.kind === 'resolution_note'
-    ? await renderResolutionNote(tx, session.id, format, { rules })
-    : await renderEscalationPackage(tx, session.id, format, { rules });
-  return rendered.text;
+  if (req.kind === 'resolution_note') return (await renderResolutionNote(tx, session.id, format, { rules })).text;
+  const rendered = await renderEscalationPackage(tx, session.id, format, { rules });
+  // The model's briefing for the next tier goes with the package, exactly as the preview showed it.
+  return (await withBriefing(tx, session.id, rendered.text, rendered.stateVersion, format)).text;
 };
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -139,14 +142,19 @@ export async function postSessionNote(
     const ticketId = session.ticket_external_id;
     if (!/^\d{1,12}$/.test(ticketId)) throw unprocessable(`This session's ticket "${ticketId}" is not a ConnectWise ticket number.`, 'not_a_connectwise_ticket');
     // Escalation packages are for the next tier, not the customer: internal unless asked otherwise.
-    const internal = opts.internal ?? (kind === 'escalation_package' ? true : prefs.noteDefaults.internal);
+    // A customer reply is a discussion note the customer can see.
+    const internal = opts.internal ?? (kind === 'escalation_package' ? true : kind === 'customer_reply' ? false : prefs.noteDefaults.internal);
     const resolution = opts.resolution ?? (kind === 'resolution_note' ? prefs.noteDefaults.resolution : false);
     const detail = !internal && !resolution;
     const notify = opts.notifyCustomer ?? prefs.noteDefaults.processNotifications;
     const body = (await provider(tx, session, { kind, format: prefs.noteFormat, edited: opts.text, redaction: prefs.redaction }))?.trim();
     if (!body) {
       throw unprocessable(
-        kind === 'resolution_note' ? 'There is no resolution note to post yet: generate it (or send the edited text).' : 'There is no escalation package to post yet: escalate the session first.',
+        kind === 'resolution_note'
+          ? 'There is no resolution note to post yet: generate it (or send the edited text).'
+          : kind === 'customer_reply'
+            ? 'There is no reply to post: send the text of the reply.'
+            : 'There is no escalation package to post yet: escalate the session first.',
         'note_empty',
       );
     }
@@ -225,7 +233,7 @@ async function deliver(deps: Deps, tenant: TenantRunner, conn: ConnectionRow, ro
       where id = ${row.id} returning *`;
     if (row.kind === 'resolution_note') {
       await tx`update ai_sessions set resolution_note_posted_at = ${done.posted_at}, resolution_note_external_id = ${String(noteId)}, updated_at = now() where id = ${row.session_id}`;
-    } else {
+    } else if (row.kind === 'escalation_package') {
       await tx`update ai_sessions set escalation_package_posted_at = ${done.posted_at}, escalation_package_external_id = ${String(noteId)}, updated_at = now() where id = ${row.session_id}`;
     }
     return done;
