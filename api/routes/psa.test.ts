@@ -269,7 +269,11 @@ describe('posting notes', () => {
     sim.faults.delay(150, { method: 'POST' });
     const body = { text: 'Quote sent: 5 x OptiPlex 7020.' };
     const results = await Promise.all([1, 2, 3].map(() => ctx.request('POST', `/v1/sessions/${session.id}/resolution-note/post`, { token: admin.token, body })));
-    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    // One post creates the note; the others see it in progress (409) or — on a slow machine, when one starts
+    // after the first has finished — already posted (200). Never a second note.
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s !== 201).every((s) => s === 409 || s === 200)).toBe(true);
     expect(sim.data.notes.filter((n) => n.text.startsWith('Quote sent'))).toHaveLength(1);
     const after = await ctx.request('POST', `/v1/sessions/${session.id}/resolution-note/post`, { token: admin.token, body });
     expect(after.status).toBe(200);
