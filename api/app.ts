@@ -20,6 +20,7 @@ import { searchRoutes } from './routes/search.js';
 import { settingsRoutes } from './routes/settings.js';
 import { psaRoutes } from './routes/psa.js';
 import { mountDocs } from './routes/docs.js';
+import { scheduleRoutes } from './routes/schedules.js';
 
 /** Paths that must not appear in logs verbatim (share tokens are bearer secrets). */
 const logPath = (path: string) => path.replace(/^\/v1\/shared\/[^/]+/, '/v1/shared/[token]');
@@ -90,7 +91,8 @@ export function createApp(deps: Deps) {
     .route('/v1/search', searchRoutes)
     .route('/v1', copilotRoutes)
     .route('/v1/settings', settingsRoutes)
-    .route('/v1', psaRoutes);
+    .route('/v1', psaRoutes)
+    .route('/v1/maintenance-schedules', scheduleRoutes);
 
   // Public: the OpenAPI document of every route above, and Scalar's reference page over it.
   mountDocs(app, (path) => PUBLIC_V1.some((re) => re.test(path)));

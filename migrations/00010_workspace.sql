@@ -19,10 +19,57 @@ CREATE TABLE flywheel_runs (
 );
 CREATE INDEX flywheel_runs_recent ON flywheel_runs (account_id, started_at DESC);
 
+-- Maintenance schedules: a maintenance flow, its targets (jsonb: [{id, name, company, companyIdentifier,
+-- board}], ids assigned by the API and kept across edits so run history follows a target) and a
+-- recurrence rule (api/services/schedules/recurrence.ts). next_due_at is the next occurrence; the
+-- scheduler in every API instance opens what is due.
+CREATE TABLE maintenance_schedules (
+  id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  account_id       uuid NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  name             text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  flow_id          uuid NOT NULL,
+  recurrence       jsonb NOT NULL,
+  targets          jsonb NOT NULL DEFAULT '[]'::jsonb CHECK (jsonb_typeof(targets) = 'array'),
+  -- Whose session it is (null: the schedule's creator).
+  assignee_id      uuid,
+  create_psa_ticket boolean NOT NULL DEFAULT true,
+  enabled          boolean NOT NULL DEFAULT true,
+  next_due_at      timestamptz,
+  created_by       uuid,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  updated_at       timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (account_id, id),
+  FOREIGN KEY (account_id, flow_id) REFERENCES flows (account_id, id),
+  FOREIGN KEY (account_id, assignee_id) REFERENCES users (account_id, id) ON DELETE SET NULL (assignee_id),
+  FOREIGN KEY (account_id, created_by) REFERENCES users (account_id, id) ON DELETE SET NULL (created_by)
+);
+CREATE INDEX maintenance_schedules_due ON maintenance_schedules (account_id, next_due_at) WHERE enabled;
+
+-- One run per (schedule, target, due date): the unique key is the claim that keeps several API
+-- instances from opening the same maintenance twice.
+CREATE TABLE maintenance_runs (
+  id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  account_id          uuid NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  schedule_id         uuid NOT NULL,
+  target_id           uuid NOT NULL,
+  target_name         text NOT NULL,
+  due_at              timestamptz NOT NULL,
+  status              text NOT NULL DEFAULT 'opening' CHECK (status IN ('opening', 'opened', 'failed')),
+  session_id          uuid,
+  ticket_external_id  text,
+  error               text,
+  created_at          timestamptz NOT NULL DEFAULT now(),
+  finished_at         timestamptz,
+  UNIQUE (schedule_id, target_id, due_at),
+  FOREIGN KEY (account_id, schedule_id) REFERENCES maintenance_schedules (account_id, id) ON DELETE CASCADE,
+  FOREIGN KEY (account_id, session_id) REFERENCES ai_sessions (account_id, id) ON DELETE SET NULL (session_id)
+);
+CREATE INDEX maintenance_runs_history ON maintenance_runs (account_id, schedule_id, target_id, due_at DESC);
+
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['flywheel_runs']
+  FOREACH t IN ARRAY ARRAY['flywheel_runs', 'maintenance_schedules', 'maintenance_runs']
   LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
