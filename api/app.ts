@@ -21,6 +21,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { psaRoutes } from './routes/psa.js';
 import { mountDocs } from './routes/docs.js';
 import { scheduleRoutes } from './routes/schedules.js';
+import { stepRoutes } from './routes/steps.js';
 
 /** Paths that must not appear in logs verbatim (share tokens are bearer secrets). */
 const logPath = (path: string) => path.replace(/^\/v1\/shared\/[^/]+/, '/v1/shared/[token]');
@@ -92,7 +93,8 @@ export function createApp(deps: Deps) {
     .route('/v1', copilotRoutes)
     .route('/v1/settings', settingsRoutes)
     .route('/v1', psaRoutes)
-    .route('/v1/maintenance-schedules', scheduleRoutes);
+    .route('/v1/maintenance-schedules', scheduleRoutes)
+    .route('/v1/step-library', stepRoutes);
 
   // Public: the OpenAPI document of every route above, and Scalar's reference page over it.
   mountDocs(app, (path) => PUBLIC_V1.some((re) => re.test(path)));

@@ -66,10 +66,47 @@ CREATE TABLE maintenance_runs (
 );
 CREATE INDEX maintenance_runs_history ON maintenance_runs (account_id, schedule_id, target_id, due_at DESC);
 
+-- The step library: reusable flow nodes (the node JSON the editor copies into a graph), rated 1–5
+-- with a short review, one review per user per step.
+CREATE TABLE library_steps (
+  id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  account_id   uuid NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  title        text NOT NULL CHECK (length(title) BETWEEN 1 AND 300),
+  description  text NOT NULL DEFAULT '' CHECK (length(description) <= 2000),
+  category     text CHECK (length(category) <= 100),
+  tags         text[] NOT NULL DEFAULT '{}',
+  node         jsonb NOT NULL CHECK (jsonb_typeof(node) = 'object'),
+  use_count    integer NOT NULL DEFAULT 0,
+  created_by   uuid,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  updated_at   timestamptz NOT NULL DEFAULT now(),
+  search       tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('english', coalesce(title, '')), 'A') ||
+    setweight(to_tsvector('english', fp_tags_text(tags)), 'B') ||
+    setweight(to_tsvector('english', coalesce(category, '') || ' ' || coalesce(description, '') || ' ' || coalesce(node->>'body', '') || ' ' || coalesce(node->>'command', '')), 'C')
+  ) STORED,
+  UNIQUE (account_id, id),
+  FOREIGN KEY (account_id, created_by) REFERENCES users (account_id, id) ON DELETE SET NULL (created_by)
+);
+CREATE INDEX library_steps_search ON library_steps USING gin (search);
+
+CREATE TABLE library_step_reviews (
+  account_id  uuid NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  step_id     uuid NOT NULL,
+  user_id     uuid NOT NULL,
+  rating      smallint NOT NULL CHECK (rating BETWEEN 1 AND 5),
+  review      text CHECK (length(review) <= 500),
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  updated_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (step_id, user_id),
+  FOREIGN KEY (account_id, step_id) REFERENCES library_steps (account_id, id) ON DELETE CASCADE,
+  FOREIGN KEY (account_id, user_id) REFERENCES users (account_id, id) ON DELETE CASCADE
+);
+
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['flywheel_runs', 'maintenance_schedules', 'maintenance_runs']
+  FOREACH t IN ARRAY ARRAY['flywheel_runs', 'maintenance_schedules', 'maintenance_runs', 'library_steps', 'library_step_reviews']
   LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
