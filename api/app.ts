@@ -22,6 +22,7 @@ import { psaRoutes } from './routes/psa.js';
 import { mountDocs } from './routes/docs.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { stepRoutes } from './routes/steps.js';
+import { reportRoutes } from './routes/reports.js';
 
 /** Paths that must not appear in logs verbatim (share tokens are bearer secrets). */
 const logPath = (path: string) => path.replace(/^\/v1\/shared\/[^/]+/, '/v1/shared/[token]');
@@ -94,7 +95,8 @@ export function createApp(deps: Deps) {
     .route('/v1/settings', settingsRoutes)
     .route('/v1', psaRoutes)
     .route('/v1/maintenance-schedules', scheduleRoutes)
-    .route('/v1/step-library', stepRoutes);
+    .route('/v1/step-library', stepRoutes)
+    .route('/v1/reports', reportRoutes);
 
   // Public: the OpenAPI document of every route above, and Scalar's reference page over it.
   mountDocs(app, (path) => PUBLIC_V1.some((re) => re.test(path)));

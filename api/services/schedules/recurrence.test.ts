@@ -65,5 +65,6 @@ describe('recurrence', () => {
     expect(problems({ freq: 'daily', time: '25:00', startsOn: '2026-01-01' })).toMatch(/HH:MM/);
     expect(problems({ freq: 'daily', timeZone: 'Mars/Olympus', startsOn: '2026-01-01' })).toMatch(/IANA time zone/);
     expect(problems({ freq: 'daily', startsOn: '2026-13-45' })).toMatch(/real date/);
+    expect(problems({ freq: 'daily', startsOn: '2026-02-30' })).toMatch(/real date/);
   });
 });

@@ -6,6 +6,9 @@ export type Weekday = (typeof WEEKDAYS)[number];
 const DAY_NAMES: Record<Weekday, string> = { MO: 'Monday', TU: 'Tuesday', WE: 'Wednesday', TH: 'Thursday', FR: 'Friday', SA: 'Saturday', SU: 'Sunday' };
 const NTH_NAMES: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', [-1]: 'last' };
 
+/** 2026-02-30 parses (to 2 March) in JavaScript: a real date reads back as itself. */
+const realDate = (s: string) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+
 const validTimeZone = (tz: string) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -30,7 +33,7 @@ export const recurrenceSchema = z
     byMonthDay: z.number().int().min(-1).max(31).refine((n) => n !== 0, 'must be 1–31 or -1 (the last day)').optional(),
     time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)').default('09:00'),
     timeZone: z.string().max(64).refine(validTimeZone, 'must be an IANA time zone such as Europe/London').default('UTC'),
-    startsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'must be a real date'),
+    startsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((s) => realDate(s), 'must be a real date'),
   })
   .strict()
   .superRefine((r, ctx) => {
