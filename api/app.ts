@@ -23,6 +23,7 @@ import { mountDocs } from './routes/docs.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { stepRoutes } from './routes/steps.js';
 import { reportRoutes } from './routes/reports.js';
+import { sessionHistoryRoutes } from './routes/session-history.js';
 
 /** Paths that must not appear in logs verbatim (share tokens are bearer secrets). */
 const logPath = (path: string) => path.replace(/^\/v1\/shared\/[^/]+/, '/v1/shared/[token]');
@@ -96,7 +97,8 @@ export function createApp(deps: Deps) {
     .route('/v1', psaRoutes)
     .route('/v1/maintenance-schedules', scheduleRoutes)
     .route('/v1/step-library', stepRoutes)
-    .route('/v1/reports', reportRoutes);
+    .route('/v1/reports', reportRoutes)
+    .route('/v1/session-history', sessionHistoryRoutes);
 
   // Public: the OpenAPI document of every route above, and Scalar's reference page over it.
   mountDocs(app, (path) => PUBLIC_V1.some((re) => re.test(path)));
