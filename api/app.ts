@@ -24,6 +24,7 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { stepRoutes } from './routes/steps.js';
 import { reportRoutes } from './routes/reports.js';
 import { sessionHistoryRoutes } from './routes/session-history.js';
+import { redactionTestRoutes, teamRoutes } from './routes/team.js';
 
 /** Paths that must not appear in logs verbatim (share tokens are bearer secrets). */
 const logPath = (path: string) => path.replace(/^\/v1\/shared\/[^/]+/, '/v1/shared/[token]');
@@ -98,7 +99,9 @@ export function createApp(deps: Deps) {
     .route('/v1/maintenance-schedules', scheduleRoutes)
     .route('/v1/step-library', stepRoutes)
     .route('/v1/reports', reportRoutes)
-    .route('/v1/session-history', sessionHistoryRoutes);
+    .route('/v1/session-history', sessionHistoryRoutes)
+    .route('/v1/team', teamRoutes)
+    .route('/v1/settings/redaction', redactionTestRoutes);
 
   // Public: the OpenAPI document of every route above, and Scalar's reference page over it.
   mountDocs(app, (path) => PUBLIC_V1.some((re) => re.test(path)));
