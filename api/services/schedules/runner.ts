@@ -83,12 +83,17 @@ export async function runDueSchedules(deps: Deps, now = new Date()): Promise<num
   const accounts = await deps.db.global((tx) => tx<{ account_id: string }[]>`select distinct account_id from login_directory`);
   let opened = 0;
   for (const { account_id: accountId } of accounts) {
-    const due = await deps.db.tenant({ accountId }, (tx) => tx<ScheduleRow[]>`
-      select * from maintenance_schedules where enabled and next_due_at <= ${now} order by next_due_at limit 100`);
-    for (const s of due) {
-      const runs = await deps.db.tenant({ accountId }, (tx) => claimDue(tx, s, now));
-      for (const run of runs) await openRun(deps, s, run);
-      opened += runs.length;
+    try {
+      const due = await deps.db.tenant({ accountId }, (tx) => tx<ScheduleRow[]>`
+        select * from maintenance_schedules where enabled and next_due_at <= ${now} order by next_due_at limit 100`);
+      for (const s of due) {
+        const runs = await deps.db.tenant({ accountId }, (tx) => claimDue(tx, s, now));
+        for (const run of runs) await openRun(deps, s, run);
+        opened += runs.length;
+      }
+    } catch (err) {
+      // One account's trouble (a bad row, a lost connection) does not stop the others' maintenance.
+      deps.log.warn('maintenance scheduler failed for an account', { account: accountId, error: errorText(err) });
     }
   }
   return opened;
