@@ -103,6 +103,13 @@ describe('/v1/maintenance-schedules', () => {
     const byName = Object.fromEntries(runs.body.runs.map((r: { targetName: string }) => [r.targetName, r]));
     expect(byName.Ghost).toMatchObject({ status: 'failed', sessionId: null, error: expect.stringMatching(/company/i) });
     expect(byName['Contoso NAS']).toMatchObject({ status: 'opened', sessionId: expect.any(String) });
+
+    // A run whose instance died while opening it is marked failed by a later pass, not left in progress.
+    const ghost = byName.Ghost as { id: string; dueAt: string };
+    await one.owner`update maintenance_runs set status = 'opening', error = null, finished_at = null, created_at = now() - interval '1 hour' where id = ${ghost.id}`;
+    await runDueSchedules(two.deps, new Date(new Date(ghost.dueAt).getTime() + 1000));
+    const [stale] = await one.owner<[{ status: string; error: string }]>`select status, error from maintenance_runs where id = ${ghost.id}`;
+    expect(stale).toEqual({ status: 'failed', error: 'The API instance opening this run stopped before it finished.' });
   });
 
   it('validates the flow, the rule and the targets; engineers and viewers read only; other accounts see nothing', async () => {

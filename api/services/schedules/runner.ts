@@ -84,8 +84,13 @@ export async function runDueSchedules(deps: Deps, now = new Date()): Promise<num
   let opened = 0;
   for (const { account_id: accountId } of accounts) {
     try {
-      const due = await deps.db.tenant({ accountId }, (tx) => tx<ScheduleRow[]>`
-        select * from maintenance_schedules where enabled and next_due_at <= ${now} order by next_due_at limit 100`);
+      const due = await deps.db.tenant({ accountId }, async (tx) => {
+        // A run still 'opening' long after its claim lost its instance mid-way (a ConnectWise call is
+        // bounded by seconds): the history says so instead of showing it in progress forever.
+        await tx`update maintenance_runs set status = 'failed', error = 'The API instance opening this run stopped before it finished.', finished_at = now()
+                 where status = 'opening' and created_at < now() - interval '15 minutes'`;
+        return tx<ScheduleRow[]>`select * from maintenance_schedules where enabled and next_due_at <= ${now} order by next_due_at limit 100`;
+      });
       for (const s of due) {
         const runs = await deps.db.tenant({ accountId }, (tx) => claimDue(tx, s, now));
         for (const run of runs) await openRun(deps, s, run);
