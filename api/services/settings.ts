@@ -22,6 +22,8 @@ export const preferencesSchema = z
     ai: z.object({ fastModel: z.string().min(1).max(100), deepModel: z.string().min(1).max(100) }).strict(),
     /** requirePreview: the first model call on a ticket waits until an engineer opened its outbound preview. */
     privacy: z.object({ requirePreview: z.boolean() }).strict(),
+    // The automatic flywheel: a pass after every N resolved sessions and every H hours (0 turns either off).
+    flywheel: z.object({ afterResolvedSessions: z.number().int().min(0).max(1000), everyHours: z.number().int().min(0).max(24 * 30) }).strict(),
   })
   .strict();
 
@@ -33,6 +35,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   redaction: { patterns: [], words: [] },
   ai: { fastModel: 'claude-haiku-4-5', deepModel: 'claude-sonnet-4-6' },
   privacy: { requirePreview: false },
+  flywheel: { afterResolvedSessions: 10, everyHours: 24 },
 };
 
 export const preferencesPatchSchema = z
@@ -42,6 +45,7 @@ export const preferencesPatchSchema = z
     redaction: preferencesSchema.shape.redaction.partial().strict().optional(),
     ai: preferencesSchema.shape.ai.partial().strict().optional(),
     privacy: preferencesSchema.shape.privacy.partial().strict().optional(),
+    flywheel: preferencesSchema.shape.flywheel.partial().strict().optional(),
   })
   .strict();
 export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;

@@ -12,7 +12,7 @@ const optionSchema = z
   .object({ id, label: z.string().trim().min(1).max(200), next: id.nullish() })
   .strict();
 
-const nodeSchema = z
+export const nodeSchema = z
   .object({
     id,
     kind: z.enum(NODE_KINDS),
