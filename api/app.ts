@@ -15,6 +15,7 @@ import { copilotRoutes } from './routes/copilot.js';
 import { meRoutes, userRoutes } from './routes/users.js';
 import { flowRoutes } from './routes/flows.js';
 import { sessionRoutes, sharedRoutes } from './routes/sessions.js';
+import { clientMemoryRoutes } from './routes/client-memory.js';
 import { draftTemplateRoutes, scriptTemplateRoutes } from './routes/templates.js';
 import { searchRoutes } from './routes/search.js';
 import { settingsRoutes } from './routes/settings.js';
@@ -84,6 +85,7 @@ export function createApp(deps: Deps) {
     .route('/v1', aiRoutes)
     .route('/v1/flows', flowRoutes)
     .route('/v1/sessions', sessionRoutes)
+    .route('/v1/client-memory', clientMemoryRoutes)
     .route('/v1/shared', sharedRoutes)
     .route('/v1/draft-templates', draftTemplateRoutes)
     .route('/v1/script-templates', scriptTemplateRoutes)

@@ -20,6 +20,8 @@ export const preferencesSchema = z
     noteDefaults: z.object({ internal: z.boolean(), resolution: z.boolean(), processNotifications: z.boolean() }).strict(),
     redaction: z.object({ patterns: z.array(regexSource).max(50), words: z.array(z.string().min(1).max(200)).max(200) }).strict(),
     ai: z.object({ fastModel: z.string().min(1).max(100), deepModel: z.string().min(1).max(100) }).strict(),
+    /** A confirmed client-memory fact is shown and used for this long unless confirmed again. */
+    clientMemory: z.object({ expiryDays: z.number().int().min(1).max(3650) }).strict(),
   })
   .strict();
 
@@ -30,6 +32,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   noteDefaults: { internal: true, resolution: false, processNotifications: false },
   redaction: { patterns: [], words: [] },
   ai: { fastModel: 'claude-haiku-4-5', deepModel: 'claude-sonnet-4-6' },
+  clientMemory: { expiryDays: 180 },
 };
 
 export const preferencesPatchSchema = z
@@ -38,6 +41,7 @@ export const preferencesPatchSchema = z
     noteDefaults: preferencesSchema.shape.noteDefaults.partial().strict().optional(),
     redaction: preferencesSchema.shape.redaction.partial().strict().optional(),
     ai: preferencesSchema.shape.ai.partial().strict().optional(),
+    clientMemory: preferencesSchema.shape.clientMemory.partial().strict().optional(),
   })
   .strict();
 export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;
