@@ -15,6 +15,8 @@ import { copilotRoutes } from './routes/copilot.js';
 import { meRoutes, userRoutes } from './routes/users.js';
 import { flowRoutes } from './routes/flows.js';
 import { sessionRoutes, sharedRoutes } from './routes/sessions.js';
+import { sessionAskRoutes } from './routes/sessions/ask.js';
+import { assistantRoutes } from './routes/assistant.js';
 import { clientMemoryRoutes } from './routes/client-memory.js';
 import { draftTemplateRoutes, scriptTemplateRoutes } from './routes/templates.js';
 import { searchRoutes } from './routes/search.js';
@@ -84,7 +86,9 @@ export function createApp(deps: Deps) {
     // Before /v1/flows so POST /v1/flows/generate is never taken for a flow id.
     .route('/v1', aiRoutes)
     .route('/v1/flows', flowRoutes)
+    .route('/v1/sessions', sessionAskRoutes)
     .route('/v1/sessions', sessionRoutes)
+    .route('/v1/assistant', assistantRoutes)
     .route('/v1/client-memory', clientMemoryRoutes)
     .route('/v1/shared', sharedRoutes)
     .route('/v1/draft-templates', draftTemplateRoutes)

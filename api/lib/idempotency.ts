@@ -37,6 +37,9 @@ if (DUPLICATE_WAIT_MS < INSTANCE_DEAD_AFTER_SECONDS * 1000 + HEARTBEAT_INTERVAL_
  */
 const CALLS_OUT: readonly RegExp[] = [
   /^\/v1\/sessions\/[^/]+\/(suggest|resolution-note\/post|escalation\/post|time-entry)$/,
+  /^\/v1\/sessions\/[^/]+\/ask$/,
+  /^\/v1\/assistant\/ask$/,
+  /^\/v1\/client-memory\/proposals$/,
   /^\/v1\/flows\/generate$/,
   /^\/v1\/flow-proposals\/analyse$/,
   /^\/v1\/settings\/psa\/test$/,
