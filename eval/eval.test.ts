@@ -1,5 +1,7 @@
-// A slice of `npm run eval` (three categories) on the test database, so the evaluation cannot rot unnoticed.
-import { describe, expect, inject, it } from 'vitest';
+// A slice of `npm run eval` (three categories), on a throwaway database of its own as `npm run eval` runs, so the
+// evaluation cannot rot unnoticed (and its seeded sessions stay out of the shared test database's queues).
+import { describe, expect, it } from 'vitest';
+import { createThrowawayDatabase } from '../api/test/database.js';
 import { formatReport, loadEvalSet, runEval, summarise } from './lib.js';
 
 describe('npm run eval (a slice)', () => {
@@ -9,7 +11,8 @@ describe('npm run eval (a slice)', () => {
     expect(new Set(all.tickets.map((t) => t.id)).size).toBe(all.tickets.length);
     const keep = new Set(['outlook-password', 'printer', 'backup']);
     const set = { ...all, tickets: all.tickets.filter((t) => keep.has(t.category)) };
-    const report = await runEval({ appUrl: inject('appUrl'), set });
+    const db = await createThrowawayDatabase('evalslice');
+    const report = await runEval({ appUrl: db.appUrl, set }).finally(() => db.drop());
 
     expect(report.offline.map((r) => r.id)).toEqual(set.tickets.map((t) => t.id));
     expect(report.model).toBeNull();
