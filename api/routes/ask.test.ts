@@ -128,6 +128,13 @@ describe('Ask offline (no key)', () => {
     expect(list.body.turns[3].sources.some((x: { id: string; cited: boolean }) => x.id === idsOf(offline).printer && x.cited)).toBe(true);
   });
 
+  it("reads a question that names no subject as being about the session's ticket", async () => {
+    const s = await offline.openSession(offUser, { summary: 'Print jobs stuck in the spooler queue' });
+    const res = await askOn(offline, offUser, s.id, 'What should I try next?');
+    expect(res.body.answer.text).toContain('Restart the Print Spooler service');
+    expect(res.body.answer.text).toContain('“What should I try next?”');
+  });
+
   it('says plainly when nothing matches, quoting the question, and is never an error', async () => {
     const s = await offline.openSession(offUser, { summary: 'Odd request' });
     await offline.request('POST', `/v1/sessions/${s.id}/facts`, { token: offUser.token, body: { text: 'The frobnicator blinks amber', sourceRef: 'ticket' } });

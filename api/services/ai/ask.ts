@@ -146,12 +146,13 @@ export interface AskContext {
 }
 
 /**
- * The offline answer: the sources that share words with the question (best first, at most four),
+ * The offline answer: the sources that share words with the question (`focus`: the question, with the
+ * ticket's summary when the question names no subject of its own), best first, at most four,
  * each as a cited sentence from its own text, then the session's facts that bear on it. When nothing
  * matches it says so and names what would help — it never answers a different question.
  */
-export function offlineAnswer(question: string, ctx: AskContext, sources: RetrievedSource[], redact: Redact): string {
-  const q = termsOf(question);
+export function offlineAnswer(question: string, ctx: AskContext, sources: RetrievedSource[], redact: Redact, focus = question): string {
+  const q = termsOf(focus);
   const all = sources.map((s) => ({ s, hits: overlap(q, termsOf(`${s.title} ${s.detail.lead} ${s.detail.extra.join(' ')}`)) }));
   // A source sharing one word of a three-word question is noise beside one that shares all three.
   const floor = Math.max(1, Math.ceil(Math.max(0, ...all.map((x) => x.hits)) / 2));
@@ -319,7 +320,9 @@ export async function ask(p: AskParams): Promise<AskResult> {
   const started = performance.now();
   const g = await p.tenant((tx) => gather(tx, p));
   const ticket = g.session ? ticketOf(g.session) : null;
-  const retrieval = await retrieve({ embedder: p.embedder, log: p.log }, p.tenant, p.question, g.redact, {
+  // "What should I try next?" names nothing to search for: the ticket's summary stands in for the subject.
+  const focus = termsOf(p.question).size <= 1 && ticket?.summary ? `${p.question} ${ticket.summary}` : p.question;
+  const retrieval = await retrieve({ embedder: p.embedder, log: p.log }, p.tenant, focus, g.redact, {
     company: g.session?.ticket_company,
     excludeSessionId: g.session?.id,
   });
@@ -387,7 +390,7 @@ export async function ask(p: AskParams): Promise<AskResult> {
     if (text === null && guard.emitted) p.onEvent?.({ event: 'reset', data: { reason: fallbackReason ?? 'the model failed' } });
   }
   if (text === null) {
-    text = offlineAnswer(p.question, ctx, retrieval.sources, g.redact);
+    text = offlineAnswer(p.question, ctx, retrieval.sources, g.redact, focus);
     p.onEvent?.({ event: 'delta', data: { text } });
   }
 
