@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', 'api/test/**', 'e2e/**', 'bench/**'];
+const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', 'api/test/**', 'e2e/**', 'bench/**', 'eval/**'];
 
 // Production code never reaches into the test harness (api/test): it holds throwaway databases, loopback
 // fakes and fixed secrets. Matched on the import string: every relative path into a `test/` folder.
@@ -34,7 +34,7 @@ function contextImports(context) {
 
 const noTestImports = {
   regex: '(^|/)test/',
-  message: 'Production code must not import test code (api/test); move the importer to bench/, e2e/ or a test.',
+  message: 'Production code must not import test code (api/test); move the importer to bench/, eval/, e2e/ or a test.',
 };
 
 export default defineConfig(

@@ -15,6 +15,8 @@ import { flowRoutes } from './routes/flows/index.js';
 import { flowProposalRoutes } from './routes/flow-proposals.js';
 import { sessionRoutes } from './routes/sessions/index.js';
 import { sharedRoutes } from './routes/shared.js';
+import { assistantRoutes } from './routes/assistant.js';
+import { clientMemoryRoutes } from './routes/client-memory.js';
 import { draftTemplateRoutes, scriptTemplateRoutes } from './routes/templates.js';
 import { searchRoutes } from './routes/search.js';
 import { usageRoutes } from './routes/usage.js';
@@ -90,6 +92,8 @@ export function createApp(deps: Deps) {
     .route('/v1/flows', flowRoutes)
     .route('/v1/flow-proposals', flowProposalRoutes)
     .route('/v1/sessions', sessionRoutes)
+    .route('/v1/assistant', assistantRoutes)
+    .route('/v1/client-memory', clientMemoryRoutes)
     .route('/v1/shared', sharedRoutes)
     .route('/v1/draft-templates', draftTemplateRoutes)
     .route('/v1/script-templates', scriptTemplateRoutes)

@@ -24,6 +24,8 @@ export const preferencesSchema = z
     privacy: z.object({ requirePreview: z.boolean() }).strict(),
     // The automatic flywheel: a pass after every N resolved sessions and every H hours (0 turns either off).
     flywheel: z.object({ afterResolvedSessions: z.number().int().min(0).max(1000), everyHours: z.number().int().min(0).max(24 * 30) }).strict(),
+    /** A confirmed client-memory fact is shown and used for this long unless confirmed again. */
+    clientMemory: z.object({ expiryDays: z.number().int().min(1).max(3650) }).strict(),
   })
   .strict();
 
@@ -36,6 +38,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   ai: { fastModel: 'claude-haiku-4-5', deepModel: 'claude-sonnet-4-6' },
   privacy: { requirePreview: false },
   flywheel: { afterResolvedSessions: 10, everyHours: 24 },
+  clientMemory: { expiryDays: 180 },
 };
 
 export const preferencesPatchSchema = z
@@ -46,6 +49,7 @@ export const preferencesPatchSchema = z
     ai: preferencesSchema.shape.ai.partial().strict().optional(),
     privacy: preferencesSchema.shape.privacy.partial().strict().optional(),
     flywheel: preferencesSchema.shape.flywheel.partial().strict().optional(),
+    clientMemory: preferencesSchema.shape.clientMemory.partial().strict().optional(),
   })
   .strict();
 export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;
