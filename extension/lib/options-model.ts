@@ -15,6 +15,7 @@ export interface OptionsDeps {
   signOut: () => Promise<AccountState>;
   requestOrigins: (origins: string[]) => Promise<boolean>;
   applyOnPremHosts: () => Promise<{ patterns: string[] }>;
+  openWorkspace: () => void;
 }
 
 export function defaultOptionsDeps(): OptionsDeps {
@@ -25,6 +26,7 @@ export function defaultOptionsDeps(): OptionsDeps {
     signOut: () => sendMessage('signOut'),
     requestOrigins: (origins) => browser.permissions.request({ origins }),
     applyOnPremHosts: () => sendMessage('applyOnPremHosts'),
+    openWorkspace: () => void sendMessage('openWorkspace'),
   };
 }
 
@@ -281,6 +283,7 @@ export function createOptionsModel(deps: OptionsDeps = defaultOptionsDeps()) {
     testPsa,
     savePrefs,
     saveHosts,
+    openWorkspace: deps.openWorkspace,
   };
 }
 
