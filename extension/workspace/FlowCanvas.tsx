@@ -4,10 +4,8 @@ import {
   Controls,
   Handle,
   MarkerType,
-  MiniMap,
   Position,
   ReactFlow,
-  ReactFlowProvider,
   useReactFlow,
   type Connection,
   type Edge,
@@ -17,8 +15,9 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import { useEffect, useRef } from 'preact/hooks';
 import type { NodeKind } from '../../api/services/flow-graph';
-import { NODE_KIND_LABELS, NODE_WIDTH, optionKey, type EditorModel, type EditorNode } from './editor-model';
+import { NODE_KIND_LABELS, NODE_WIDTH, nodeHeight, optionKey, type EditorModel, type EditorNode, type Position as CanvasPosition } from './editor-model';
 
 /** The drag payload of a palette button dropped on the canvas. */
 export const PALETTE_MIME = 'application/x-flowpilot-node-kind';
@@ -89,6 +88,19 @@ function Canvas({ editor, readOnly }: { editor: EditorModel; readOnly: boolean }
   const map = editor.problemMap.value;
   const selected = editor.selected.value;
   const ids = new Set(doc.nodes.map((n) => n.id));
+  const count = useRef(doc.nodes.length);
+
+  // A step added where the view cannot show it (or the first one): bring every step into view, never zoomed past 1.
+  useEffect(() => {
+    const added = doc.nodes.length > count.current;
+    count.current = doc.nodes.length;
+    const last = doc.nodes.at(-1);
+    const box = document.querySelector('[data-fp="ws-canvas"]')?.getBoundingClientRect();
+    if (!added || !last || !box) return;
+    const topLeft = flow.flowToScreenPosition(last.position);
+    const bottomRight = flow.flowToScreenPosition({ x: last.position.x + NODE_WIDTH, y: last.position.y + nodeHeight(last) });
+    if (topLeft.x < box.left || topLeft.y < box.top || bottomRight.x > box.right || bottomRight.y > box.bottom) void flow.fitView({ maxZoom: 1, padding: 0.15 });
+  }, [doc.nodes.length]);
 
   const nodes: StepNode[] = doc.nodes.map((n) => ({
     id: n.id,
@@ -180,19 +192,25 @@ function Canvas({ editor, readOnly }: { editor: EditorModel; readOnly: boolean }
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
         minZoom={0.2}
         fitView
+        fitViewOptions={{ maxZoom: 1 }}
       >
         <Background />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable />
       </ReactFlow>
     </div>
   );
 }
 
-export function FlowCanvas(props: { editor: EditorModel; readOnly: boolean }) {
-  return (
-    <ReactFlowProvider>
-      <Canvas {...props} />
-    </ReactFlowProvider>
-  );
+/** Where a step added from the toolbar or by key goes: the middle of what the canvas shows, a little apart from the last one. */
+export function useNewStepPlace(): () => CanvasPosition | undefined {
+  const flow = useReactFlow();
+  return () => {
+    const box = document.querySelector('[data-fp="ws-canvas"]')?.getBoundingClientRect();
+    if (!box) return undefined;
+    const at = flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 3 });
+    return { x: Math.round(at.x - NODE_WIDTH / 2), y: Math.round(at.y) };
+  };
 }
+
+/** The canvas; it needs a ReactFlowProvider around it (the editor's, which its toolbar shares). */
+export const FlowCanvas = Canvas;

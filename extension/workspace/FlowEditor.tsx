@@ -1,10 +1,12 @@
 // The visual flow editor: library fields, a palette, the canvas, the selected step's inspector (markdown with a
 // preview, options and where each leads), the problems list, and keys for every action.
 import { useSignal } from '@preact/signals';
+import { ReactFlowProvider } from '@xyflow/react';
+import { useEffect } from 'preact/hooks';
 import type { FlowKind, NodeKind } from '../../api/services/flow-graph';
 import { renderMarkdown } from '../lib/markdown';
-import { NODE_KIND_LABELS, type EditorModel, type EditorNode } from './editor-model';
-import { FlowCanvas, PALETTE_MIME } from './FlowCanvas';
+import { NODE_KIND_LABELS, type EditorModel, type EditorNode, type Position } from './editor-model';
+import { FlowCanvas, PALETTE_MIME, useNewStepPlace } from './FlowCanvas';
 import { Msg } from './Msg';
 import type { WorkspaceModel } from './workspace-model';
 
@@ -21,7 +23,7 @@ const PALETTE: { kind: NodeKind; key: string }[] = [
 const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
 /** Editor keys: undo/redo anywhere but in a text field (which keeps its own), palette letters on the canvas. */
-export function editorKeydown(m: WorkspaceModel, e: KeyboardEvent): void {
+export function editorKeydown(m: WorkspaceModel, e: KeyboardEvent, place: () => Position | undefined): void {
   const ed = m.editor;
   const mod = e.ctrlKey || e.metaKey;
   if (mod && e.key.toLowerCase() === 's') {
@@ -41,7 +43,7 @@ export function editorKeydown(m: WorkspaceModel, e: KeyboardEvent): void {
     const p = PALETTE.find((x) => x.key === e.key);
     if (p) {
       e.preventDefault();
-      ed.addNode(p.kind);
+      ed.addNode(p.kind, place());
     }
   }
 }
@@ -127,13 +129,28 @@ function Inspector({ ed, node, readOnly }: { ed: EditorModel; node: EditorNode; 
 }
 
 export function FlowEditor({ m }: { m: WorkspaceModel }) {
+  return (
+    <ReactFlowProvider>
+      <EditorView m={m} />
+    </ReactFlowProvider>
+  );
+}
+
+function EditorView({ m }: { m: WorkspaceModel }) {
+  const place = useNewStepPlace();
+  // On the document: after a click on the canvas's background the focus is on the page itself.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => editorKeydown(m, e, place);
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   const o = m.open.value!;
   const ed = m.editor;
   const readOnly = m.readOnly.value;
   const problems = ed.problems.value;
   const selectedNode = ed.doc.value.nodes.find((n) => n.id === ed.selected.value);
   return (
-    <section class="fp-editor" data-fp="ws-editor" onKeyDown={(e) => editorKeydown(m, e)}>
+    <section class="fp-editor" data-fp="ws-editor">
       <div class="fp-editor-meta">
         <fieldset disabled={readOnly} class="row">
           <input class="grow fp-title" placeholder="Flow title" value={o.title} onInput={(e) => m.setMeta({ title: e.currentTarget.value })} name="flowTitle" aria-label="Flow title" />
@@ -165,7 +182,7 @@ export function FlowEditor({ m }: { m: WorkspaceModel }) {
               key={p.kind}
               draggable
               onDragStart={(e) => e.dataTransfer?.setData(PALETTE_MIME, p.kind)}
-              onClick={() => ed.addNode(p.kind)}
+              onClick={() => ed.addNode(p.kind, place())}
               title={`Add a ${NODE_KIND_LABELS[p.kind].toLowerCase()} (key ${p.key.toUpperCase()}, or drag onto the canvas)`}
               data-fp="ws-add-node"
               data-kind={p.kind}

@@ -41,13 +41,14 @@ export function Library({ m }: { m: WorkspaceModel }) {
             </option>
           ))}
         </select>
-      </div>
-      <div class="fp-tags" aria-label="Tags">
-        {m.tags.value.map((t) => (
-          <button type="button" key={t} class={`fp-tag${f.tag === t ? ' on' : ''}`} aria-pressed={f.tag === t} onClick={() => m.setFilter({ tag: f.tag === t ? '' : t })}>
-            {t}
-          </button>
-        ))}
+        <select value={f.tag} onChange={(e) => m.setFilter({ tag: e.currentTarget.value })} aria-label="Tag" data-fp="ws-tag">
+          <option value="">all tags</option>
+          {m.tags.value.map((t) => (
+            <option value={t} key={t}>
+              {t}
+            </option>
+          ))}
+        </select>
       </div>
       {m.canEdit.value && (
         <div class="row">
@@ -82,9 +83,9 @@ export function Library({ m }: { m: WorkspaceModel }) {
             </div>
             <div class="fp-tags">
               {flow.tags.map((t) => (
-                <span class="fp-tag" key={t}>
+                <button type="button" class={`fp-tag${f.tag === t ? ' on' : ''}`} key={t} onClick={() => m.setFilter({ tag: f.tag === t ? '' : t })} title={`Only flows tagged ${t}`}>
                   {t}
-                </span>
+                </button>
               ))}
             </div>
             <div class="row fp-flow-actions">

@@ -43,7 +43,7 @@ export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
       <div class="fp-ws-body">
         {m.section.value === 'flows' ? <Library m={m} /> : <Proposals m={m} />}
         {m.open.value ? (
-          <FlowEditor m={m} />
+          <FlowEditor m={m} key={m.editor.generation.value} />
         ) : (
           <section class="fp-editor fp-empty muted">
             {m.section.value === 'flows' ? 'Open a flow from the library, or start a new one.' : 'Preview a proposal to see it on the canvas.'}

@@ -92,6 +92,15 @@ function freshId(prefix: string, taken: Iterable<string>): string {
   for (let i = 1; ; i++) if (!used.has(`${prefix}_${i}`)) return `${prefix}_${i}`;
 }
 
+/** The first place at or to the right of `at` where a new card overlaps none (cards added in a row sit side by side). */
+function freeSpot(nodes: readonly EditorNode[], at: Position, height: number): Position {
+  const clear = (x: number) =>
+    nodes.every((n) => x + NODE_WIDTH + 20 <= n.position.x || n.position.x + NODE_WIDTH + 20 <= x || at.y + height + 20 <= n.position.y || n.position.y + nodeHeight(n) + 20 <= at.y);
+  let x = at.x;
+  for (let tries = 0; tries < 100 && !clear(x); tries++) x += NODE_WIDTH + 30;
+  return { x, y: at.y };
+}
+
 const TITLES: Record<NodeKind, string> = {
   question: 'New question',
   action: 'New step',
@@ -107,6 +116,8 @@ export function createEditorModel(initial: { graph?: FlowGraph; kind?: FlowKind 
   const past = signal<EditorDoc[]>([]);
   const future = signal<EditorDoc[]>([]);
   const selected = signal<string | null>(null);
+  /** Counts loads: the canvas starts afresh (fitted to the flow) on each. */
+  const generation = signal(0);
   /** The document as last saved or loaded: unsaved changes are any difference from it. */
   const saved = signal<EditorDoc>(doc.value);
   /** Consecutive edits of one field (typing a title) are one undo step. */
@@ -140,6 +151,7 @@ export function createEditorModel(initial: { graph?: FlowGraph; kind?: FlowKind 
     future.value = [];
     selected.value = null;
     lastCoalesce = null;
+    generation.value++;
   }
 
   /** Adds a node (the first one becomes the start); returns its id and selects it. */
@@ -147,7 +159,8 @@ export function createEditorModel(initial: { graph?: FlowGraph; kind?: FlowKind 
     const nodes = doc.value.nodes;
     const id = freshId(nodeKind, nodes.map((n) => n.id));
     const below = nodes.reduce((y, n) => Math.max(y, n.position.y + nodeHeight(n)), 0);
-    const node: EditorNode = { id, kind: nodeKind, title: TITLES[nodeKind], options: [], position: at ?? { x: 40, y: nodes.length ? below + 40 : 40 } };
+    const fresh = { id, kind: nodeKind, title: TITLES[nodeKind], options: [] };
+    const node: EditorNode = { ...fresh, position: freeSpot(nodes, at ?? { x: 40, y: nodes.length ? below + 40 : 40 }, nodeHeight(fresh)) };
     commit({ start: doc.value.start || id, nodes: [...nodes, node] });
     selected.value = id;
     return id;
@@ -246,6 +259,7 @@ export function createEditorModel(initial: { graph?: FlowGraph; kind?: FlowKind 
     kind,
     doc,
     selected,
+    generation,
     problems,
     problemMap,
     canUndo,
