@@ -118,10 +118,11 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     void refreshLibrary();
   }
 
-  function show(o: OpenFlow, graph: FlowDraft['graph'] | null) {
+  /** Puts a flow in the editor; `unsaved` (an import) counts as a change to save even before any edit. */
+  function show(o: OpenFlow, graph: FlowDraft['graph'] | null, unsaved = false) {
     editor.load(graph, o.kind);
     open.value = o;
-    savedMeta.value = o.id ? metaOf(o) : '';
+    savedMeta.value = unsaved ? '' : metaOf(o);
     editorFeedback.value = null;
     discardArmed = false;
   }
@@ -239,7 +240,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     }
     if (!mayLeave()) return;
     const d = parsed.draft;
-    show({ id: null, version: null, kind: d.kind, title: d.title, description: d.description ?? '', category: d.category ?? '', tags: (d.tags ?? []).join(', ') }, d.graph);
+    show({ id: null, version: null, kind: d.kind, title: d.title, description: d.description ?? '', category: d.category ?? '', tags: (d.tags ?? []).join(', ') }, d.graph, true);
     editorFeedback.value = { kind: 'ok', text: 'Imported as a new flow: review it and save it to add it to the library.' };
   }
 
