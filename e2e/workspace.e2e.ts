@@ -228,4 +228,22 @@ describe('workspace: flow library and visual editor', () => {
     await (await inPanel(page, '[data-fp="open-workspace"]')).click();
     expect((await opened).url()).toMatch(/^chrome-extension:\/\/[a-z]+\/workspace\.html$/);
   });
+
+  it('finds that session in the history and shows it read-only with its note', async () => {
+    await ws.bringToFront();
+    await ws.click('[data-fp="ws-nav-sessions"]');
+    await ws.waitForSelector('[data-fp="ws-session"]', { timeout: 15_000 });
+    await ws.type('[data-fp="ws-session-search"]', 'fabrikam 184203');
+    await ws.waitForFunction(() => document.querySelectorAll('[data-fp="ws-session"]').length === 1);
+    await ws.click('[data-fp="ws-session"] .fp-flow-title');
+    await ws.waitForSelector('[data-fp="ws-session-note"]', { timeout: 15_000 });
+    const view = await ws.$eval('[data-fp="ws-session-view"]', (e) => (e as HTMLElement).innerText);
+    expect(view).toContain('Ticket #184203');
+    expect(view).toContain(`flow: ${TITLE}`);
+    expect(await ws.$eval('[data-fp="ws-session-note"]', (e) => e.textContent)).toContain('New hire onboarding');
+    await screenshot(ws, 'workspace-session-history');
+
+    await ws.type('[data-fp="ws-session-search"]', ' no-such-words');
+    await ws.waitForFunction(() => document.querySelectorAll('[data-fp="ws-session"]').length === 0);
+  });
 });

@@ -1,13 +1,15 @@
-// The workspace page: sections for the flow library with its editor and the flywheel's proposals.
+// The workspace page: sections for the flow library with its editor, the flywheel's proposals, and session history.
 import { useEffect } from 'preact/hooks';
 import { FlowEditor } from './FlowEditor';
 import { Library } from './Library';
 import { Proposals } from './Proposals';
+import { SessionList, SessionView } from './Sessions';
 import type { Section, WorkspaceModel } from './workspace-model';
 
 const SECTIONS: { id: Section; label: string }[] = [
   { id: 'flows', label: 'Flows' },
   { id: 'proposals', label: 'Proposals' },
+  { id: 'sessions', label: 'Sessions' },
 ];
 
 export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
@@ -41,8 +43,10 @@ export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
         </span>
       </header>
       <div class="fp-ws-body">
-        {m.section.value === 'flows' ? <Library m={m} /> : <Proposals m={m} />}
-        {m.open.value ? (
+        {m.section.value === 'flows' ? <Library m={m} /> : m.section.value === 'proposals' ? <Proposals m={m} /> : <SessionList m={m} />}
+        {m.section.value === 'sessions' ? (
+          <SessionView m={m} />
+        ) : m.open.value ? (
           <FlowEditor m={m} key={m.editor.generation.value} />
         ) : (
           <section class="fp-editor fp-empty muted">

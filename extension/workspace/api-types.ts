@@ -14,6 +14,10 @@ export type FlowProposal = ProposalList['proposals'][number];
 export type ProposalApproval = InferResponseType<V1['flow-proposals'][':id']['approve']['$post'], 201>;
 export type ProposalDismissal = InferResponseType<V1['flow-proposals'][':id']['dismiss']['$post'], 200>;
 export type SessionList = InferResponseType<V1['sessions']['$get'], 200>;
+export type SessionListItem = SessionList['sessions'][number];
+export type SessionResponse = InferResponseType<V1['sessions'][':id']['$get'], 200>;
+/** The note as JSON (the markdown format; text and html answer with the bare text). */
+export type NotePreview = Extract<InferResponseType<V1['sessions'][':id']['resolution-note']['$get'], 200>, { note: unknown }>;
 
 /** What creating or editing a flow sends (the route validates `graph` as a whole with the API's graph rules). */
 export interface FlowDraft {

@@ -1,15 +1,16 @@
 // The workspace page's state: who is signed in and what their role lets them do, the flow library, the flow open in
-// the editor (with its title, kind and tags), and the flywheel's proposals. Every call goes through the background.
+// the editor (with its title, kind and tags), the flywheel's proposals and the session history. Every call goes
+// through the background.
 import { computed, signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
-import type { FlowKind, Role } from '../lib/api-types';
+import type { FlowKind, Role, SessionDetail, SessionStatus } from '../lib/api-types';
 import { callApi, sendMessage, type AccountState, type CallApi, type CallResult } from '../lib/protocol';
-import type { FlowDraft, FlowProposal, LibraryFlowSummary } from './api-types';
+import type { FlowDraft, FlowProposal, LibraryFlowSummary, NotePreview, SessionListItem } from './api-types';
 import { createEditorModel } from './editor-model';
 import { flowFileName, parseFlowFile, toFlowFile } from './flow-file';
 
 export type Feedback = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
-export type Section = 'flows' | 'proposals';
+export type Section = 'flows' | 'proposals' | 'sessions';
 
 export interface WorkspaceDeps {
   call: CallApi;
@@ -89,6 +90,19 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
 
   const proposals = signal<FlowProposal[]>([]);
   const proposalFeedback = signal<Feedback>(null);
+
+  const sessions = signal<SessionListItem[]>([]);
+  const sessionFilter = signal<{ text: string; status: SessionStatus | '' }>({ text: '', status: '' });
+  /** Sessions matching the search words, each in the ticket number, summary, company, contact or status. */
+  const shownSessions = computed(() => {
+    const words = sessionFilter.value.text.toLowerCase().split(/\s+/).filter(Boolean);
+    return sessions.value.filter((s) => {
+      const hay = [s.ticket.externalId, s.ticket.summary, s.ticket.company, s.ticket.contact, s.status].filter(Boolean).join(' ').toLowerCase();
+      return words.every((w) => hay.includes(w));
+    });
+  });
+  const sessionFeedback = signal<Feedback>(null);
+  const viewing = signal<{ session: SessionDetail; note: NotePreview['note'] | null } | null>(null);
 
   async function init() {
     account.value = await deps.accountState();
@@ -277,9 +291,32 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     if (action === 'approve') await refreshLibrary();
   }
 
+  async function loadSessions() {
+    sessionFeedback.value = { kind: 'busy', text: 'Loading sessions…' };
+    const status = sessionFilter.value.status || undefined;
+    const r = await deps.call('sessionHistory', { status });
+    if (!r.ok) {
+      sessionFeedback.value = { kind: 'error', text: `Sessions did not load: ${failure(r)}` };
+      return;
+    }
+    sessions.value = r.data.sessions;
+    sessionFeedback.value = r.data.sessions.length ? null : { kind: 'ok', text: 'No sessions yet.' };
+  }
+
+  /** A session, read-only, with its resolution note as the API writes it (redacted). */
+  async function openSession(sessionId: string) {
+    const [s, n] = await Promise.all([deps.call('getSession', { sessionId }), deps.call('resolutionNote', { sessionId, format: 'markdown' })]);
+    if (!s.ok) {
+      sessionFeedback.value = { kind: 'error', text: `The session did not open: ${failure(s)}` };
+      return;
+    }
+    viewing.value = { session: s.data.session, note: n.ok ? (n.data as NotePreview).note : null };
+  }
+
   function go(to: Section) {
     section.value = to;
     if (to === 'proposals') void loadProposals();
+    if (to === 'sessions') void loadSessions();
   }
 
   return {
@@ -300,6 +337,15 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     editorFeedback,
     proposals,
     proposalFeedback,
+    sessions,
+    sessionFilter,
+    shownSessions,
+    sessionFeedback,
+    viewing,
+    loadSessions,
+    openSession,
+    /** A flow's title from the library (null for one archived since, or none). */
+    flowTitle: (flowId: string | null) => allFlows.value.find((f) => f.id === flowId)?.title ?? null,
     init,
     go,
     refreshLibrary,
