@@ -165,6 +165,18 @@ describe('workspace: flow library and visual editor', () => {
     await ws.waitForSelector('[data-fp="ws-valid"]');
     await edgeCount(2);
 
+    // Delete by key takes the step away and leaves the answer into it marked; undo by key brings both back.
+    await ws.click(`${node('escalate_1')} .fp-step-title`);
+    await ws.keyboard.press('Delete');
+    await ws.waitForFunction(() => !document.querySelector('[data-node-id="escalate_1"]'));
+    expect(await problemList()).toEqual([expect.stringMatching(/leads to "escalate_1", which is not a node/)]);
+    expect(await ws.$eval(`${node('question_1')} [data-fp="ws-option"].has-problem`, (e) => e.textContent)).toContain('which is not a node');
+    await ws.keyboard.down('Control');
+    await ws.keyboard.press('z');
+    await ws.keyboard.up('Control');
+    await ws.waitForSelector('[data-fp="ws-valid"]');
+    await edgeCount(2);
+
     // A markdown body, previewed as formatted text.
     await ws.click(`${node('solution_1')} .fp-step-title`);
     await ws.waitForSelector('[data-fp="ws-inspector"][aria-label="Step solution_1"] textarea[name="nodeBody"]');

@@ -10,11 +10,13 @@ import {
   type Connection,
   type Edge,
   type EdgeChange,
+  type OnDelete,
   type Node,
   type NodeChange,
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import type { NodeKind } from '../../api/services/flow-graph';
 import { NODE_KIND_LABELS, NODE_WIDTH, nodeHeight, optionKey, type EditorModel, type EditorNode, type Position as CanvasPosition } from './editor-model';
@@ -89,6 +91,7 @@ function Canvas({ editor, readOnly }: { editor: EditorModel; readOnly: boolean }
   const selected = editor.selected.value;
   const ids = new Set(doc.nodes.map((n) => n.id));
   const count = useRef(doc.nodes.length);
+  const selectedEdge = useSignal<string | null>(null);
 
   // A step added where the view cannot show it (or the first one): bring every step into view, never zoomed past 1.
   useEffect(() => {
@@ -129,6 +132,7 @@ function Canvas({ editor, readOnly }: { editor: EditorModel; readOnly: boolean }
           target: o.next!,
           label: o.label,
           className: bad ? 'fp-edge-problem' : undefined,
+          selected: selectedEdge.value === `${n.id}->${o.id}`,
           markerEnd: { type: MarkerType.ArrowClosed },
           deletable: !readOnly,
         };
@@ -144,19 +148,24 @@ function Canvas({ editor, readOnly }: { editor: EditorModel; readOnly: boolean }
         if (c.dragging === false) dragEnded = true;
       } else if (c.type === 'select' && c.selected) editor.selected.value = c.id;
       else if (c.type === 'select' && !c.selected && editor.selected.value === c.id) editor.selected.value = null;
-      else if (c.type === 'remove' && !readOnly) editor.removeNode(c.id);
     }
     if (!readOnly && (moves.length || dragEnded)) editor.moveNodes(moves, dragEnded);
   }
 
   function onEdgesChange(changes: EdgeChange[]) {
-    if (readOnly) return;
     for (const c of changes) {
-      if (c.type !== 'remove') continue;
-      const edge = edges.find((e) => e.id === c.id);
-      if (edge?.sourceHandle) editor.connect(edge.source, edge.sourceHandle, null);
+      if (c.type === 'select') selectedEdge.value = c.selected ? c.id : selectedEdge.value === c.id ? null : selectedEdge.value;
     }
   }
+
+  // Removals arrive here once, steps and connections together (the change callbacks would split them in two).
+  const onDelete: OnDelete<StepNode, Edge> = ({ nodes: removed, edges: cut }) => {
+    if (readOnly) return;
+    editor.removeElements(
+      removed.map((n) => n.id),
+      cut.filter((e) => e.sourceHandle).map((e) => ({ nodeId: e.source, optionId: e.sourceHandle! })),
+    );
+  };
 
   function onConnect(c: Connection) {
     if (readOnly || !c.sourceHandle || c.source === c.target) return;
@@ -188,6 +197,7 @@ function Canvas({ editor, readOnly }: { editor: EditorModel; readOnly: boolean }
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onDelete={onDelete}
         nodesConnectable={!readOnly}
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
         minZoom={0.2}

@@ -36,6 +36,25 @@ describe('editor model: undo and redo', () => {
     expect(m.doc.value.nodes.map((n) => n.id)).toContain(s);
   });
 
+  it('deletes steps and connections chosen together as one undo step, leaving options into a deleted step dangling', () => {
+    const { m, q, s, e, yes, no } = smallFlow();
+    m.removeElements([s], [
+      { nodeId: q, optionId: yes },
+      { nodeId: q, optionId: no },
+    ]);
+    const question = () => m.doc.value.nodes.find((n) => n.id === q)!;
+    expect(m.doc.value.nodes.map((n) => n.id)).toEqual([q, e]);
+    // The cut to the escalation ends the walk there; the option into the deleted step still names it.
+    expect(question().options).toEqual([
+      { id: yes, label: 'Yes', next: s },
+      { id: no, label: 'No' },
+    ]);
+    expect(m.problemMap.value.byOption.get(optionKey(q, yes))).toHaveLength(1);
+    m.undo();
+    expect(m.doc.value.nodes.map((n) => n.id)).toEqual([q, s, e]);
+    expect(m.problems.value).toEqual([]);
+  });
+
   it('takes back all the way to an empty canvas, and no further', () => {
     const { m } = smallFlow();
     let steps = 0;

@@ -166,13 +166,23 @@ export function createEditorModel(initial: { graph?: FlowGraph; kind?: FlowKind 
     return id;
   }
 
-  /** Removes a node. Options that led to it keep pointing there, so validation shows each as dangling until reconnected. */
-  function removeNode(id: string) {
-    const nodes = doc.value.nodes.filter((n) => n.id !== id);
-    if (nodes.length === doc.value.nodes.length) return;
-    commit({ start: doc.value.start === id ? (nodes[0]?.id ?? '') : doc.value.start, nodes });
-    if (selected.value === id) selected.value = null;
+  /**
+   * Removes steps and cuts connections as one undo step (a Delete on the canvas takes both). Options that led to a
+   * removed step keep pointing there, so validation shows each as dangling until it is reconnected.
+   */
+  function removeElements(nodeIds: readonly string[], cuts: readonly { nodeId: string; optionId: string }[] = []) {
+    const gone = new Set(nodeIds);
+    const cut = (n: EditorNode) => {
+      const ids = new Set(cuts.filter((c) => c.nodeId === n.id).map((c) => c.optionId));
+      return ids.size ? { ...n, options: n.options.map((o) => (ids.has(o.id) && o.next && !gone.has(o.next) ? { id: o.id, label: o.label } : o)) } : n;
+    };
+    const nodes = doc.value.nodes.filter((n) => !gone.has(n.id)).map(cut);
+    if (nodes.length === doc.value.nodes.length && nodes.every((n, i) => n === doc.value.nodes[i])) return;
+    commit({ start: gone.has(doc.value.start) ? (nodes[0]?.id ?? '') : doc.value.start, nodes });
+    if (selected.value && gone.has(selected.value)) selected.value = null;
   }
+
+  const removeNode = (id: string) => removeElements([id]);
 
   function updateNode(id: string, patch: Partial<Pick<FlowNode, 'title' | 'body' | 'command' | 'kind'>>) {
     const field = Object.keys(patch).join(',');
@@ -269,6 +279,7 @@ export function createEditorModel(initial: { graph?: FlowGraph; kind?: FlowKind 
     load,
     addNode,
     removeNode,
+    removeElements,
     updateNode,
     addOption,
     renameOption,
