@@ -159,14 +159,14 @@ describe('workspace: flow library and visual editor', () => {
     await ws.waitForSelector('[data-fp="ws-inspector"]');
     await fill(ws, 'input[name="nodeTitle"]', 'Does the printer answer a ping?');
     await ws.click('[data-fp="ws-add-option"]');
-    const options = await ws.$$('[data-fp="ws-inspector-option"]');
-    expect(options).toHaveLength(2);
+    await ws.waitForFunction(() => document.querySelectorAll('[data-fp="ws-inspector-option"]').length === 2, { timeout: 5000 });
     await ws.select('[data-fp="ws-inspector-option"]:last-child [data-fp="ws-option-target"]', 'escalate_1');
     await ws.waitForSelector('[data-fp="ws-valid"]');
     await edgeCount(2);
 
     // Delete by key takes the step away and leaves the answer into it marked; undo by key brings both back.
     await ws.click(`${node('escalate_1')} .fp-step-title`);
+    await ws.waitForSelector(`.react-flow__node.selected [data-node-id="escalate_1"]`);
     await ws.keyboard.press('Delete');
     await ws.waitForFunction(() => !document.querySelector('[data-node-id="escalate_1"]'));
     expect(await problemList()).toEqual([expect.stringMatching(/leads to "escalate_1", which is not a node/)]);
