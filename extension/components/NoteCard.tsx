@@ -3,7 +3,7 @@ import { isOpen } from '../../shared/sessions';
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { BillableOption } from '../lib/common/api-types';
-import { renderMarkdown } from '../lib/panel/markdown';
+import { renderMarkdown } from '../lib/common/markdown';
 import { NOTE_FORMATS } from '../../shared/notes';
 import { MAX_MINUTES } from '../../shared/time';
 import { hiddenSummary, kindLabel } from '../lib/panel/model';

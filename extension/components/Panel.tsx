@@ -9,7 +9,7 @@ import { FixCard } from './FixCard';
 import { AskCard } from './AskCard';
 import { NoteCard } from './NoteCard';
 
-export function Panel(props: { onClose: () => void; onOpenOptions: () => void }) {
+export function Panel(props: { onClose: () => void; onOpenOptions: () => void; onOpenWorkspace: () => void }) {
   const m = useModel();
   const t = m.ticket.value;
   return (
@@ -21,6 +21,11 @@ export function Panel(props: { onClose: () => void; onOpenOptions: () => void })
             <span class="fp-badge fp-offline" data-fp="offline-badge" title="Changes saved offline, sent when FlowPilot is reachable">
               {m.sync.value.state === 'signed_out' ? 'Signed out' : 'Offline'} · {m.sync.value.pending} queued
             </span>
+          )}
+          {m.signedIn.value && (
+            <button class="fp-link" title="The flow library and editor, in a tab" onClick={props.onOpenWorkspace} data-fp="open-workspace">
+              Workspace
+            </button>
           )}
           <button class="fp-icon" title="Hide (Alt+Shift+F)" aria-label="Hide FlowPilot" onClick={props.onClose}>
             ×

@@ -50,6 +50,15 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   getPsa: PAGES,
   putPsa: PAGES,
   testPsa: PAGES,
+  // The workspace page's library and history: the panel starts flows, it never edits the team's library.
+  libraryFlows: PAGES,
+  getFlow: PAGES,
+  createFlow: PAGES,
+  updateFlow: PAGES,
+  archiveFlow: PAGES,
+  flowProposals: PAGES,
+  decideProposal: PAGES,
+  sessionHistory: PAGES,
 };
 
 /** What a content script sees of a read it may make: the note defaults of the settings, never the redaction rules or models. */
@@ -125,6 +134,10 @@ export function setupMessages({ services, syncNow, storageReady }: MessageDeps):
     onMessage('openOptions', ({ data, sender }) => {
       guard(sender, PAGES_AND_PANEL, 'openOptions', data);
       return browser.runtime.openOptionsPage();
+    }),
+    onMessage('openWorkspace', async ({ data, sender }) => {
+      guard(sender, PAGES_AND_PANEL, 'openWorkspace', data);
+      await browser.tabs.create({ url: browser.runtime.getURL('/workspace.html') });
     }),
     // The panel reads `session` as soon as it runs: only inject it once that area is open to it.
     onMessage('loadPanel', async ({ data, sender }) => {

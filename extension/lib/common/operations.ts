@@ -10,6 +10,8 @@ import type {
   TicketRef,
 } from './api-types';
 import type { QueueKind } from './queue-kinds';
+import type { SessionStatus } from '../../../shared/sessions';
+import type { FlowDraft, LibraryFlowList, LibraryFlowResponse, ProposalApproval, ProposalDismissal, ProposalList, SessionList } from '../../workspace/api-types';
 
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -157,8 +159,37 @@ export const OPERATIONS = {
     body,
   })),
   testPsa: op<void, Res<'/v1/settings/psa/test', '$post'>>(() => ({ method: 'POST', path: '/v1/settings/psa/test', body: {} })),
+  // The workspace page's library (extension pages only; see OPERATION_SENDERS).
+  libraryFlows: op<{ q?: string; kind?: FlowKind; tag?: string; category?: string }, LibraryFlowList>((a) => ({
+    method: 'GET',
+    path: `/v1/flows${query({ q: a.q, kind: a.kind, tag: a.tag, category: a.category, limit: 200 })}`,
+  })),
+  getFlow: op<{ flowId: string }, LibraryFlowResponse>((a) => ({ method: 'GET', path: `/v1/flows/${enc(a.flowId)}` })),
+  createFlow: op<FlowDraft, LibraryFlowResponse>((body) => ({ method: 'POST', path: '/v1/flows', body })),
+  /** `version` is the one the edit was made on: a flow changed meanwhile answers 409 rather than being overwritten. */
+  updateFlow: op<{ flowId: string; version: number } & Partial<FlowDraft>, LibraryFlowResponse>(({ flowId, ...body }) => ({
+    method: 'PUT',
+    path: `/v1/flows/${enc(flowId)}`,
+    body,
+  })),
+  /** Archiving takes the flow out of the library (the API keeps the row: sessions on it still show their steps). */
+  archiveFlow: op<{ flowId: string }, unknown>((a) => ({ method: 'DELETE', path: `/v1/flows/${enc(a.flowId)}` })),
+  flowProposals: op<{ status: 'pending' | 'approved' | 'dismissed' }, ProposalList>((a) => ({
+    method: 'GET',
+    path: `/v1/flow-proposals${query({ status: a.status })}`,
+  })),
+  decideProposal: op<{ proposalId: string; action: 'approve' | 'dismiss' }, ProposalApproval | ProposalDismissal>((a) => ({
+    method: 'POST',
+    path: `/v1/flow-proposals/${enc(a.proposalId)}/${a.action}`,
+    body: {},
+  })),
+  sessionHistory: op<{ status?: SessionStatus; ticket?: string }, SessionList>((a) => ({
+    method: 'GET',
+    path: `/v1/sessions${query({ status: a.status, ticket: a.ticket, limit: 200 })}`,
+  })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;
 export type OpArgs<K extends OperationName> = (typeof OPERATIONS)[K] extends Op<infer A, unknown> ? A : never;
 export type OpResult<K extends OperationName> = (typeof OPERATIONS)[K] extends Op<never, infer R> ? R : never;
+
