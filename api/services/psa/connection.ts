@@ -16,6 +16,8 @@ export interface PsaDeps {
   postLeaseMs?: number;
   /** Post attempts within one request when the outcome of a post is unknown (default 3). */
   postAttempts?: number;
+  /** How long a board's statuses are served from psa_board_statuses (default 10 min). */
+  boardStatusTtlMs?: number;
 }
 
 export interface ConnectionRow {
