@@ -15,6 +15,7 @@ import { copilotRoutes } from './routes/copilot.js';
 import { meRoutes, userRoutes } from './routes/users.js';
 import { flowRoutes } from './routes/flows.js';
 import { sessionRoutes, sharedRoutes } from './routes/sessions.js';
+import { closeoutRoutes } from './routes/sessions/closeout.js';
 import { draftTemplateRoutes, scriptTemplateRoutes } from './routes/templates.js';
 import { searchRoutes } from './routes/search.js';
 import { settingsRoutes } from './routes/settings.js';
@@ -83,6 +84,7 @@ export function createApp(deps: Deps) {
     // Before /v1/flows so POST /v1/flows/generate is never taken for a flow id.
     .route('/v1', aiRoutes)
     .route('/v1/flows', flowRoutes)
+    .route('/v1/sessions', closeoutRoutes)
     .route('/v1/sessions', sessionRoutes)
     .route('/v1/shared', sharedRoutes)
     .route('/v1/draft-templates', draftTemplateRoutes)

@@ -1,0 +1,37 @@
+// Closing a ticket from the panel: the board's statuses, close-out as one action, and what helps before it.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../../lib/http.js';
+import { authOf, validate, withTenant } from '../../lib/http.js';
+import { sessionBoardStatuses } from '../../services/psa/board-statuses.js';
+import { closeOut } from '../../services/psa/closeout.js';
+import type { Tenant } from '../../services/psa/exactly-once.js';
+import { MAX_MINUTES } from '../../services/psa/time-entry.js';
+import { sessionDetail } from '../../services/sessions/index.js';
+
+const idParam = z.object({ id: z.string().uuid('must be a session id') });
+
+const closeOutBody = z
+  .object({
+    rootCause: z.string().trim().max(5000).nullish(),
+    flags: z.object({ internal: z.boolean().optional(), discussion: z.boolean().optional(), resolution: z.boolean().optional() }).strict().optional(),
+    text: z.string().max(60_000).optional(),
+    statusId: z.number().int().positive().optional(),
+    emailCustomer: z.boolean().default(false),
+    minutes: z.number().int('must be whole minutes').min(0).max(MAX_MINUTES).optional(),
+  })
+  .strict();
+
+export const closeoutRoutes = new Hono<AppEnv>()
+  // The status picker: the ticket's current status and its board's active statuses (cached per board).
+  .get('/:id/board-statuses', validate('param', idParam), validate('query', z.object({ refresh: z.enum(['0', '1']).optional() })), async (c) => {
+    const tenant: Tenant = (fn) => withTenant(c, fn);
+    return c.json(await sessionBoardStatuses(c.get('deps'), tenant, c.req.valid('param').id, { refresh: c.req.valid('query').refresh === '1' }));
+  })
+  // One confirm: note, status, time, resolve — each once, each reported; calling again retries what is not done.
+  .post('/:id/close-out', validate('param', idParam), validate('json', closeOutBody), async (c) => {
+    const { id } = c.req.valid('param');
+    const result = await closeOut(c.get('deps'), authOf(c), id, c.req.valid('json'));
+    const session = await withTenant(c, (tx) => sessionDetail(tx, id));
+    return c.json({ ...result, session });
+  });
