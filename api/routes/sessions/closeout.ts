@@ -7,7 +7,8 @@ import { sessionBoardStatuses } from '../../services/psa/board-statuses.js';
 import { closeOut } from '../../services/psa/closeout.js';
 import type { Tenant } from '../../services/psa/exactly-once.js';
 import { MAX_MINUTES } from '../../services/psa/time-entry.js';
-import { sessionDetail } from '../../services/sessions/index.js';
+import { companyHistory, proposeFixFrom, similarResolved } from '../../services/sessions/history.js';
+import { fixView, sessionDetail } from '../../services/sessions/index.js';
 
 const idParam = z.object({ id: z.string().uuid('must be a session id') });
 
@@ -34,4 +35,19 @@ export const closeoutRoutes = new Hono<AppEnv>()
     const result = await closeOut(c.get('deps'), authOf(c), id, c.req.valid('json'));
     const session = await withTenant(c, (tx) => sessionDetail(tx, id));
     return c.json({ ...result, session });
+  })
+  // As the session opens: the top three resolved sessions of similar tickets, with the fix that worked.
+  .get('/:id/similar', validate('param', idParam), async (c) => {
+    return c.json({ similar: await withTenant(c, (tx) => similarResolved(tx, c.req.valid('param').id)) });
+  })
+  // The same company's latest sessions.
+  .get('/:id/company-history', validate('param', idParam), async (c) => {
+    return c.json({ sessions: await withTenant(c, (tx) => companyHistory(tx, c.req.valid('param').id)) });
+  })
+  // "Use this fix": a past session's accepted fix becomes this session's proposal, with its provenance.
+  .post('/:id/fixes/from-session', validate('param', idParam), validate('json', z.object({ sessionId: z.string().uuid('must be a session id') }).strict()), async (c) => {
+    const { id } = c.req.valid('param');
+    const auth = authOf(c);
+    const result = await withTenant(c, (tx) => proposeFixFrom(tx, id, c.req.valid('json').sessionId, auth.userId));
+    return c.json({ fix: fixView(result.fix), stateVersion: result.stateVersion }, 201);
   });
