@@ -7,10 +7,12 @@ import { sessionBoardStatuses } from '../../services/psa/board-statuses.js';
 import { closeOut } from '../../services/psa/closeout.js';
 import type { Tenant } from '../../services/psa/exactly-once.js';
 import { MAX_MINUTES } from '../../services/psa/time-entry.js';
+import { deleteLaneItem, editLaneItem } from '../../services/sessions/timeline.js';
 import { companyHistory, proposeFixFrom, similarResolved } from '../../services/sessions/history.js';
 import { fixView, sessionDetail } from '../../services/sessions/index.js';
 
 const idParam = z.object({ id: z.string().uuid('must be a session id') });
+const itemParam = z.object({ id: z.string().uuid('must be a session id'), itemId: z.string().regex(/^li_[0-9a-f]{12}$/, 'must be a timeline item id') });
 
 const closeOutBody = z
   .object({
@@ -50,4 +52,15 @@ export const closeoutRoutes = new Hono<AppEnv>()
     const auth = authOf(c);
     const result = await withTenant(c, (tx) => proposeFixFrom(tx, id, c.req.valid('json').sessionId, auth.userId));
     return c.json({ fix: fixView(result.fix), stateVersion: result.stateVersion }, 201);
+  })
+  // The engineer's own timeline entries: corrected or removed by their author or a team admin.
+  .patch('/:id/events/:itemId', validate('param', itemParam), validate('json', z.object({ text: z.string().trim().min(1).max(20_000) }).strict()), async (c) => {
+    const { id, itemId } = c.req.valid('param');
+    const auth = authOf(c);
+    return c.json(await withTenant(c, (tx) => editLaneItem(tx, id, itemId, auth, c.req.valid('json').text)));
+  })
+  .delete('/:id/events/:itemId', validate('param', itemParam), async (c) => {
+    const { id, itemId } = c.req.valid('param');
+    const auth = authOf(c);
+    return c.json(await withTenant(c, (tx) => deleteLaneItem(tx, id, itemId, auth)));
   });
