@@ -36,7 +36,7 @@ if (DUPLICATE_WAIT_MS < INSTANCE_DEAD_AFTER_SECONDS * 1000 + HEARTBEAT_INTERVAL_
  * its key row: its writes and its stored answer commit together or not at all.
  */
 const CALLS_OUT: readonly RegExp[] = [
-  /^\/v1\/sessions\/[^/]+\/(suggest|resolution-note\/post|escalation\/post|time-entry|close-out)$/,
+  /^\/v1\/sessions\/[^/]+\/(suggest|resolution-note\/post|escalation\/post|time-entry|close-out|escalation\/send)$/,
   /^\/v1\/flows\/generate$/,
   /^\/v1\/flow-proposals\/analyse$/,
   /^\/v1\/settings\/psa\/test$/,

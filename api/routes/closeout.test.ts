@@ -205,3 +205,46 @@ describe('POST /v1/sessions/:id/close-out', () => {
     expect(ourNotes(184213)).toHaveLength(1);
   });
 });
+
+describe('escalation with a preview, then one action', () => {
+  it('previews the package with the reason without changing anything, then escalates, posts once and moves the ticket', async () => {
+    const admin = await connectedAccount('escalate');
+    const session = await ctx.openSession(admin, { externalId: '184201', summary: 'Outlook keeps prompting for password' });
+    await ctx.request('POST', `/v1/sessions/${session.id}/facts`, { token: admin.token, body: { text: 'Prompt appears only on the VPN' } });
+
+    const preview = await ctx.request('POST', `/v1/sessions/${session.id}/escalation/preview`, { token: admin.token, body: { reason: 'Needs Exchange admin rights (token pw=Hunter2!x)', format: 'text' } });
+    expect(preview.status).toBe(200);
+    expect(preview.body.package.text).toContain('Needs Exchange admin rights');
+    expect(preview.body.package.text).toContain('Prompt appears only on the VPN');
+    expect(preview.body.package.text).not.toContain('Hunter2!x');
+    expect(preview.body.destination).toEqual({ ticket: '184201', flags: { internal: true, discussion: false, resolution: false }, processNotifications: false, alreadyPosted: false });
+    expect((await ctx.request('GET', `/v1/sessions/${session.id}`, { token: admin.token })).body.session.status).toBe('active');
+    expect(writes()).toHaveLength(0);
+
+    sim.faults.status(400, { method: 'PATCH', path: 'service/tickets/184201' });
+    const body = { reason: 'Needs Exchange admin rights', boardId: 4, statusId: 635 };
+    const first = await ctx.request('POST', `/v1/sessions/${session.id}/escalation/send`, { token: admin.token, body });
+    expect(first.status).toBe(200);
+    expect(states(first.body)).toEqual({ escalate: 'done', note: 'done', ticket: 'failed' });
+    expect(first.body.complete).toBe(false);
+    expect(first.body.session.status).toBe('escalated');
+    expect(ticketOf(184201).boardId).toBe(1);
+
+    const retry = await ctx.request('POST', `/v1/sessions/${session.id}/escalation/send`, { token: admin.token, body });
+    expect(states(retry.body)).toEqual({ escalate: 'already', note: 'already', ticket: 'done' });
+    expect(ticketOf(184201)).toMatchObject({ boardId: 4, statusId: 635 });
+    const packages = ourNotes(184201);
+    expect(packages).toHaveLength(1);
+    expect(packages[0]).toMatchObject({ internalAnalysisFlag: true, processNotifications: false });
+    expect(packages[0]!.text).toContain('Needs Exchange admin rights');
+
+    const third = await ctx.request('POST', `/v1/sessions/${session.id}/escalation/send`, { token: admin.token, body });
+    expect(states(third.body)).toEqual({ escalate: 'already', note: 'already', ticket: 'already' });
+    expect(ourNotes(184201)).toHaveLength(1);
+
+    expect((await ctx.request('POST', `/v1/sessions/${session.id}/escalation/send`, { token: admin.token, body: { reason: '' } })).status).toBe(400);
+    const resolvedOne = await ctx.openSession(admin, { externalId: '184205' });
+    await ctx.request('POST', `/v1/sessions/${resolvedOne.id}/resolve`, { token: admin.token, body: {} });
+    expect((await ctx.request('POST', `/v1/sessions/${resolvedOne.id}/escalation/send`, { token: admin.token, body: { reason: 'late' } })).status).toBe(409);
+  });
+});

@@ -532,7 +532,7 @@ function createTicket(env: RestEnv, req: RestRequest, apiMember: SimMember): Res
 
 function patchTicket(env: RestEnv, req: RestRequest, ticket: SimTicket, apiMember: SimMember): RestResponse {
   if (!Array.isArray(req.body)) return cwError(400, 'InvalidObject', 'PATCH expects a JSON Patch array of operations.');
-  const board = env.data.boards.find((b) => b.id === ticket.boardId)!;
+  let board = env.data.boards.find((b) => b.id === ticket.boardId)!;
   for (const raw of req.body) {
     const op = asObj(raw);
     if (!op || op.op !== 'replace' || typeof op.path !== 'string') return cwError(400, 'InvalidObject', 'Only "replace" operations are supported.');
@@ -545,6 +545,14 @@ function patchTicket(env: RestEnv, req: RestRequest, ticket: SimTicket, apiMembe
       ticket.statusId = status.id;
       ticket.closedFlag = status.name.startsWith('>Closed');
       ticket.closedDate = ticket.closedFlag ? cwDate(env.now()) : null;
+    } else if (path === 'board' || path === 'board/id' || path === 'board/name') {
+      // Moving a ticket to another board: a status the new board lacks falls back to its default, as in ConnectWise.
+      const v = asObj(op.value) ?? (path === 'board/id' ? { id: op.value } : { name: op.value });
+      const next = env.data.boards.find((b) => b.id === v.id || (typeof v.name === 'string' && b.name.toLowerCase() === v.name.toLowerCase()));
+      if (!next) return invalid('ticket', 'board', 'Board not found');
+      board = next;
+      ticket.boardId = next.id;
+      if (!next.statuses.some((s) => s.id === ticket.statusId)) ticket.statusId = next.statuses[0]!.id;
     } else if (path === 'summary') {
       if (typeof op.value !== 'string' || !op.value.trim() || op.value.length > 100) return invalid('ticket', 'summary', 'summary must be 1-100 characters');
       ticket.summary = op.value;

@@ -168,6 +168,15 @@ describe('boards, status changes and company tickets', () => {
     expect((await api('service/tickets/184201', { method: 'PATCH', body: { status: { id: 532 } } })).status).toBe(400);
   });
 
+  it('moves a ticket to another board, taking the status given or the new board\'s default', async () => {
+    const moved = await api('service/tickets/184201', { method: 'PATCH', body: [{ op: 'replace', path: 'board', value: { id: 4 } }, { op: 'replace', path: 'status', value: { id: 635 } }] });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ board: { id: 4, name: 'Network Operations' }, status: { id: 635, name: 'Escalated' } });
+    const back = await api('service/tickets/184201', { method: 'PATCH', body: [{ op: 'replace', path: 'board/id', value: 1 }] });
+    expect(back.body).toMatchObject({ board: { id: 1 }, status: { id: 531, name: 'New' } });
+    expect((await api('service/tickets/184201', { method: 'PATCH', body: [{ op: 'replace', path: 'board', value: { id: 99 } }] })).status).toBe(400);
+  });
+
   it('lists a company\'s tickets with company/id conditions, newest first', async () => {
     const r = await api('service/tickets?conditions=company/id=250&orderBy=id desc&fields=id,summary,company/name');
     expect(r.status).toBe(200);

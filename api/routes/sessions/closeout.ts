@@ -5,6 +5,8 @@ import type { AppEnv } from '../../lib/http.js';
 import { authOf, validate, withTenant } from '../../lib/http.js';
 import { sessionBoardStatuses } from '../../services/psa/board-statuses.js';
 import { closeOut } from '../../services/psa/closeout.js';
+import { escalateAndPost, previewEscalation } from '../../services/psa/escalation.js';
+import { NOTE_FORMATS, type NoteFormat } from '../../services/notes/index.js';
 import type { Tenant } from '../../services/psa/exactly-once.js';
 import { MAX_MINUTES } from '../../services/psa/time-entry.js';
 import { deleteLaneItem, editLaneItem } from '../../services/sessions/timeline.js';
@@ -14,10 +16,28 @@ import { fixView, sessionDetail } from '../../services/sessions/index.js';
 const idParam = z.object({ id: z.string().uuid('must be a session id') });
 const itemParam = z.object({ id: z.string().uuid('must be a session id'), itemId: z.string().regex(/^li_[0-9a-f]{12}$/, 'must be a timeline item id') });
 
+const flags = z.object({ internal: z.boolean().optional(), discussion: z.boolean().optional(), resolution: z.boolean().optional() }).strict();
+const reason = z.string().trim().min(1).max(2000);
+
+const previewBody = z
+  .object({ reason, format: z.enum(NOTE_FORMATS as [NoteFormat, ...NoteFormat[]]).optional(), flags: flags.optional(), emailCustomer: z.boolean().default(false) })
+  .strict();
+
+const escalationBody = z
+  .object({
+    reason,
+    flags: flags.optional(),
+    text: z.string().max(60_000).optional(),
+    emailCustomer: z.boolean().default(false),
+    boardId: z.number().int().positive().optional(),
+    statusId: z.number().int().positive().optional(),
+  })
+  .strict();
+
 const closeOutBody = z
   .object({
     rootCause: z.string().trim().max(5000).nullish(),
-    flags: z.object({ internal: z.boolean().optional(), discussion: z.boolean().optional(), resolution: z.boolean().optional() }).strict().optional(),
+    flags: flags.optional(),
     text: z.string().max(60_000).optional(),
     statusId: z.number().int().positive().optional(),
     emailCustomer: z.boolean().default(false),
@@ -63,4 +83,17 @@ export const closeoutRoutes = new Hono<AppEnv>()
     const { id, itemId } = c.req.valid('param');
     const auth = authOf(c);
     return c.json(await withTenant(c, (tx) => deleteLaneItem(tx, id, itemId, auth)));
+  })
+  // Escalation: the package with the reason being typed and where it goes (nothing changes) …
+  .post('/:id/escalation/preview', validate('param', idParam), validate('json', previewBody), async (c) => {
+    const { id } = c.req.valid('param');
+    const b = c.req.valid('json');
+    return c.json(await withTenant(c, (tx) => previewEscalation(tx, id, b.reason, { format: b.format, flags: b.flags, emailCustomer: b.emailCustomer })));
+  })
+  // … then one action: escalate, post the package exactly once, move the ticket to the next tier if asked.
+  .post('/:id/escalation/send', validate('param', idParam), validate('json', escalationBody), async (c) => {
+    const { id } = c.req.valid('param');
+    const result = await escalateAndPost(c.get('deps'), authOf(c), id, c.req.valid('json'));
+    const session = await withTenant(c, (tx) => sessionDetail(tx, id));
+    return c.json({ ...result, session });
   });

@@ -55,7 +55,19 @@ export async function sessionTicket(tenant: Tenant, sessionId: string): Promise<
 /** The board statuses of an already-read ticket, from the cache when fresh. ConnectWise failures throw as our AppErrors. */
 export async function boardStatusesFor(deps: Deps, tenant: Tenant, conn: ConnectionRow, ticket: CwTicket, opts: { refresh?: boolean } = {}): Promise<TicketStatuses> {
   if (!ticket.board) throw unprocessable(`Ticket #${ticket.id} has no board, so it has no statuses to choose from.`, 'ticket_without_board');
-  const board = ticket.board;
+  const board = { id: ticket.board.id, name: ticket.board.name ?? null };
+  const { statuses, cached, fetchedAt } = await cachedBoardStatuses(deps, tenant, conn, board, opts);
+  return {
+    ticket: { id: ticket.id, status: ticket.status ? { id: ticket.status.id, name: ticket.status.name ?? null } : null, closed: ticket.closedFlag },
+    board,
+    statuses,
+    cached,
+    fetchedAt,
+  };
+}
+
+/** One board's active statuses, from psa_board_statuses while fresh, else from ConnectWise (and cached). */
+export async function cachedBoardStatuses(deps: Deps, tenant: Tenant, conn: ConnectionRow, board: { id: number; name: string | null }, opts: { refresh?: boolean } = {}) {
   const ttlSeconds = (deps.psa?.boardStatusTtlMs ?? BOARD_STATUS_TTL_MS) / 1000;
   const [hit] = opts.refresh
     ? []
@@ -76,19 +88,13 @@ export async function boardStatusesFor(deps: Deps, tenant: Tenant, conn: Connect
     fetchedAt = await tenant(async (tx) => {
       const [row] = await tx<[{ fetched_at: Date }]>`
         insert into psa_board_statuses (account_id, board_id, board_name, statuses)
-        values (${conn.account_id}, ${board.id}, ${board.name ?? null}, ${tx.json(statuses as never)})
+        values (${conn.account_id}, ${board.id}, ${board.name}, ${tx.json(statuses as never)})
         on conflict (account_id, board_id) do update set board_name = excluded.board_name, statuses = excluded.statuses, fetched_at = now()
         returning fetched_at`;
       return row.fetched_at;
     });
   }
-  return {
-    ticket: { id: ticket.id, status: ticket.status ? { id: ticket.status.id, name: ticket.status.name ?? null } : null, closed: ticket.closedFlag },
-    board: { id: board.id, name: board.name ?? null },
-    statuses,
-    cached: !!hit,
-    fetchedAt: fetchedAt.toISOString(),
-  };
+  return { statuses, cached: !!hit, fetchedAt: fetchedAt.toISOString() };
 }
 
 /** GET /v1/sessions/:id/board-statuses: the ticket's current status and the statuses its board offers. */

@@ -2,7 +2,7 @@
 // status it already has is reported as "already", not sent again), and every failure is reported.
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
-import { boardStatusesFor } from './board-statuses.js';
+import { boardStatusesFor, cachedBoardStatuses } from './board-statuses.js';
 import { clientFor, toAppError, type ConnectionRow } from './connection.js';
 import type { Tenant } from './exactly-once.js';
 
@@ -38,6 +38,40 @@ export async function changeTicketStatus(deps: Deps, tenant: Tenant, conn: Conne
   } catch (err) {
     const failure = failureOf(err, 'The status could not be changed.');
     deps.log.warn('connectwise status change failed', { ticketId, code: failure.code });
+    return { state: 'failed', ...failure };
+  }
+}
+
+export type TicketMove =
+  | { state: 'done' | 'already'; board: { id: number; name: string | null }; status: { id: number; name: string } | null }
+  | { state: 'failed'; code: string; message: string };
+
+/**
+ * Moves the ticket to board `boardId` (the next tier's board), with `statusId` of that board when given, else
+ * the board's default. Already there (and in that status) is "already". Never throws.
+ */
+export async function moveTicket(deps: Deps, tenant: Tenant, conn: ConnectionRow, ticketId: number, boardId: number, statusId?: number): Promise<TicketMove> {
+  try {
+    const client = clientFor(deps, conn);
+    const ticket = await client.getTicket(ticketId);
+    const board = ticket.board?.id === boardId ? { id: boardId, name: ticket.board.name ?? null } : { id: boardId, name: null };
+    const { statuses } = await cachedBoardStatuses(deps, tenant, conn, board);
+    const target = statusId !== undefined ? statuses.find((s) => s.id === statusId) : undefined;
+    if (statusId !== undefined && !target) {
+      return { state: 'failed', code: 'status_not_on_board', message: `Board ${board.name ?? boardId} has no active status ${statusId}. Its statuses: ${statuses.map((s) => s.name).join(', ')}.` };
+    }
+    if (ticket.board?.id === boardId && (!target || ticket.status?.id === target.id)) {
+      return { state: 'already', board, status: ticket.status ? { id: ticket.status.id, name: ticket.status.name ?? '' } : null };
+    }
+    const moved = await client.moveTicket(ticketId, boardId, target?.id);
+    return {
+      state: 'done',
+      board: { id: boardId, name: moved.board?.name ?? board.name },
+      status: moved.status ? { id: moved.status.id, name: moved.status.name ?? '' } : null,
+    };
+  } catch (err) {
+    const failure = failureOf(err, 'The ticket could not be moved.');
+    deps.log.warn('connectwise board change failed', { ticketId, code: failure.code });
     return { state: 'failed', ...failure };
   }
 }
