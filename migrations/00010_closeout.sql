@@ -26,5 +26,9 @@ ALTER TABLE session_suggested_fixes
   ADD CONSTRAINT session_suggested_fixes_from_session_fkey FOREIGN KEY (account_id, from_session_id)
   REFERENCES ai_sessions (account_id, id) ON DELETE SET NULL (from_session_id);
 
+-- The ConnectWise server's time zone (IANA, mapped from the Windows name system/info reports), kept when the
+-- connection is tested: notes are written in it unless the account sets its own.
+ALTER TABLE psa_connections ADD COLUMN server_time_zone text;
+
 -- "The last sessions for this company": equality on text is leakproof, so this index serves under RLS.
 CREATE INDEX ai_sessions_company ON ai_sessions (account_id, ticket_company, created_at DESC) WHERE ticket_company IS NOT NULL;

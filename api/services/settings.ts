@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Tx } from '../db/database.js';
 import { patternProblem } from './redaction/account.js';
+import { isIanaTimeZone } from './time-zone.js';
 
 // Account patterns run on RE2 (linear time); a pattern it cannot compile is refused with the reason.
 const regexSource = z
@@ -20,6 +21,8 @@ export const preferencesSchema = z
     noteDefaults: z.object({ internal: z.boolean(), resolution: z.boolean(), processNotifications: z.boolean() }).strict(),
     redaction: z.object({ patterns: z.array(regexSource).max(50), words: z.array(z.string().min(1).max(200)).max(200) }).strict(),
     ai: z.object({ fastModel: z.string().min(1).max(100), deepModel: z.string().min(1).max(100) }).strict(),
+    /** Notes are written in this IANA zone; null: the ConnectWise server's zone (from the connection test), else UTC. */
+    timeZone: z.string().max(64).refine(isIanaTimeZone, 'must be an IANA time zone name such as America/New_York').nullable(),
   })
   .strict();
 
@@ -30,6 +33,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   noteDefaults: { internal: true, resolution: false, processNotifications: false },
   redaction: { patterns: [], words: [] },
   ai: { fastModel: 'claude-haiku-4-5', deepModel: 'claude-sonnet-4-6' },
+  timeZone: null,
 };
 
 export const preferencesPatchSchema = z
@@ -38,6 +42,7 @@ export const preferencesPatchSchema = z
     noteDefaults: preferencesSchema.shape.noteDefaults.partial().strict().optional(),
     redaction: preferencesSchema.shape.redaction.partial().strict().optional(),
     ai: preferencesSchema.shape.ai.partial().strict().optional(),
+    timeZone: preferencesSchema.shape.timeZone.optional(),
   })
   .strict();
 export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;
