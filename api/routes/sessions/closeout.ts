@@ -11,7 +11,8 @@ import type { Tenant } from '../../services/psa/exactly-once.js';
 import { MAX_MINUTES } from '../../services/psa/time-entry.js';
 import { deleteLaneItem, editLaneItem } from '../../services/sessions/timeline.js';
 import { companyHistory, proposeFixFrom, similarResolved } from '../../services/sessions/history.js';
-import { fixView, sessionDetail } from '../../services/sessions/index.js';
+import { fixView, getSession, sessionDetail } from '../../services/sessions/index.js';
+import { targetGrid } from '../../services/sessions/targets.js';
 
 const idParam = z.object({ id: z.string().uuid('must be a session id') });
 const itemParam = z.object({ id: z.string().uuid('must be a session id'), itemId: z.string().regex(/^li_[0-9a-f]{12}$/, 'must be a timeline item id') });
@@ -96,4 +97,9 @@ export const closeoutRoutes = new Hono<AppEnv>()
     const result = await escalateAndPost(c.get('deps'), authOf(c), id, c.req.valid('json'));
     const session = await withTenant(c, (tx) => sessionDetail(tx, id));
     return c.json({ ...result, session });
+  })
+  // Maintenance runs: the step × target grid (each cell done, failed or skipped, with its note).
+  .get('/:id/targets', validate('param', idParam), async (c) => {
+    const session = await withTenant(c, (tx) => getSession(tx, c.req.valid('param').id));
+    return c.json(targetGrid(session.pending_task_lane));
   });

@@ -5,6 +5,7 @@ import { createHmac } from 'node:crypto';
 import { findSecrets, mergeCounts, type RedactionRules, type SecretKind } from '../redaction/index.js';
 import { activeFacts, activeFix, getSession, type FactRow, type FixRow, type SessionRow } from '../sessions/index.js';
 import type { LaneItem } from '../sessions/lane.js';
+import { targetGrid, targetLines } from '../sessions/targets.js';
 import { sessionWorkSpan } from '../sessions/time.js';
 import { clockIn, dayIn, durationInWords, isIanaTimeZone, zoneNameIn } from '../time-zone.js';
 
@@ -310,6 +311,15 @@ function timeSpent(data: NoteData): Block {
   return { type: 'para', text: people.length ? `${span}, worked by ${people.join(', ')}` : span };
 }
 
+/** Maintenance runs: each target's results, so the ticket says which server failed which step. */
+function targetsSection(data: NoteData, r: Redactor): Section[] {
+  const grid = targetGrid(data.session.pending_task_lane);
+  if (!grid.targets.length) return [];
+  const failed = grid.targets.filter((t) => grid.totals[t]!.failed > 0).length;
+  const lead = `${grid.targets.length} target${grid.targets.length === 1 ? '' : 's'}, ${failed ? `${failed} with a failed step` : 'no failed steps'}.`;
+  return [{ heading: 'Per target', blocks: [{ type: 'para', text: lead }, { type: 'list', items: targetLines(grid, (s) => r.text(s)) }] }];
+}
+
 function resolutionNextSteps(data: NoteData, r: Redactor): string[] {
   const s = data.session;
   const steps: string[] = [];
@@ -358,6 +368,7 @@ function buildResolution(data: NoteData, r: Redactor): Omit<NoteDocument, 'redac
       { heading: 'Root cause', blocks: [{ type: 'para', text: s.root_cause?.trim() ? r.text(s.root_cause.trim()) : 'Not recorded.' }] },
       { heading: 'Resolution', blocks: resolution },
       { heading: 'What was checked', blocks: [entries.length ? { type: 'timeline', entries } : { type: 'para', text: 'No steps recorded.' }] },
+      ...targetsSection(data, r),
       { heading: 'Next steps', blocks: [{ type: 'list', items: resolutionNextSteps(data, r) }] },
       { heading: 'Time spent', blocks: [timeSpent(data)] },
     ],
@@ -390,6 +401,7 @@ function buildEscalation(data: NoteData, r: Redactor): Omit<NoteDocument, 'redac
       { heading: 'Why it is escalated', blocks: [{ type: 'para', text: s.escalation_reason ? r.text(s.escalation_reason) : 'No reason given yet.' }] },
       { heading: 'What we know', blocks: [factsBlock(data, r, 'Nothing confirmed yet.')] },
       { heading: 'What was tried', blocks: [entries.length ? { type: 'timeline', entries } : { type: 'para', text: 'Nothing was tried yet.' }] },
+      ...targetsSection(data, r),
       { heading: 'Suspected cause', blocks: [suspected.length ? { type: 'list', items: suspected } : { type: 'para', text: 'Unknown.' }] },
       { heading: 'Suggested next steps', blocks: [{ type: 'list', items: next }] },
       { heading: 'Time spent so far', blocks: [timeSpent(data)] },
