@@ -170,6 +170,18 @@ describe('POST /v1/sessions/:id/close-out', () => {
     expect(states(done.body)).toEqual({ note: 'already', status: 'skipped', time: 'skipped', resolve: 'done' });
   });
 
+  it('logs the time before closing, so a closed status that forbids time entries does not block it', async () => {
+    const admin = await connectedAccount('closeout-order');
+    const eng = await mappedEngineer(admin);
+    const session = await fixedSession(eng, 184206);
+    sim.data.boards[0]!.statuses.find((s) => s.id === 536)!.timeEntryNotAllowed = true;
+    const res = await ctx.request('POST', `/v1/sessions/${session.id}/close-out`, { token: eng.token, body: { statusId: 536, minutes: 30 } });
+    expect(res.body.steps.map((s: { step: string }) => s.step)).toEqual(['note', 'time', 'status', 'resolve']);
+    expect(states(res.body)).toEqual({ note: 'done', time: 'done', status: 'done', resolve: 'done' });
+    expect(entriesOn(184206)).toHaveLength(1);
+    expect(ticketOf(184206).closedFlag).toBe(true);
+  });
+
   it('stops before the status when the note cannot be posted, and says why for a time entry it cannot log', async () => {
     const admin = await connectedAccount('closeout-note');
     const session = await fixedSession(admin, 184209);
@@ -181,7 +193,7 @@ describe('POST /v1/sessions/:id/close-out', () => {
     // The admin is not mapped to a ConnectWise member: the note and status go through, the time step says why not.
     const res = await ctx.request('POST', `/v1/sessions/${session.id}/close-out`, { token: admin.token, body: { statusId: 536, minutes: 10 } });
     expect(states(res.body)).toEqual({ note: 'done', status: 'done', time: 'failed', resolve: 'skipped' });
-    expect(res.body.steps[2].error.code).toBe('psa_member_unmapped');
+    expect(res.body.steps.find((s: { step: string }) => s.step === 'time').error.code).toBe('psa_member_unmapped');
   });
 
   it('validates the body and keeps reporting a refused status on the separate note-post path', async () => {

@@ -52,7 +52,7 @@ export const closeoutRoutes = new Hono<AppEnv>()
     const tenant: Tenant = (fn) => withTenant(c, fn);
     return c.json(await sessionBoardStatuses(c.get('deps'), tenant, c.req.valid('param').id, { refresh: c.req.valid('query').refresh === '1' }));
   })
-  // One confirm: note, status, time, resolve — each once, each reported; calling again retries what is not done.
+  // One confirm: note, time, status, resolve — each once, each reported; calling again retries what is not done.
   .post('/:id/close-out', validate('param', idParam), validate('json', closeOutBody), async (c) => {
     const { id } = c.req.valid('param');
     const result = await closeOut(c.get('deps'), authOf(c), id, c.req.valid('json'));

@@ -1,10 +1,11 @@
-// Close-out as one action: post the resolution note, change the ticket's status, log the time, resolve the session.
+// Close-out as one action: post the resolution note, log the time, change the ticket's status, resolve the session.
 //
 // Each step reuses its exactly-once path (the note outbox, the time-entry row, a status change that reads
 // the ticket first) and reports its own result, so a call after a failure retries only what is not done:
 // a note already on the ticket or time already logged answer "already", never a second copy. Later steps
 // wait for the note (a ticket closed without its documentation is what this exists to prevent), and the
-// session resolves only once every chosen step has succeeded.
+// session resolves only once every chosen step has succeeded. Time is logged before the status changes:
+// ConnectWise refuses time on a ticket whose (closed) status has "time entry not allowed" set.
 import type { Deps } from '../../deps.js';
 import { conflict } from '../../lib/errors.js';
 import { patchSession, resolveSession } from '../sessions/lifecycle.js';
@@ -58,11 +59,11 @@ export async function closeOut(deps: Deps, who: { accountId: string; userId: str
   steps.push(note);
   if (!ok(note)) {
     const waiting = 'Not attempted: the note is not on the ticket yet.';
-    for (const step of ['status', 'time', 'resolve'] as const) steps.push({ step, state: 'skipped', detail: waiting });
+    for (const step of ['time', 'status', 'resolve'] as const) steps.push({ step, state: 'skipped', detail: waiting });
     return { steps, complete: false };
   }
-  steps.push(await statusStep(deps, tenant, sessionId, input));
   steps.push(await timeStep(deps, who, sessionId, input));
+  steps.push(await statusStep(deps, tenant, sessionId, input));
   if (!steps.every(ok)) {
     steps.push({ step: 'resolve', state: 'skipped', detail: 'The session stays open until the failed steps are done: close out again to retry them.' });
     return { steps, complete: false };
