@@ -65,13 +65,18 @@ export async function similarResolved(tx: Tx, sessionId: string, limit = 3) {
     )
     select me.id as me, s.*
     from me left join lateral (
-      select s.id, s.ticket_external_id, s.ticket_summary, s.ticket_company, s.status, s.root_cause, s.created_at, s.ended_at,
-             f.id as fix_id, f.title as fix_title, f.body as fix_body, ts_rank_cd(s.search, me.q, 32)::float8 as rank
-      from ai_sessions s
-      left join session_suggested_fixes f on f.session_id = s.id and f.superseded_at is null and f.decision = any(${ACCEPTED}::text[])
-      where me.q is not null and s.status = 'resolved' and s.id <> me.id and s.search @@ me.q
-      order by rank desc, s.ended_at desc nulls last, s.id
-      limit ${limit}
+      -- Rank every match, then fetch the fix only for the few returned.
+      select top.*, f.id as fix_id, f.title as fix_title, f.body as fix_body
+      from (
+        select s.id, s.ticket_external_id, s.ticket_summary, s.ticket_company, s.status, s.root_cause, s.created_at, s.ended_at,
+               ts_rank_cd(s.search, me.q, 32)::float8 as rank
+        from ai_sessions s
+        where me.q is not null and s.status = 'resolved' and s.id <> me.id and s.search @@ me.q
+        order by rank desc, s.ended_at desc nulls last, s.id
+        limit ${limit}
+      ) top
+      left join session_suggested_fixes f on f.session_id = top.id and f.superseded_at is null and f.decision = any(${ACCEPTED}::text[])
+      order by top.rank desc, top.ended_at desc nulls last, top.id
     ) s on true`;
   return rowsOf(rows);
 }
