@@ -2,6 +2,7 @@
 // sub-resource is one more file and one more `.route('/', …)` line here.
 import { Hono } from 'hono';
 import type { AppEnv } from '../../lib/http.js';
+import { closeoutRoutes } from './closeout.js';
 import { coreRoutes } from './core.js';
 import { sessionAskRoutes } from './ask.js';
 import { sessionCopilotExtraRoutes } from './copilot-extra.js';
@@ -15,6 +16,7 @@ import { timelineRoutes } from './timeline.js';
 
 export const sessionRoutes = new Hono<AppEnv>()
   .route('/', coreRoutes)
+  .route('/', closeoutRoutes)
   .route('/', timelineRoutes)
   .route('/', factRoutes)
   .route('/', fixRoutes)
