@@ -127,24 +127,30 @@ function CloseOutForm() {
           </label>
         ))}
       </fieldset>
-      <label class="fp-field">
-        Ticket status
-        <select
-          class="fp-input"
-          value={c.statusId.value === null ? '' : String(c.statusId.value)}
-          disabled={!st}
-          onChange={(e) => (c.statusId.value = e.currentTarget.value ? Number(e.currentTarget.value) : null)}
-          data-fp="closeout-status"
-        >
-          <option value="">{st ? `Leave as "${st.ticket.status?.name ?? 'unknown'}"` : c.statusesLoad.value === 'loading' ? 'Loading statuses…' : 'Leave as it is'}</option>
-          {st?.statuses.map((x) => (
-            <option key={x.id} value={String(x.id)} disabled={x.id === st.ticket.status?.id}>
+      {/* Radios, not a drop-down: one click picks a status, and every choice is visible with what it does. */}
+      <fieldset class="fp-fieldset fp-statuses" data-fp="closeout-statuses">
+        <legend>Ticket status{st ? ` (now "${st.ticket.status?.name ?? 'unknown'}")` : c.statusesLoad.value === 'loading' ? ' (loading…)' : ''}</legend>
+        <label class="fp-radio">
+          <input type="radio" name="fp-closeout-status" checked={c.statusId.value === null} onChange={() => (c.statusId.value = null)} data-fp="closeout-status" data-status-id="" />{' '}
+          Leave as it is
+        </label>
+        {st?.statuses
+          .filter((x) => x.id !== st.ticket.status?.id)
+          .map((x) => (
+            <label key={x.id} class="fp-radio">
+              <input
+                type="radio"
+                name="fp-closeout-status"
+                checked={c.statusId.value === x.id}
+                onChange={() => (c.statusId.value = x.id)}
+                data-fp="closeout-status"
+                data-status-id={String(x.id)}
+              />{' '}
               {x.name}
               {x.closed ? ' (closes the ticket)' : ''}
-            </option>
+            </label>
           ))}
-        </select>
-      </label>
+      </fieldset>
       {c.statusesError.value && (
         <p class="fp-muted" data-fp="closeout-status-error">
           Statuses unavailable: {c.statusesError.value}{' '}
