@@ -24,7 +24,10 @@ export function CloseOutCard() {
     if (!ready) return;
     void m.loadAudience();
     if (c.statusesLoad.value === 'idle') void m.loadStatuses();
-    if (m.note.load.value === 'idle') void m.loadNote();
+    // The prefilled root cause goes into the note at once (its version bump reloads the preview below).
+    void m.saveRootCause().then((saved) => {
+      if (!saved && m.note.load.value === 'idle') void m.loadNote();
+    });
   }, [ready, sessionId]);
   // Reload the preview when what it says changed (root cause recorded, a fact added).
   const stateVersion = s?.stateVersion;

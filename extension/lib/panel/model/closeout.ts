@@ -79,12 +79,15 @@ export function createCloseOut(core: Core, opts: { workedMinutes: () => string; 
     });
   }
 
-  /** Records the root cause as typed, so the note preview shows it before anything is posted. */
+  /**
+   * Records the root cause (as typed, or the prefilled one the card opens with) so the note preview shows it
+   * before anything is posted; close-out sends it again, so a failure here loses nothing.
+   */
   async function saveRootCause() {
     const id = sid();
-    const typed = closeOut.rootCause.value;
-    if (!id || typed === null || typed.trim() === (session.value?.rootCause ?? '')) return false;
-    const r = await deps.call('setRootCause', { sessionId: id, rootCause: typed.trim() || null });
+    const text = rootCauseText.value.trim();
+    if (!id || text === (session.value?.rootCause ?? '')) return false;
+    const r = await deps.call('setRootCause', { sessionId: id, rootCause: text || null });
     if (r.ok && sid() === id) session.value = r.data.session;
     else if (!r.ok) closeOut.error.value = failMessage(r) ?? 'The root cause is kept here and sent with the close-out.';
     return r.ok;
