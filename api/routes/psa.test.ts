@@ -231,7 +231,7 @@ describe('posting notes', () => {
     const discussion = await ctx.request('POST', `/v1/sessions/${session.id}/resolution-note/post`, { token: admin.token, body: { text: 'Customer-visible update.', internal: false, notifyCustomer: true, status: 'Waiting on Client' } });
     expect(discussion.status).toBe(201);
     expect(sim.data.notes.find((n) => String(n.id) === discussion.body.note.externalId)).toMatchObject({ detailDescriptionFlag: true, processNotifications: true });
-    expect(discussion.body.statusChange).toEqual({ ok: true, status: 'Waiting on Client' });
+    expect(discussion.body.statusChange).toEqual({ ok: true, status: 'Waiting on Client', already: false });
     expect(sim.data.tickets.find((t) => t.id === 184209)!.statusId).toBe(533);
 
     const keyed = { token: admin.token, headers: { 'Idempotency-Key': 'post-184209-a' }, body: { text: 'Posted with an idempotency key.' } };

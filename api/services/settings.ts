@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Tx } from '../db/database.js';
 import { patternProblem } from './redaction/account.js';
+import { isIanaTimeZone } from './time-zone.js';
 
 // Account patterns run on RE2 (linear time); a pattern it cannot compile is refused with the reason.
 const regexSource = z
@@ -26,6 +27,8 @@ export const preferencesSchema = z
     flywheel: z.object({ afterResolvedSessions: z.number().int().min(0).max(1000), everyHours: z.number().int().min(0).max(24 * 30) }).strict(),
     /** A confirmed client-memory fact is shown and used for this long unless confirmed again. */
     clientMemory: z.object({ expiryDays: z.number().int().min(1).max(3650) }).strict(),
+    /** Notes are written in this IANA zone; null: the ConnectWise server's zone (from the connection test), else UTC. */
+    timeZone: z.string().max(64).refine(isIanaTimeZone, 'must be an IANA time zone name such as America/New_York').nullable(),
   })
   .strict();
 
@@ -39,6 +42,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   privacy: { requirePreview: false },
   flywheel: { afterResolvedSessions: 10, everyHours: 24 },
   clientMemory: { expiryDays: 180 },
+  timeZone: null,
 };
 
 export const preferencesPatchSchema = z
@@ -50,6 +54,7 @@ export const preferencesPatchSchema = z
     privacy: preferencesSchema.shape.privacy.partial().strict().optional(),
     flywheel: preferencesSchema.shape.flywheel.partial().strict().optional(),
     clientMemory: preferencesSchema.shape.clientMemory.partial().strict().optional(),
+    timeZone: preferencesSchema.shape.timeZone.optional(),
   })
   .strict();
 export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;

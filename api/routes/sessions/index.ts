@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../lib/http.js';
 import { coreRoutes } from './core.js';
+import { closeoutRoutes } from './closeout.js';
 import { sessionAskRoutes } from './ask.js';
 import { sessionCopilotExtraRoutes } from './copilot-extra.js';
 import { factRoutes } from './facts.js';
@@ -23,4 +24,5 @@ export const sessionRoutes = new Hono<AppEnv>()
   .route('/', postingRoutes)
   .route('/', suggestRoutes)
   .route('/', sessionCopilotExtraRoutes)
-  .route('/', sessionAskRoutes);
+  .route('/', sessionAskRoutes)
+  .route('/', closeoutRoutes);

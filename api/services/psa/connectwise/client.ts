@@ -256,6 +256,13 @@ export class ConnectWiseClient {
     return this.getOne({ method: 'PATCH', path: `service/tickets/${ticketId(id)}`, body: [{ op: 'replace', path: 'status', value: { id: statusId } }] }, cwTicket);
   }
 
+  /** Moves the ticket to another board, with a status of that board (else ConnectWise falls back to the board's default). */
+  moveTicket(id: number, boardId: number, statusId?: number): Promise<CwTicket> {
+    const ops: Array<Record<string, unknown>> = [{ op: 'replace', path: 'board', value: { id: boardId } }];
+    if (statusId !== undefined) ops.push({ op: 'replace', path: 'status', value: { id: statusId } });
+    return this.getOne({ method: 'PATCH', path: `service/tickets/${ticketId(id)}`, body: ops }, cwTicket);
+  }
+
   // ---- plumbing ----
 
   private async getOne<S extends z.ZodType>(spec: RequestSpec, schema: S): Promise<z.output<S>> {
