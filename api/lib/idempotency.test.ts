@@ -44,6 +44,8 @@ describe('routes that call out', () => {
         'POST /v1/sessions/:id/resolution-note/post',
         'POST /v1/sessions/:id/escalation/post',
         'POST /v1/sessions/:id/time-entry',
+        'POST /v1/sessions/:id/close-out',
+        'POST /v1/sessions/:id/escalation/send',
         'POST /v1/sessions/:id/suggest',
         'POST /v1/sessions/:id/customer-reply',
         'POST /v1/sessions/:id/customer-reply/post',

@@ -2,20 +2,19 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../lib/http.js';
-import { authOf, validate, withTenant } from '../../lib/http.js';
+import { authOf, tenantOf, validate, withTenant } from '../../lib/http.js';
 import { callsOut } from '../../lib/idempotency.js';
 import { sessionBoardStatuses } from '../../services/psa/board-statuses.js';
 import { closeOut } from '../../services/psa/closeout.js';
 import { escalateAndPost, previewEscalation } from '../../services/psa/escalation.js';
 import { NOTE_FORMATS, type NoteFormat } from '../../services/notes/index.js';
-import type { TenantRunner as Tenant } from '../../db/database.js';
 import { MAX_MINUTES } from '../../services/psa/time-entry.js';
 import { deleteLaneItem, editLaneItem } from '../../services/sessions/timeline.js';
 import { companyHistory, proposeFixFrom, similarResolved } from '../../services/sessions/history.js';
 import { fixView, getSession, sessionDetail } from '../../services/sessions/index.js';
 import { targetGrid } from '../../services/sessions/targets.js';
+import { idParam } from './params.js';
 
-const idParam = z.object({ id: z.string().uuid('must be a session id') });
 const itemParam = z.object({ id: z.string().uuid('must be a session id'), itemId: z.string().regex(/^li_[0-9a-f]{12}$/, 'must be a timeline item id') });
 
 const flags = z.object({ internal: z.boolean().optional(), discussion: z.boolean().optional(), resolution: z.boolean().optional() }).strict();
@@ -50,13 +49,12 @@ const closeOutBody = z
 export const closeoutRoutes = new Hono<AppEnv>()
   // The status picker: the ticket's current status and its board's active statuses (cached per board).
   .get('/:id/board-statuses', validate('param', idParam), validate('query', z.object({ refresh: z.enum(['0', '1']).optional() })), async (c) => {
-    const tenant: Tenant = (fn) => withTenant(c, fn);
-    return c.json(await sessionBoardStatuses(c.get('deps'), tenant, c.req.valid('param').id, { refresh: c.req.valid('query').refresh === '1' }));
+    return c.json(await sessionBoardStatuses(c.get('deps'), tenantOf(c), c.req.valid('param').id, { refresh: c.req.valid('query').refresh === '1' }));
   })
   // One confirm: note, time, status, resolve — each once, each reported; calling again retries what is not done.
   .post('/:id/close-out', callsOut(), validate('param', idParam), validate('json', closeOutBody), async (c) => {
     const { id } = c.req.valid('param');
-    const result = await closeOut(c.get('deps'), authOf(c), id, c.req.valid('json'));
+    const result = await closeOut(c.get('deps'), tenantOf(c), authOf(c), id, c.req.valid('json'));
     const session = await withTenant(c, (tx) => sessionDetail(tx, id));
     return c.json({ ...result, session });
   })
@@ -95,7 +93,7 @@ export const closeoutRoutes = new Hono<AppEnv>()
   // … then one action: escalate, post the package exactly once, move the ticket to the next tier if asked.
   .post('/:id/escalation/send', callsOut(), validate('param', idParam), validate('json', escalationBody), async (c) => {
     const { id } = c.req.valid('param');
-    const result = await escalateAndPost(c.get('deps'), authOf(c), id, c.req.valid('json'));
+    const result = await escalateAndPost(c.get('deps'), tenantOf(c), authOf(c), id, c.req.valid('json'));
     const session = await withTenant(c, (tx) => sessionDetail(tx, id));
     return c.json({ ...result, session });
   })

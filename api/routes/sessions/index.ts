@@ -2,8 +2,8 @@
 // sub-resource is one more file and one more `.route('/', …)` line here.
 import { Hono } from 'hono';
 import type { AppEnv } from '../../lib/http.js';
-import { closeoutRoutes } from './closeout.js';
 import { coreRoutes } from './core.js';
+import { closeoutRoutes } from './closeout.js';
 import { sessionAskRoutes } from './ask.js';
 import { sessionCopilotExtraRoutes } from './copilot-extra.js';
 import { factRoutes } from './facts.js';
@@ -16,7 +16,6 @@ import { timelineRoutes } from './timeline.js';
 
 export const sessionRoutes = new Hono<AppEnv>()
   .route('/', coreRoutes)
-  .route('/', closeoutRoutes)
   .route('/', timelineRoutes)
   .route('/', factRoutes)
   .route('/', fixRoutes)
@@ -25,4 +24,5 @@ export const sessionRoutes = new Hono<AppEnv>()
   .route('/', postingRoutes)
   .route('/', suggestRoutes)
   .route('/', sessionCopilotExtraRoutes)
-  .route('/', sessionAskRoutes);
+  .route('/', sessionAskRoutes)
+  .route('/', closeoutRoutes);

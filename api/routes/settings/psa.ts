@@ -19,8 +19,8 @@ import {
   saveConnection,
   toAppError,
 } from '../../services/psa/connection.js';
-import { autoMatch, listMappings, mappingView, memberView, setMappings } from '../../services/psa/members.js';
 import { ianaFromConnectWise } from '../../services/time-zone.js';
+import { autoMatch, listMappings, mappingView, memberView, setMappings } from '../../services/psa/members.js';
 
 const field = (name: string, max: number) => z.string().trim().min(1, `${name} is required`).max(max);
 

@@ -9,7 +9,7 @@ import { unprocessable } from '../../lib/errors.js';
 import { getSession } from '../sessions/index.js';
 import type { CwStatus, CwTicket } from './connectwise/types.js';
 import { clientFor, requireConnection, toAppError, type ConnectionRow } from './connection.js';
-import type { TenantRunner as Tenant } from '../../db/database.js';
+import type { TenantRunner } from '../../db/database.js';
 
 export const BOARD_STATUS_TTL_MS = 10 * 60_000;
 
@@ -42,7 +42,7 @@ const statusView = (s: CwStatus): BoardStatusView => ({
 });
 
 /** The ticket of a session, with its connection; a session whose ticket is not a ConnectWise number is a 422. */
-export async function sessionTicket(tenant: Tenant, sessionId: string): Promise<{ conn: ConnectionRow; ticketId: number }> {
+export async function sessionTicket(tenant: TenantRunner, sessionId: string): Promise<{ conn: ConnectionRow; ticketId: number }> {
   return tenant(async (tx) => {
     const session = await getSession(tx, sessionId);
     const conn = await requireConnection(tx);
@@ -53,7 +53,7 @@ export async function sessionTicket(tenant: Tenant, sessionId: string): Promise<
 }
 
 /** The board statuses of an already-read ticket, from the cache when fresh. ConnectWise failures throw as our AppErrors. */
-export async function boardStatusesFor(deps: Deps, tenant: Tenant, conn: ConnectionRow, ticket: CwTicket, opts: { refresh?: boolean } = {}): Promise<TicketStatuses> {
+export async function boardStatusesFor(deps: Deps, tenant: TenantRunner, conn: ConnectionRow, ticket: CwTicket, opts: { refresh?: boolean } = {}): Promise<TicketStatuses> {
   if (!ticket.board) throw unprocessable(`Ticket #${ticket.id} has no board, so it has no statuses to choose from.`, 'ticket_without_board');
   const board = { id: ticket.board.id, name: ticket.board.name ?? null };
   const { statuses, cached, fetchedAt } = await cachedBoardStatuses(deps, tenant, conn, board, opts);
@@ -67,7 +67,7 @@ export async function boardStatusesFor(deps: Deps, tenant: Tenant, conn: Connect
 }
 
 /** One board's active statuses, from psa_board_statuses while fresh, else from ConnectWise (and cached). */
-export async function cachedBoardStatuses(deps: Deps, tenant: Tenant, conn: ConnectionRow, board: { id: number; name: string | null }, opts: { refresh?: boolean } = {}) {
+export async function cachedBoardStatuses(deps: Deps, tenant: TenantRunner, conn: ConnectionRow, board: { id: number; name: string | null }, opts: { refresh?: boolean } = {}) {
   const ttlSeconds = (deps.psa?.boardStatusTtlMs ?? BOARD_STATUS_TTL_MS) / 1000;
   const [hit] = opts.refresh
     ? []
@@ -98,7 +98,7 @@ export async function cachedBoardStatuses(deps: Deps, tenant: Tenant, conn: Conn
 }
 
 /** GET /v1/sessions/:id/board-statuses: the ticket's current status and the statuses its board offers. */
-export async function sessionBoardStatuses(deps: Deps, tenant: Tenant, sessionId: string, opts: { refresh?: boolean } = {}): Promise<TicketStatuses> {
+export async function sessionBoardStatuses(deps: Deps, tenant: TenantRunner, sessionId: string, opts: { refresh?: boolean } = {}): Promise<TicketStatuses> {
   const { conn, ticketId } = await sessionTicket(tenant, sessionId);
   let ticket: CwTicket;
   try {

@@ -11,7 +11,7 @@ import { conflict } from '../../lib/errors.js';
 import { patchSession, resolveSession } from '../sessions/lifecycle.js';
 import { getSession, type SessionRow } from '../sessions/index.js';
 import { sessionTicket } from './board-statuses.js';
-import type { TenantRunner as Tenant } from '../../db/database.js';
+import type { TenantRunner } from '../../db/database.js';
 import { postSessionNote } from './posting.js';
 import { changeTicketStatus, failureOf } from './ticket-status.js';
 import { logSessionTime } from './time-entry.js';
@@ -42,8 +42,13 @@ export interface CloseOutInput {
 
 const ok = (s: StepResult) => s.state === 'done' || s.state === 'already' || s.state === 'skipped';
 
-export async function closeOut(deps: Deps, who: { accountId: string; userId: string }, sessionId: string, input: CloseOutInput): Promise<{ steps: StepResult[]; complete: boolean }> {
-  const tenant: Tenant = (fn) => deps.db.tenant({ accountId: who.accountId, userId: who.userId }, fn);
+export async function closeOut(
+  deps: Deps,
+  tenant: TenantRunner,
+  who: { accountId: string; userId: string },
+  sessionId: string,
+  input: CloseOutInput,
+): Promise<{ steps: StepResult[]; complete: boolean }> {
   const session = await tenant(async (tx): Promise<SessionRow> => {
     const s = await getSession(tx, sessionId);
     if (s.status === 'escalated' || s.status === 'abandoned') throw conflict(`This session is ${s.status}; it cannot be closed out as resolved.`, 'session_closed');
@@ -72,7 +77,7 @@ export async function closeOut(deps: Deps, who: { accountId: string; userId: str
   return { steps, complete: steps.every(ok) };
 }
 
-async function noteStep(deps: Deps, tenant: Tenant, who: { accountId: string; userId: string }, session: SessionRow, input: CloseOutInput): Promise<StepResult> {
+async function noteStep(deps: Deps, tenant: TenantRunner, who: { accountId: string; userId: string }, session: SessionRow, input: CloseOutInput): Promise<StepResult> {
   // Any resolution note already on the ticket counts, whichever path posted it: a session is documented once.
   if (session.resolution_note_posted_at) {
     return { step: 'note', state: 'already', detail: `The resolution note is already on ticket #${session.ticket_external_id} (note ${session.resolution_note_external_id}).` };
@@ -99,7 +104,7 @@ async function noteStep(deps: Deps, tenant: Tenant, who: { accountId: string; us
   }
 }
 
-async function statusStep(deps: Deps, tenant: Tenant, sessionId: string, input: CloseOutInput): Promise<StepResult> {
+async function statusStep(deps: Deps, tenant: TenantRunner, sessionId: string, input: CloseOutInput): Promise<StepResult> {
   if (input.statusId === undefined) return { step: 'status', state: 'skipped', detail: 'The ticket\'s status was left as it is.' };
   let target: Awaited<ReturnType<typeof sessionTicket>>;
   try {
@@ -119,7 +124,7 @@ async function statusStep(deps: Deps, tenant: Tenant, sessionId: string, input: 
   };
 }
 
-async function timeStep(deps: Deps, tenant: Tenant, who: { accountId: string; userId: string }, sessionId: string, input: CloseOutInput): Promise<StepResult> {
+async function timeStep(deps: Deps, tenant: TenantRunner, who: { accountId: string; userId: string }, sessionId: string, input: CloseOutInput): Promise<StepResult> {
   if (input.minutes === 0) return { step: 'time', state: 'skipped', detail: 'No time was logged.' };
   try {
     const result = await logSessionTime(deps, tenant, who, sessionId, { minutes: input.minutes });
@@ -135,7 +140,7 @@ async function timeStep(deps: Deps, tenant: Tenant, who: { accountId: string; us
   }
 }
 
-async function resolveStep(tenant: Tenant, sessionId: string, userId: string): Promise<StepResult> {
+async function resolveStep(tenant: TenantRunner, sessionId: string, userId: string): Promise<StepResult> {
   try {
     return await tenant(async (tx) => {
       const s = await getSession(tx, sessionId);

@@ -12,7 +12,7 @@ import { escalateSession } from '../sessions/lifecycle.js';
 import { getSession } from '../sessions/index.js';
 import { sessionTicket } from './board-statuses.js';
 import type { StepResult, StepState } from './closeout.js';
-import type { TenantRunner as Tenant } from '../../db/database.js';
+import type { TenantRunner } from '../../db/database.js';
 import { postSessionNote } from './posting.js';
 import { changeTicketStatus, failureOf, moveTicket } from './ticket-status.js';
 
@@ -57,8 +57,13 @@ export async function previewEscalation(tx: Tx, sessionId: string, reason: strin
 type Step = Omit<StepResult, 'step'> & { step: 'escalate' | 'note' | 'ticket' };
 const fine = (s: Step) => s.state !== 'failed';
 
-export async function escalateAndPost(deps: Deps, who: { accountId: string; userId: string }, sessionId: string, input: EscalationInput): Promise<{ steps: Step[]; complete: boolean }> {
-  const tenant: Tenant = (fn) => deps.db.tenant({ accountId: who.accountId, userId: who.userId }, fn);
+export async function escalateAndPost(
+  deps: Deps,
+  tenant: TenantRunner,
+  who: { accountId: string; userId: string },
+  sessionId: string,
+  input: EscalationInput,
+): Promise<{ steps: Step[]; complete: boolean }> {
   const steps: Step[] = [];
   steps.push(
     await tenant(async (tx): Promise<Step> => {
@@ -93,7 +98,7 @@ export async function escalateAndPost(deps: Deps, who: { accountId: string; user
   return { steps, complete: steps.every(fine) };
 }
 
-async function ticketStep(deps: Deps, tenant: Tenant, sessionId: string, input: EscalationInput, notePosted: boolean): Promise<Step> {
+async function ticketStep(deps: Deps, tenant: TenantRunner, sessionId: string, input: EscalationInput, notePosted: boolean): Promise<Step> {
   if (input.boardId === undefined && input.statusId === undefined) return { step: 'ticket', state: 'skipped', detail: 'The ticket\'s board and status were left as they are.' };
   if (!notePosted) return { step: 'ticket', state: 'skipped', detail: 'Not attempted: the package is not on the ticket yet.' };
   try {

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { TenantRunner, Tx } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
-import { AppError, conflict, psaFailure, unprocessable } from '../../lib/errors.js';
+import { conflict, psaFailure, unprocessable } from '../../lib/errors.js';
 import { withBriefing } from '../ai/briefing.js';
 import { renderEscalationPackage, renderResolutionNote } from '../notes/index.js';
 import { redactText, rulesFromPreferences } from '../redaction/index.js';

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
 import { boardStatusesFor, cachedBoardStatuses } from './board-statuses.js';
 import { clientFor, toAppError, type ConnectionRow } from './connection.js';
-import type { TenantRunner as Tenant } from '../../db/database.js';
+import type { TenantRunner } from '../../db/database.js';
 
 export type StatusChange =
   | { state: 'done' | 'already'; status: { id: number; name: string }; closed: boolean }
@@ -18,7 +18,7 @@ export function failureOf(err: unknown, fallback: string): { code: string; messa
 }
 
 /** Sets ticket `ticketId` to the status with this id (or name) on its board. Never throws. */
-export async function changeTicketStatus(deps: Deps, tenant: Tenant, conn: ConnectionRow, ticketId: number, want: { id?: number; name?: string }): Promise<StatusChange> {
+export async function changeTicketStatus(deps: Deps, tenant: TenantRunner, conn: ConnectionRow, ticketId: number, want: { id?: number; name?: string }): Promise<StatusChange> {
   try {
     const client = clientFor(deps, conn);
     const ticket = await client.getTicket(ticketId);
@@ -50,7 +50,7 @@ export type TicketMove =
  * Moves the ticket to board `boardId` (the next tier's board), with `statusId` of that board when given, else
  * the board's default. Already there (and in that status) is "already". Never throws.
  */
-export async function moveTicket(deps: Deps, tenant: Tenant, conn: ConnectionRow, ticketId: number, boardId: number, statusId?: number): Promise<TicketMove> {
+export async function moveTicket(deps: Deps, tenant: TenantRunner, conn: ConnectionRow, ticketId: number, boardId: number, statusId?: number): Promise<TicketMove> {
   try {
     const client = clientFor(deps, conn);
     const ticket = await client.getTicket(ticketId);

@@ -1,6 +1,6 @@
 // Similar resolved sessions, the company's history and "use this fix", on the real database (RLS as the app role).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type Registered, type TestContext } from '../test/harness.js';
+import { createTestContext, type Registered, type TestContext } from '../../test/harness.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
