@@ -202,6 +202,8 @@ function TimeEntry({ ticket }: { ticket: string }) {
   const m = useModel();
   const t = m.time;
   const logged = t.logged.value;
+  // Close-out logged it (or found it logged): its step says so, with the entry.
+  if (m.closeOut.steps.value?.some((x) => x.step === 'time' && (x.state === 'done' || x.state === 'already'))) return null;
   if (logged) {
     return (
       <div class="fp-row" data-fp="time-logged">
