@@ -13,6 +13,7 @@ import { startStack, type Stack } from './lib/stack.js';
 const MEASURED_TICKET = 184209; // Help Desk, "New"
 const RETRY_TICKET = 184210; // Help Desk, "Waiting on Client"
 const ESCALATE_TICKET = 184213; // Help Desk, "In Progress"
+const DECISIONS_TICKET = 184205; // Help Desk, "New"
 const CLOSED = 536; // Help Desk's ">Closed"
 const ESCALATED = 535; // Help Desk's "Escalated"
 const MEMBER = 'jdoe';
@@ -168,6 +169,26 @@ describe('closing a ticket from the panel', () => {
       path.join(RESULTS, 'doc-cost.json'),
       JSON.stringify({ clicks: cost.clicks, keystrokes: cost.keystrokes, seconds: Math.round(seconds * 10) / 10, ticket: MEASURED_TICKET, measuredAt: new Date().toISOString() }, null, 2),
     );
+  });
+
+  it('dismisses a fix, then builds a script template from the next one (with its provenance)', async () => {
+    await page.goto(ticketUrl(eb, DECISIONS_TICKET));
+    await waitForPanelText(page, `Ticket #${DECISIONS_TICKET}`);
+    const sessionId = await startWithoutFlow(page);
+    await proposeFix(page, 'Replace the toner cartridge', 'n/a');
+    await click(page, '[data-fp="fix-reject"]');
+    await panelWaitFor(page, (root) => root?.querySelector('[data-fp="fix-decision"]')?.textContent?.includes('Dismissed'), { what: 'the dismissed fix' });
+    // A dismissed fix offers no close-out.
+    expect(await panelEval(page, (root) => root?.querySelector('[data-fp="closeout"]') === null)).toBe(true);
+    await proposeFix(page, 'Reinstall the exam-room printer driver', 'pnputil /delete-driver oem42.inf /uninstall\npnputil /add-driver HP_UPD.inf /install');
+    await click(page, '[data-fp="fix-build-template"]');
+    await panelWaitFor(page, (root) => root?.querySelector('[data-fp="fix-decision"]')?.textContent?.includes('built into a template'), { what: 'the built template' });
+    const fixNow = await stack.api<{ fix: { decision: string } }>('GET', `/v1/sessions/${sessionId}/fixes/active`);
+    expect(fixNow.fix.decision).toBe('build_template');
+    const templates = await stack.api<{ templates: { name: string; provenance: { sessionId: string } }[] }>('GET', '/v1/script-templates');
+    expect(templates.templates.find((t) => t.name === 'Reinstall the exam-room printer driver')?.provenance.sessionId).toBe(sessionId);
+    await inPanel(page, '[data-fp="closeout"]');
+    await shoot(page, '[data-fp="fix"]', 'panel-fix-decisions');
   });
 
   it('escalates with a preview of the package and where it goes, then posts it once and moves the status', async () => {
