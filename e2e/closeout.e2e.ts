@@ -33,6 +33,8 @@ async function click(page: Page, selector: string) {
 async function shoot(page: Page, selector: string, name: string) {
   const el = await inPanel(page, selector);
   await el.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  // Let the scrolled panel repaint before the capture (a capture mid-scroll shows stale tiles).
+  await new Promise((r) => setTimeout(r, 250));
   await screenshot(page, name);
 }
 
