@@ -1,6 +1,5 @@
 // The reply for the customer: plain, friendly, free of internal detail and secrets, in the ticket's language; by the fast model or from a template offline.
 import { z } from 'zod';
-import type { Tx } from '../../db/database.js';
 import type { Tier } from '../copilot/types.js';
 import { activeFix, type FixRow } from '../sessions/index.js';
 import { readPreferences } from '../settings.js';
