@@ -44,6 +44,12 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   escalate: PAGES_AND_PANEL,
   postEscalation: PAGES_AND_PANEL,
   resolve: PAGES_AND_PANEL,
+  similarSessions: PAGES_AND_PANEL,
+  companyHistory: PAGES_AND_PANEL,
+  proposeFixFrom: PAGES_AND_PANEL,
+  editEvent: PAGES_AND_PANEL,
+  removeEvent: PAGES_AND_PANEL,
+  sessionTargets: PAGES_AND_PANEL,
   // The panel reads the note defaults only; see panelView.
   getSettings: PAGES_AND_PANEL,
   putSettings: PAGES,
@@ -61,11 +67,11 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   sessionHistory: PAGES,
 };
 
-/** What a content script sees of a read it may make: the note defaults of the settings, never the redaction rules or models. */
+/** What a content script sees of a read it may make: the note defaults and time zone of the settings, never the redaction rules or models. */
 function panelView(op: OperationName, data: unknown): unknown {
   if (op !== 'getSettings') return data;
-  const { noteFormat, noteDefaults } = (data as OpResult<'getSettings'>).settings;
-  return { settings: { noteFormat, noteDefaults } } satisfies { settings: PanelSettings };
+  const { noteFormat, noteDefaults, timeZone } = (data as OpResult<'getSettings'>).settings;
+  return { settings: { noteFormat, noteDefaults, timeZone } } satisfies { settings: PanelSettings };
 }
 
 function parse<T>(schema: z.ZodMiniType<T>, data: unknown, what: string): T {

@@ -19,6 +19,8 @@ const ticketNumber = z.string().check(z.regex(/^\d{1,12}$/, 'must be a ConnectWi
 const optionalText = (max: number) => z.nullish(text(max));
 const noArgs = z.undefined();
 const sid = { sessionId: id };
+/** A timeline entry's id as the API mints it (lane.ts). */
+const laneItemId = z.string().check(z.regex(/^li_[0-9a-f]{12}$/, 'must be a timeline entry id'));
 
 const ticketRef = z.strictObject({
   psa: z.literal('connectwise'),
@@ -80,7 +82,13 @@ export const OPERATION_ARGS = {
   startSession: z.strictObject({ ticket: ticketRef, flowId: z.nullish(id) }),
   chooseFlow: z.strictObject({ ...sid, flowId: z.nullable(id) }),
   getSession: z.strictObject(sid),
-  recordStep: z.strictObject({ ...sid, nodeId: text(200), optionId: z.optional(text(200)), note: z.optional(text(5000)) }),
+  recordStep: z.strictObject({
+    ...sid,
+    nodeId: text(200),
+    optionId: z.optional(text(200)),
+    note: z.optional(text(5000)),
+    targets: z.optional(z.array(z.strictObject({ name: text(200), result: z.enum(['done', 'failed', 'skipped']), note: z.optional(text(1000)) })).check(z.maxLength(500))),
+  }),
   addEvent: z.strictObject({ ...sid, kind: z.enum(['note', 'command', 'observation']), text: text(20_000) }),
   addFact: z.strictObject({ ...sid, text: text(2000), sourceRef: z.nullish(text(100)), origin: z.optional(z.enum(['user', 'copilot'])) }),
   editFact: z.strictObject({ ...sid, factId: id, text: text(2000) }),
@@ -112,6 +120,12 @@ export const OPERATION_ARGS = {
   escalate: z.strictObject({ ...sid, reason: text(2000) }),
   postEscalation: z.strictObject({ ...sid, text: z.optional(text(60_000)) }),
   resolve: z.strictObject(sid),
+  similarSessions: z.strictObject(sid),
+  companyHistory: z.strictObject(sid),
+  proposeFixFrom: z.strictObject({ ...sid, fromSessionId: id }),
+  editEvent: z.strictObject({ ...sid, itemId: laneItemId, text: text(20_000) }),
+  removeEvent: z.strictObject({ ...sid, itemId: laneItemId }),
+  sessionTargets: z.strictObject(sid),
   getSettings: noArgs,
   putSettings: settingsPatch,
   getPsa: noArgs,

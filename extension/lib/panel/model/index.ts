@@ -4,18 +4,25 @@ import { batch } from '@preact/signals';
 import type { TicketContext } from '../../ticket-context';
 import { createAsk } from './ask';
 import { createCore, type PanelDeps } from './core';
+import { createEntries } from './entries';
 import { createFlows } from './flows';
+import { createMaintenance } from './maintenance';
 import { createNote } from './note';
+import { createPast } from './past';
 import { createSession } from './session';
 import { createSync } from './sync';
 import { createTime } from './time';
 import { createTimeline } from './timeline';
+import { createZone } from './zone';
 
 export type { Load, PanelDeps } from './core';
 export type { QueuedItem } from './sync';
 export { toTicketRef } from './flows';
 export { hiddenSummary, kindLabel, noteSpots, noteText } from './note';
 export { workedMinutes, type LoggedTime } from './time';
+export { OWN_ENTRY_KINDS } from './entries';
+export { parseTargets } from './maintenance';
+export type { PastSession } from './past';
 
 export function createPanelModel(deps: PanelDeps) {
   const core = createCore(deps);
@@ -27,6 +34,10 @@ export function createPanelModel(deps: PanelDeps) {
   const note = createNote(core, sync, reloadSession);
   const time = createTime(core);
   const ask = createAsk(core);
+  const past = createPast(core);
+  const zone = createZone(core);
+  const maintenance = createMaintenance(core);
+  const entries = createEntries(core, reloadSession);
 
   /** Called whenever the reader sees a (possibly different) ticket, or none. */
   async function setTicket(next: TicketContext | null) {
@@ -48,8 +59,13 @@ export function createPanelModel(deps: PanelDeps) {
       ask.reset();
       note.reset();
       time.reset();
+      past.reset();
+      maintenance.reset();
     });
-    if (next && core.signedIn.value) await session.loadSession(token);
+    if (next && core.signedIn.value) {
+      void zone.loadZone();
+      await session.loadSession(token);
+    }
   }
 
   return {
@@ -88,6 +104,20 @@ export function createPanelModel(deps: PanelDeps) {
     logTime: time.logTime,
     ask: ask.ask,
     askCopilot: ask.askCopilot,
+    past: past.past,
+    loadPast: past.loadPast,
+    useFixFrom: past.useFixFrom,
+    timeZone: zone.timeZone,
+    maintenance: {
+      targets: maintenance.targets,
+      cells: maintenance.cells,
+      grid: maintenance.grid,
+      setTargets: maintenance.setTargets,
+      setCell: maintenance.setCell,
+      loadGrid: maintenance.loadGrid,
+      recordOnTargets: maintenance.recordOnTargets,
+    },
+    ...entries,
   };
 }
 
