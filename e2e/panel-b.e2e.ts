@@ -62,6 +62,8 @@ describe('panel part B: what was done before, the timeline, maintenance, habits'
   });
 
   it('shows similar resolved tickets and the company history after the session, and proposes a past fix in one click', async () => {
+    // The session takes the ticket as read when it starts: wait until ConnectWise has shown the company too.
+    await waitForPanelText(page, 'Contoso Dental Group');
     sessionId = await startWithoutFlow(page);
     await waitForPanel(page, `[data-fp="similar"] [data-session-id="${pastId}"]`);
     const text = await panelText(page);
