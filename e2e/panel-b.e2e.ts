@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { screenshot, type ExtensionBrowser } from './lib/browser.js';
-import { openTicketSignedIn, startWithoutFlow } from './lib/extension.js';
+import { openTicketSignedIn, optionsPage, startWithoutFlow } from './lib/extension.js';
 import { panelClick, panelEval, panelText, panelType, panelWaitFor, waitForPanel, waitForPanelGone, waitForPanelText } from './lib/panel.js';
 import { startStack, type Stack } from './lib/stack.js';
 
@@ -51,7 +51,6 @@ describe('panel part B: what was done before, the timeline, maintenance, habits'
     stack = await startStack(inject('e2eAppUrl'));
     const c = stack.sim.credentials;
     await stack.api('PUT', '/v1/settings/psa', { site: stack.sim.url, companyId: c.companyId, publicKey: c.publicKey, privateKey: c.privateKey, clientId: c.clientId });
-    await stack.api('PUT', '/v1/settings', { timeZone: 'Asia/Tokyo' });
     pastId = await pastSession(stack, '990001', 'Outlook prompting for password after the Microsoft 365 migration', PAST_FIX);
     maintenanceFlowId = (await stack.api<{ flow: { id: string } }>('POST', '/v1/flows', MAINTENANCE_FLOW)).flow.id;
     ({ eb, page } = await openTicketSignedIn(stack, TICKET));
@@ -59,6 +58,25 @@ describe('panel part B: what was done before, the timeline, maintenance, habits'
   afterAll(async () => {
     await eb?.close();
     await stack?.close();
+  });
+
+  it('sets the time zone on the options page, defaulting to the ConnectWise server\'s zone from the connection test', async () => {
+    const options = await optionsPage(eb);
+    await options.waitForSelector('[data-fp="opt-time-zone"]');
+    await options.click('[data-fp="opt-psa-test"]');
+    await options.waitForSelector('[data-fp="opt-psa-test-msg"].ok', { timeout: 20_000 });
+    // The simulator's server says "Eastern Standard Time": the default names it as the zone it maps to.
+    await options.waitForFunction(() => document.querySelector('[data-fp="opt-time-zone"] option[value=""]')?.textContent?.includes('America/New_York'), { timeout: 10_000 });
+    expect((await stack.api<{ settings: { timeZone: string | null } }>('GET', '/v1/settings')).settings.timeZone).toBeNull();
+    await options.select('[data-fp="opt-time-zone"]', 'Asia/Tokyo');
+    await options.click('[data-fp="opt-prefs"] button.primary');
+    await options.waitForSelector('[data-fp="opt-prefs-msg"].ok', { timeout: 10_000 });
+    await screenshot(options, 'panel-b-options-time-zone');
+    expect((await stack.api<{ settings: { timeZone: string | null } }>('GET', '/v1/settings')).settings.timeZone).toBe('Asia/Tokyo');
+    await options.close();
+    await page.bringToFront();
+    await page.reload();
+    await waitForPanelText(page, `Ticket #${TICKET}`);
   });
 
   it('shows similar resolved tickets and the company history after the session, and proposes a past fix in one click', async () => {

@@ -42,6 +42,8 @@ const settingsPatch = z.strictObject({
     z.partial(z.strictObject({ patterns: z.array(text(500)).check(z.maxLength(50)), words: z.array(text(200)).check(z.maxLength(200)) })),
   ),
   ai: z.optional(z.partial(z.strictObject({ fastModel: text(100), deepModel: text(100) }))),
+  /** An IANA zone name (the API checks it against its tz database), or null: the ConnectWise server's zone. */
+  timeZone: z.optional(z.nullable(text(64))),
 });
 
 const flowKind = z.enum(['troubleshooting', 'procedural', 'maintenance']);
