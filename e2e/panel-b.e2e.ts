@@ -165,6 +165,11 @@ describe('panel part B: what was done before, the timeline, maintenance, habits'
     expect(await run()).toEqual([]);
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
     await waitForPanel(page, '.fp-dock[data-theme="light"]');
+    // ConnectWise shown dark (its own theme restyles the page): the panel follows with the system light.
+    await page.evaluate(() => document.body.style.setProperty('background-color', 'rgb(24, 26, 27)'));
+    await waitForPanel(page, '.fp-dock[data-theme="dark"]');
+    await page.evaluate(() => document.body.style.removeProperty('background-color'));
+    await waitForPanel(page, '.fp-dock[data-theme="light"]');
   });
 
   it('runs a maintenance flow across targets: each cell done/failed/skipped with a note, the grid and the note per target', async () => {
