@@ -11,16 +11,22 @@ type LaneItem = SessionDetail['lane'][number];
 
 const KIND_LABEL: Record<string, string> = { step: 'Step', note: 'Note', command: 'Command', observation: 'Observed', status: 'Status' };
 
-function describe(i: LaneItem): string {
-  if (i.kind === 'step') return [i.nodeTitle ?? 'Step', i.optionLabel, i.text].filter(Boolean).join(' — ');
+/**
+ * What an entry says before the engineer asks to see its text: a step's title and answer, a status. Typed text
+ * (notes, commands, a step's note) is unredacted in the session and may hold a password: it reaches the page's
+ * DOM only when the engineer shows that one entry.
+ */
+function headline(i: LaneItem): string {
+  if (i.kind === 'step') return [i.nodeTitle ?? 'Step', i.optionLabel].filter(Boolean).join(' — ');
   if (i.kind === 'status') return `Session ${i.status ?? ''}`.trim();
-  return i.text ?? '';
+  return '';
 }
 
 export function Timeline() {
   const m = useModel();
   const editing = useSignal<string | null>(null);
   const editText = useSignal('');
+  const shown = useSignal<ReadonlySet<string>>(new Set());
   const kind = useSignal<'command' | 'observation' | 'note'>('observation');
   const draft = useSignal('');
   const s = m.session.value;
@@ -64,8 +70,13 @@ export function Timeline() {
                 ) : (
                   <>
                     <span class={i.kind === 'command' ? 'fp-lane-text fp-mono' : 'fp-lane-text'} data-fp="lane-text">
-                      {describe(i)}
+                      {[headline(i), shown.value.has(i.id) ? i.text : ''].filter(Boolean).join(' — ')}
                     </span>
+                    {i.text && !shown.value.has(i.id) && (
+                      <button class="fp-link" data-fp="lane-show" aria-label={`Show the text of this ${KIND_LABEL[i.kind]?.toLowerCase() ?? 'entry'}`} onClick={() => (shown.value = new Set([...shown.value, i.id]))}>
+                        Show text
+                      </button>
+                    )}
                     {i.editedAt && <span class="fp-badge">edited</span>}
                     {i.targets && i.targets.length > 0 && <span class="fp-muted"> · {i.targets.length} targets</span>}
                     {open && own && (
