@@ -12,6 +12,10 @@ import { PastCard } from './PastCard';
 import { Shortcuts } from './Shortcuts';
 import { Timeline } from './Timeline';
 import { MaintenanceCard } from './MaintenanceCard';
+import { CloseOutCard } from './CloseOutCard';
+import { EscalationCard } from './EscalationCard';
+import { ShareCard } from './ShareCard';
+import { DraftBadge } from './DraftBadge';
 
 export function Panel(props: { onClose: () => void; onOpenOptions: () => void; onOpenWorkspace: () => void }) {
   const m = useModel();
@@ -26,6 +30,7 @@ export function Panel(props: { onClose: () => void; onOpenOptions: () => void; o
               {m.sync.value.state === 'signed_out' ? 'Signed out' : 'Offline'} · {m.sync.value.pending} queued
             </span>
           )}
+          {m.signedIn.value && <DraftBadge onOpen={props.onOpenWorkspace} />}
           {m.signedIn.value && (
             <button class="fp-link" title="The flow library and editor, in a tab" onClick={props.onOpenWorkspace} data-fp="open-workspace">
               Workspace
@@ -106,7 +111,10 @@ function SessionBody() {
       <FixCard />
       <PastCard />
       {!closed && <AskCard />}
+      <CloseOutCard />
       <NoteCard />
+      <EscalationCard />
+      <ShareCard />
       {/* Facts show their queued state in "What we know"; everything else waiting is listed here. */}
       {m.queued.value.some((q) => q.kind !== 'addFact') && (
         <ul class="fp-queued" data-fp="queued-list">

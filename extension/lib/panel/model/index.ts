@@ -3,6 +3,8 @@
 import { batch } from '@preact/signals';
 import type { TicketContext } from '../../ticket-context';
 import { createAsk } from './ask';
+import { createCloseOut } from './closeout';
+import { createDecisions } from './decisions';
 import { createCore, type PanelDeps } from './core';
 import { createEntries } from './entries';
 import { createFlows } from './flows';
@@ -23,6 +25,8 @@ export { workedMinutes, type LoggedTime } from './time';
 export { OWN_ENTRY_KINDS } from './entries';
 export { parseTargets } from './maintenance';
 export type { PastSession } from './past';
+export { CLOSE_OUT_STEPS, closeOutReady, defaultRootCause, type Audience } from './closeout';
+export { DECISION_LABELS } from './decisions';
 
 export function createPanelModel(deps: PanelDeps) {
   const core = createCore(deps);
@@ -38,6 +42,12 @@ export function createPanelModel(deps: PanelDeps) {
   const zone = createZone(core);
   const maintenance = createMaintenance(core);
   const entries = createEntries(core, reloadSession);
+  const decisions = createDecisions(core, sync);
+  const closeOut = createCloseOut(core, {
+    workedMinutes: () => time.timeMinutes.value,
+    editedNote: () => (note.note.draft.value !== null && note.note.draft.value !== note.note.text.value ? note.note.draft.value : null),
+    afterCloseOut: () => void decisions.loadDraftCount(),
+  });
 
   /** Called whenever the reader sees a (possibly different) ticket, or none. */
   async function setTicket(next: TicketContext | null) {
@@ -61,6 +71,8 @@ export function createPanelModel(deps: PanelDeps) {
       time.reset();
       past.reset();
       maintenance.reset();
+      closeOut.resetCloseOut();
+      decisions.resetDecisions();
     });
     if (next && core.signedIn.value) {
       void zone.loadZone();
@@ -118,6 +130,8 @@ export function createPanelModel(deps: PanelDeps) {
       recordOnTargets: maintenance.recordOnTargets,
     },
     ...entries,
+    ...closeOut,
+    ...decisions,
   };
 }
 
