@@ -230,7 +230,7 @@ function TimeEntry({ ticket }: { ticket: string }) {
             data-fp="time-minutes"
           />
         </label>
-        <select class="fp-input" value={t.billable.value} onChange={(e) => (t.billable.value = e.currentTarget.value as BillableOption)} data-fp="time-billable">
+        <select class="fp-input" aria-label="Billable" value={t.billable.value} onChange={(e) => (t.billable.value = e.currentTarget.value as BillableOption)} data-fp="time-billable">
           {BILLABLE.map((b) => (
             <option key={b.value} value={b.value}>
               {b.label}

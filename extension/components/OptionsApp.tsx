@@ -3,6 +3,9 @@ import type { Signal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import { createOptionsModel, type Feedback } from '../lib/pages/options-model';
 
+/** Every IANA zone this browser knows (the API checks the one chosen against its own tz database). */
+const TIME_ZONES: readonly string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
+
 function Msg({ f, id }: { f: Signal<Feedback>; id: string }) {
   const v = f.value;
   if (!v) return null;
@@ -150,6 +153,17 @@ export function OptionsApp() {
                   <input type="checkbox" checked={prefs.resolution} onChange={(e) => setPref('resolution', e.currentTarget.checked)} /> resolution
                 </label>
               </span>
+            </label>
+            <label class="field">
+              Time zone
+              <select value={prefs.timeZone} onChange={(e) => setPref('timeZone', e.currentTarget.value)} data-fp="opt-time-zone">
+                <option value="">ConnectWise server's zone{m.serverTimeZone.value ? ` (${m.serverTimeZone.value})` : ' (test the connection to detect it)'}</option>
+                {TIME_ZONES.map((z) => (
+                  <option key={z} value={z}>
+                    {z}
+                  </option>
+                ))}
+              </select>
             </label>
             <label class="field">
               Redaction patterns

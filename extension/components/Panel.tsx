@@ -8,6 +8,10 @@ import { Facts } from './Facts';
 import { FixCard } from './FixCard';
 import { AskCard } from './AskCard';
 import { NoteCard } from './NoteCard';
+import { PastCard } from './PastCard';
+import { Shortcuts } from './Shortcuts';
+import { Timeline } from './Timeline';
+import { MaintenanceCard } from './MaintenanceCard';
 import { CloseOutCard } from './CloseOutCard';
 import { EscalationCard } from './EscalationCard';
 import { ShareCard } from './ShareCard';
@@ -32,6 +36,7 @@ export function Panel(props: { onClose: () => void; onOpenOptions: () => void; o
               Workspace
             </button>
           )}
+          {m.signedIn.value && <Shortcuts />}
           <button class="fp-icon" title="Hide (Alt+Shift+F)" aria-label="Hide FlowPilot" onClick={props.onClose}>
             ×
           </button>
@@ -100,8 +105,11 @@ function SessionBody() {
         )}
       </div>
       {!closed && (m.changingFlow.value ? <FlowPicker /> : <StepCard />)}
+      <MaintenanceCard />
+      <Timeline />
       <Facts />
       <FixCard />
+      <PastCard />
       {!closed && <AskCard />}
       <CloseOutCard />
       <NoteCard />

@@ -42,6 +42,12 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   escalate: PAGES_AND_PANEL,
   postEscalation: PAGES_AND_PANEL,
   resolve: PAGES_AND_PANEL,
+  similarSessions: PAGES_AND_PANEL,
+  companyHistory: PAGES_AND_PANEL,
+  proposeFixFrom: PAGES_AND_PANEL,
+  editEvent: PAGES_AND_PANEL,
+  removeEvent: PAGES_AND_PANEL,
+  sessionTargets: PAGES_AND_PANEL,
   // Close-out and escalation from the panel: each step once, reported (issue #13). The fix decisions that keep a
   // script (draft_template, build_template) are the engineer's call at the fix, as in the seed product: a draft
   // waits for review, a copilot script is always drafted (never built), and every template carries its provenance.
@@ -73,11 +79,11 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   sessionHistory: PAGES,
 };
 
-/** What a content script sees of a read it may make: the note defaults of the settings, never the redaction rules or models. */
+/** What a content script sees of a read it may make: the note defaults and time zone of the settings, never the redaction rules or models. */
 function panelView(op: OperationName, data: unknown): unknown {
   if (op !== 'getSettings') return data;
-  const { noteFormat, noteDefaults } = (data as OpResult<'getSettings'>).settings;
-  return { settings: { noteFormat, noteDefaults } } satisfies { settings: PanelSettings };
+  const { noteFormat, noteDefaults, timeZone } = (data as OpResult<'getSettings'>).settings;
+  return { settings: { noteFormat, noteDefaults, timeZone } } satisfies { settings: PanelSettings };
 }
 
 function parse<T>(schema: z.ZodMiniType<T>, data: unknown, what: string): T {

@@ -19,6 +19,8 @@ const ticketNumber = z.string().check(z.regex(/^\d{1,12}$/, 'must be a ConnectWi
 const optionalText = (max: number) => z.nullish(text(max));
 const noArgs = z.undefined();
 const sid = { sessionId: id };
+/** A timeline entry's id as the API mints it (lane.ts). */
+const laneItemId = z.string().check(z.regex(/^li_[0-9a-f]{12}$/, 'must be a timeline entry id'));
 /** Where a note shows on the ticket (ConnectWise's three flags). */
 const noteFlags = z.partial(z.strictObject({ internal: z.boolean(), discussion: z.boolean(), resolution: z.boolean() }));
 /** A ConnectWise record id (status, board). */
@@ -44,6 +46,8 @@ const settingsPatch = z.strictObject({
     z.partial(z.strictObject({ patterns: z.array(text(500)).check(z.maxLength(50)), words: z.array(text(200)).check(z.maxLength(200)) })),
   ),
   ai: z.optional(z.partial(z.strictObject({ fastModel: text(100), deepModel: text(100) }))),
+  /** An IANA zone name (the API checks it against its tz database), or null: the ConnectWise server's zone. */
+  timeZone: z.optional(z.nullable(text(64))),
 });
 
 const flowKind = z.enum(['troubleshooting', 'procedural', 'maintenance']);
@@ -84,7 +88,13 @@ export const OPERATION_ARGS = {
   startSession: z.strictObject({ ticket: ticketRef, flowId: z.nullish(id) }),
   chooseFlow: z.strictObject({ ...sid, flowId: z.nullable(id) }),
   getSession: z.strictObject(sid),
-  recordStep: z.strictObject({ ...sid, nodeId: text(200), optionId: z.optional(text(200)), note: z.optional(text(5000)) }),
+  recordStep: z.strictObject({
+    ...sid,
+    nodeId: text(200),
+    optionId: z.optional(text(200)),
+    note: z.optional(text(5000)),
+    targets: z.optional(z.array(z.strictObject({ name: text(200), result: z.enum(['done', 'failed', 'skipped']), note: z.optional(text(1000)) })).check(z.maxLength(500))),
+  }),
   addEvent: z.strictObject({ ...sid, kind: z.enum(['note', 'command', 'observation']), text: text(20_000) }),
   addFact: z.strictObject({ ...sid, text: text(2000), sourceRef: z.nullish(text(100)), origin: z.optional(z.enum(['user', 'copilot'])) }),
   editFact: z.strictObject({ ...sid, factId: id, text: text(2000) }),
@@ -116,6 +126,12 @@ export const OPERATION_ARGS = {
   escalate: z.strictObject({ ...sid, reason: text(2000) }),
   postEscalation: z.strictObject({ ...sid, text: z.optional(text(60_000)) }),
   resolve: z.strictObject(sid),
+  similarSessions: z.strictObject(sid),
+  companyHistory: z.strictObject(sid),
+  proposeFixFrom: z.strictObject({ ...sid, fromSessionId: id }),
+  editEvent: z.strictObject({ ...sid, itemId: laneItemId, text: text(20_000) }),
+  removeEvent: z.strictObject({ ...sid, itemId: laneItemId }),
+  sessionTargets: z.strictObject(sid),
   boardStatuses: z.strictObject({ ...sid, refresh: z.optional(z.boolean()) }),
   setRootCause: z.strictObject({ ...sid, rootCause: z.nullable(text(5000)) }),
   closeOut: z.strictObject({

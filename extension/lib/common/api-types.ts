@@ -65,7 +65,7 @@ export type TimeEntryResponse = Res<'/v1/sessions/:id/time-entry', '$post'>;
 
 export type Settings = Res<'/v1/settings', '$get'>['settings'];
 /** What a content script (the panel) is given of the settings: the note defaults, never the redaction rules or models. */
-export type PanelSettings = Pick<Settings, 'noteFormat' | 'noteDefaults'>;
+export type PanelSettings = Pick<Settings, 'noteFormat' | 'noteDefaults' | 'timeZone'>;
 export type SettingsPatch = Req<'/v1/settings', '$put'>;
 export type PsaConnectionView = NonNullable<Res<'/v1/settings/psa', '$get'>['connection']>;
 export type PsaConnectionInput = Req<'/v1/settings/psa', '$put'>;

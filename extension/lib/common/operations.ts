@@ -46,6 +46,8 @@ function query(params: Record<string, string | number | undefined | null>): stri
 }
 
 type Sid = { sessionId: string };
+/** A maintenance step's result on one target (server, workstation). */
+export type TargetResult = { name: string; result: 'done' | 'failed' | 'skipped'; note?: string };
 
 export const OPERATIONS = {
   me: op<void, Res<'/v1/me', '$get'>>(() => ({ method: 'GET', path: '/v1/me' })),
@@ -70,7 +72,7 @@ export const OPERATIONS = {
     queue: { kind: flowId ? 'chooseFlow' : 'removeFlow', sessionId },
   })),
   getSession: op<Sid, Res<'/v1/sessions/:id', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}` })),
-  recordStep: op<Sid & { nodeId: string; optionId?: string; note?: string }, Res<'/v1/sessions/:id/steps', '$post'>>(({ sessionId, ...body }) => ({
+  recordStep: op<Sid & { nodeId: string; optionId?: string; note?: string; targets?: TargetResult[] }, Res<'/v1/sessions/:id/steps', '$post'>>(({ sessionId, ...body }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/steps`,
     body,
@@ -153,6 +155,26 @@ export const OPERATIONS = {
     body: {},
     queue: { kind: 'resolve', sessionId },
   })),
+  /** Resolved sessions of similar tickets, each with the fix that worked (loaded after the session shows). */
+  similarSessions: op<Sid, Res<'/v1/sessions/:id/similar', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}/similar` })),
+  companyHistory: op<Sid, Res<'/v1/sessions/:id/company-history', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}/company-history` })),
+  /** A past session's accepted fix proposed as this session's fix; answered now (the engineer then accepts it). */
+  proposeFixFrom: op<Sid & { fromSessionId: string }, Res<'/v1/sessions/:id/fixes/from-session', '$post'>>(({ sessionId, fromSessionId }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/fixes/from-session`,
+    body: { sessionId: fromSessionId },
+  })),
+  editEvent: op<Sid & { itemId: string; text: string }, Res<'/v1/sessions/:id/events/:itemId', '$patch'>>(({ sessionId, itemId, text }) => ({
+    method: 'PATCH',
+    path: `/v1/sessions/${enc(sessionId)}/events/${enc(itemId)}`,
+    body: { text },
+  })),
+  removeEvent: op<Sid & { itemId: string }, Res<'/v1/sessions/:id/events/:itemId', '$delete'>>(({ sessionId, itemId }) => ({
+    method: 'DELETE',
+    path: `/v1/sessions/${enc(sessionId)}/events/${enc(itemId)}`,
+  })),
+  /** A maintenance run's step × target grid. */
+  sessionTargets: op<Sid, Res<'/v1/sessions/:id/targets', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}/targets` })),
   // Close-out, fix decisions, escalation with a preview and share links (issue #13). Close-out and escalation
   // send are never queued: the engineer needs each step's answer, and calling again retries only what failed.
   boardStatuses: op<Sid & { refresh?: boolean }, Res<'/v1/sessions/:id/board-statuses', '$get'>>((a) => ({

@@ -62,6 +62,8 @@ interface PrefsForm {
   words: string;
   fastModel: string;
   deepModel: string;
+  /** '' follows the ConnectWise server's zone (from the connection test). */
+  timeZone: string;
 }
 
 function readPsa(c: PsaConnectionView | null): { form: Partial<PsaForm>; hasPrivateKey: boolean } {
@@ -85,7 +87,9 @@ export function createOptionsModel(deps: OptionsDeps = defaultOptionsDeps()) {
   const psaFeedback = signal<Feedback>(null);
   const testFeedback = signal<Feedback>(null);
 
-  const prefs = signal<PrefsForm>({ noteFormat: 'text', internal: true, resolution: false, patterns: '', words: '', fastModel: '', deepModel: '' });
+  const prefs = signal<PrefsForm>({ noteFormat: 'text', internal: true, resolution: false, patterns: '', words: '', fastModel: '', deepModel: '', timeZone: '' });
+  /** The ConnectWise server's zone as the last connection test reported it (IANA), when known. */
+  const serverTimeZone = signal<string | null>(null);
   const prefsFeedback = signal<Feedback>(null);
 
   const hosts = signal('');
@@ -105,6 +109,7 @@ export function createOptionsModel(deps: OptionsDeps = defaultOptionsDeps()) {
       const { form, hasPrivateKey } = readPsa(p.data.connection);
       psa.value = { ...psa.value, ...form, privateKey: '' };
       psaHasKey.value = hasPrivateKey && Boolean(form.site);
+      serverTimeZone.value = p.data.connection?.serverTimeZone ?? null;
     } else if (!p.queued && p.error.status !== 404) psaFeedback.value = { kind: 'error', text: `Could not load the connection: ${p.error.message}` };
     if (s.ok) {
       // The API answers the stored settings merged over its defaults: every field is there.
@@ -117,6 +122,7 @@ export function createOptionsModel(deps: OptionsDeps = defaultOptionsDeps()) {
         words: st.redaction.words.join('\n'),
         fastModel: st.ai.fastModel,
         deepModel: st.ai.deepModel,
+        timeZone: st.timeZone ?? '',
       };
     }
   }
@@ -200,6 +206,7 @@ export function createOptionsModel(deps: OptionsDeps = defaultOptionsDeps()) {
     if (r.ok) {
       // A refused connection is an error answer (below); a success names ConnectWise's version.
       const version = r.data.version;
+      if (r.data.timeZone) serverTimeZone.value = r.data.timeZone;
       testFeedback.value = { kind: 'ok', text: `Connection OK${version ? ` — ConnectWise ${version}` : ''}.` };
     } else testFeedback.value = { kind: 'error', text: `Connection failed: ${r.queued ? 'the API is unreachable' : r.error.message}` };
   }
@@ -220,6 +227,7 @@ export function createOptionsModel(deps: OptionsDeps = defaultOptionsDeps()) {
       noteFormat: p.noteFormat,
       noteDefaults: { internal: p.internal, resolution: p.resolution },
       redaction: { patterns: lines(p.patterns), words: lines(p.words) },
+      timeZone: p.timeZone || null,
       ...(p.fastModel.trim() || p.deepModel.trim()
         ? { ai: { ...(p.fastModel.trim() ? { fastModel: p.fastModel.trim() } : {}), ...(p.deepModel.trim() ? { deepModel: p.deepModel.trim() } : {}) } }
         : {}),
@@ -261,6 +269,7 @@ export function createOptionsModel(deps: OptionsDeps = defaultOptionsDeps()) {
     psaFeedback,
     testFeedback,
     prefs,
+    serverTimeZone,
     prefsFeedback,
     hosts,
     hostsFeedback,

@@ -1,6 +1,6 @@
 // The panel behind the content script: its model, the storage and message wiring, and the docked frame it renders.
 import { render } from 'preact';
-import { effect, signal, type Signal } from '@preact/signals';
+import { effect, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { Panel } from '../../components/Panel';
@@ -9,6 +9,7 @@ import { createPanelModel, type PanelModel } from './model';
 import { ASK_PORT, callApi, onMessage, sendMessage, type AskEvent, type AskRequest } from '../common/protocol';
 import { PANEL_MAX_WIDTH, PANEL_MIN_WIDTH, panelPrefsItem, signedInUserItem, syncStatusItem, type PanelPrefs } from '../common/storage';
 import type { PanelApp } from '../common/panel-host';
+import { watchTheme } from './theme';
 
 const DOCK_STYLE_ID = 'flowpilot-dock';
 
@@ -50,8 +51,10 @@ export async function createPanelApp(ctx: ContentScriptContext): Promise<PanelAp
     const { open, width } = prefs.value;
     dock(mounted.value && model.ticket.value ? (open ? width : 28) : null);
   });
+  const theme = watchTheme();
   ctx.onInvalidated(() => {
     disposeDock();
+    theme.stop();
     dock(null);
   });
 
@@ -81,7 +84,7 @@ export async function createPanelApp(ctx: ContentScriptContext): Promise<PanelAp
     mount(el) {
       render(
         <PanelModelContext.Provider value={model}>
-          <PanelFrame prefs={prefs} />
+          <PanelFrame prefs={prefs} dark={theme.dark} />
         </PanelModelContext.Provider>,
         el,
       );
@@ -98,7 +101,7 @@ export async function createPanelApp(ctx: ContentScriptContext): Promise<PanelAp
   };
 }
 
-function PanelFrame(props: { prefs: Signal<PanelPrefs> }) {
+function PanelFrame(props: { prefs: Signal<PanelPrefs>; dark: ReadonlySignal<boolean> }) {
   const p = props.prefs.value;
   const setPrefs = (next: PanelPrefs) => void panelPrefsItem.setValue(next);
   if (!p.open) {
@@ -122,7 +125,7 @@ function PanelFrame(props: { prefs: Signal<PanelPrefs> }) {
     target.addEventListener('pointerup', up);
   };
   return (
-    <div class="fp-dock" style={{ width: `${p.width}px` }}>
+    <div class={props.dark.value ? 'fp-dock fp-dark' : 'fp-dock'} data-theme={props.dark.value ? 'dark' : 'light'} style={{ width: `${p.width}px` }}>
       <div class="fp-resize" onPointerDown={startResize} title="Drag to resize" />
       <Panel onClose={() => setPrefs({ ...p, open: false })} onOpenOptions={() => void sendMessage('openOptions')} onOpenWorkspace={() => void sendMessage('openWorkspace')} />
     </div>

@@ -6,18 +6,25 @@ import { createAsk } from './ask';
 import { createCloseOut } from './closeout';
 import { createDecisions } from './decisions';
 import { createCore, type PanelDeps } from './core';
+import { createEntries } from './entries';
 import { createFlows } from './flows';
+import { createMaintenance } from './maintenance';
 import { createNote } from './note';
+import { createPast } from './past';
 import { createSession } from './session';
 import { createSync } from './sync';
 import { createTime } from './time';
 import { createTimeline } from './timeline';
+import { createZone } from './zone';
 
 export type { Load, PanelDeps } from './core';
 export type { QueuedItem } from './sync';
 export { toTicketRef } from './flows';
 export { hiddenSummary, kindLabel, noteSpots, noteText } from './note';
 export { workedMinutes, type LoggedTime } from './time';
+export { OWN_ENTRY_KINDS } from './entries';
+export { parseTargets } from './maintenance';
+export type { PastSession } from './past';
 export { CLOSE_OUT_STEPS, closeOutReady, defaultRootCause, type Audience } from './closeout';
 export { DECISION_LABELS } from './decisions';
 
@@ -31,6 +38,10 @@ export function createPanelModel(deps: PanelDeps) {
   const note = createNote(core, sync, reloadSession);
   const time = createTime(core);
   const ask = createAsk(core);
+  const past = createPast(core);
+  const zone = createZone(core);
+  const maintenance = createMaintenance(core);
+  const entries = createEntries(core, reloadSession);
   const decisions = createDecisions(core, sync);
   const closeOut = createCloseOut(core, {
     workedMinutes: () => time.timeMinutes.value,
@@ -58,10 +69,15 @@ export function createPanelModel(deps: PanelDeps) {
       ask.reset();
       note.reset();
       time.reset();
+      past.reset();
+      maintenance.reset();
       closeOut.resetCloseOut();
       decisions.resetDecisions();
     });
-    if (next && core.signedIn.value) await session.loadSession(token);
+    if (next && core.signedIn.value) {
+      void zone.loadZone();
+      await session.loadSession(token);
+    }
   }
 
   return {
@@ -100,6 +116,20 @@ export function createPanelModel(deps: PanelDeps) {
     logTime: time.logTime,
     ask: ask.ask,
     askCopilot: ask.askCopilot,
+    past: past.past,
+    loadPast: past.loadPast,
+    useFixFrom: past.useFixFrom,
+    timeZone: zone.timeZone,
+    maintenance: {
+      targets: maintenance.targets,
+      cells: maintenance.cells,
+      grid: maintenance.grid,
+      setTargets: maintenance.setTargets,
+      setCell: maintenance.setCell,
+      loadGrid: maintenance.loadGrid,
+      recordOnTargets: maintenance.recordOnTargets,
+    },
+    ...entries,
     ...closeOut,
     ...decisions,
   };
