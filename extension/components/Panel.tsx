@@ -8,6 +8,7 @@ import { Facts } from './Facts';
 import { FixCard } from './FixCard';
 import { AskCard } from './AskCard';
 import { NoteCard } from './NoteCard';
+import { SummaryCard } from './SummaryCard';
 
 export function Panel(props: { onClose: () => void; onOpenOptions: () => void }) {
   const m = useModel();
@@ -89,6 +90,7 @@ function SessionBody() {
           </button>
         )}
       </div>
+      <SummaryCard />
       {!closed && (m.changingFlow.value ? <FlowPicker /> : <StepCard />)}
       <Facts />
       <FixCard />

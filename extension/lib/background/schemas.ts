@@ -53,6 +53,7 @@ export const OPERATION_ARGS = {
   startSession: z.strictObject({ ticket: ticketRef, flowId: z.nullish(id) }),
   chooseFlow: z.strictObject({ ...sid, flowId: z.nullable(id) }),
   getSession: z.strictObject(sid),
+  ticketSummary: z.strictObject(sid),
   recordStep: z.strictObject({ ...sid, nodeId: text(200), optionId: z.optional(text(200)), note: z.optional(text(5000)) }),
   addEvent: z.strictObject({ ...sid, kind: z.enum(['note', 'command', 'observation']), text: text(20_000) }),
   addFact: z.strictObject({ ...sid, text: text(2000), sourceRef: z.nullish(text(100)), origin: z.optional(z.enum(['user', 'copilot'])) }),

@@ -7,6 +7,7 @@ import { createCore, type PanelDeps } from './core';
 import { createFlows } from './flows';
 import { createNote } from './note';
 import { createSession } from './session';
+import { createSummary } from './summary';
 import { createSync } from './sync';
 import { createTime } from './time';
 import { createTimeline } from './timeline';
@@ -27,6 +28,7 @@ export function createPanelModel(deps: PanelDeps) {
   const note = createNote(core, sync, reloadSession);
   const time = createTime(core);
   const ask = createAsk(core);
+  const summary = createSummary(core);
 
   /** Called whenever the reader sees a (possibly different) ticket, or none. */
   async function setTicket(next: TicketContext | null) {
@@ -88,6 +90,8 @@ export function createPanelModel(deps: PanelDeps) {
     logTime: time.logTime,
     ask: ask.ask,
     askCopilot: ask.askCopilot,
+    summary: summary.summary,
+    loadSummary: summary.loadSummary,
   };
 }
 
