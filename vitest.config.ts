@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'api',
-          include: ['api/**/*.test.ts', 'e2e/sim/**/*.test.ts', 'shared/**/*.test.ts'],
+          include: ['api/**/*.test.ts', 'e2e/sim/**/*.test.ts', 'shared/**/*.test.ts', 'eval/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['api/test/global-setup.ts'],
           testTimeout: 60_000,

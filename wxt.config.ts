@@ -9,6 +9,9 @@ export default defineConfig({
   outDir: '.output',
   manifestVersion: 3,
   webExt: { disabled: true },
+  // @xyflow/react (the workspace's flow canvas) runs on Preact: type-check and bundle `react` as preact/compat
+  // (@preact/preset-vite aliases the bundle already; this gives TypeScript the same view).
+  alias: { react: 'node_modules/preact/compat', 'react-dom': 'node_modules/preact/compat' },
   vite: () => ({
     plugins: [preact()],
     resolve: {

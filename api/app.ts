@@ -15,12 +15,19 @@ import { flowRoutes } from './routes/flows/index.js';
 import { flowProposalRoutes } from './routes/flow-proposals.js';
 import { sessionRoutes } from './routes/sessions/index.js';
 import { sharedRoutes } from './routes/shared.js';
+import { assistantRoutes } from './routes/assistant.js';
+import { clientMemoryRoutes } from './routes/client-memory.js';
 import { draftTemplateRoutes, scriptTemplateRoutes } from './routes/templates.js';
 import { searchRoutes } from './routes/search.js';
 import { usageRoutes } from './routes/usage.js';
 import { settingsRoutes } from './routes/settings/index.js';
 import { psaTicketRoutes } from './routes/psa-tickets.js';
 import { mountDocs } from './routes/docs.js';
+import { scheduleRoutes } from './routes/schedules.js';
+import { stepRoutes } from './routes/steps.js';
+import { reportRoutes } from './routes/reports.js';
+import { sessionHistoryRoutes } from './routes/session-history.js';
+import { teamRoutes } from './routes/team.js';
 
 /** Paths that must not appear in logs verbatim (share tokens are bearer secrets). */
 const logPath = (path: string) => path.replace(/^\/v1\/shared\/[^/]+/, '/v1/shared/[token]');
@@ -85,13 +92,20 @@ export function createApp(deps: Deps) {
     .route('/v1/flows', flowRoutes)
     .route('/v1/flow-proposals', flowProposalRoutes)
     .route('/v1/sessions', sessionRoutes)
+    .route('/v1/assistant', assistantRoutes)
+    .route('/v1/client-memory', clientMemoryRoutes)
     .route('/v1/shared', sharedRoutes)
     .route('/v1/draft-templates', draftTemplateRoutes)
     .route('/v1/script-templates', scriptTemplateRoutes)
     .route('/v1/search', searchRoutes)
     .route('/v1/usage', usageRoutes)
     .route('/v1/settings', settingsRoutes)
-    .route('/v1/psa/tickets', psaTicketRoutes);
+    .route('/v1/psa/tickets', psaTicketRoutes)
+    .route('/v1/maintenance-schedules', scheduleRoutes)
+    .route('/v1/step-library', stepRoutes)
+    .route('/v1/reports', reportRoutes)
+    .route('/v1/session-history', sessionHistoryRoutes)
+    .route('/v1/team', teamRoutes);
 
   // Public: the OpenAPI document of every route above, and Scalar's reference page over it.
   mountDocs(app, (path) => PUBLIC_V1.some((re) => re.test(path)));

@@ -11,6 +11,7 @@ import { startMaintenance } from './db/maintenance.js';
 import { MigrationError } from './db/migrate.js';
 import { createLogger } from './lib/log.js';
 import { startAiBackground } from './services/ai/background.js';
+import { startScheduler } from './services/schedules/runner.js';
 
 async function main() {
   const config = loadConfig();
@@ -32,6 +33,8 @@ async function main() {
   const background = startAiBackground(deps);
   // Expired idempotency keys and old sign-in attempts (every instance runs it; the deletes are idempotent).
   const maintenance = startMaintenance(db, log);
+  // Maintenance schedules open their sessions when due (one run per due date across instances).
+  const scheduler = startScheduler(deps);
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     console.log(`FlowPilot API listening on http://${config.host}:${info.port}`);
     const extension = path.resolve('.output/chrome-mv3');
@@ -47,6 +50,7 @@ async function main() {
     server.close();
     await background.stop();
     await maintenance.stop();
+    await scheduler.stop();
     await instance.stop();
     await db.close();
     process.exit(0);

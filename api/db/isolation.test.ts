@@ -12,7 +12,7 @@ const bIds: Record<string, string> = {};
 /** Tables `populate` fills for both accounts; every other tenant table is still checked, possibly empty. */
 const POPULATED = ['accounts', 'users', 'refresh_tokens', 'flows', 'ai_sessions', 'session_facts', 'session_suggested_fixes',
   'script_templates', 'draft_templates', 'account_settings', 'psa_connections', 'member_mappings', 'idempotency_keys',
-  'session_note_renders', 'ai_usage'];
+  'session_note_renders', 'ai_usage', 'ask_conversations', 'ask_turns', 'copilot_feedback', 'client_memory'];
 
 /**
  * Tables with an account_id that are deliberately not tenant-scoped, and why. Anything else with an
@@ -61,6 +61,14 @@ async function populate(who: Registered, ids: Record<string, string>) {
   // A rendered note (cached per state_version) and a copilot suggestion (a usage row).
   expect((await t.request('GET', `/v1/sessions/${s.id}/resolution-note?format=text`, { token: who.token })).status).toBe(200);
   expect((await t.request('POST', `/v1/sessions/${s.id}/suggest`, { token: who.token, body: {} })).status).toBe(200);
+  // A conversation with the copilot, a vote on its answer, and a client-memory fact.
+  const asked = await t.request('POST', `/v1/sessions/${s.id}/ask`, { token: who.token, body: { question: 'How was this fixed before?' } });
+  expect(asked.status).toBe(201);
+  ids.answer = asked.body.answer.id;
+  ids.conversation = (await t.request('POST', '/v1/assistant/ask', { token: who.token, body: { question: 'Printer spooler?' } })).body.conversationId;
+  expect((await t.request('POST', `/v1/sessions/${s.id}/feedback`, { token: who.token, body: { target: 'answer', targetId: ids.answer, rating: 'up' } })).status).toBe(201);
+  const memory = await t.request('POST', '/v1/client-memory', { token: who.token, body: { company: 'Acme Dental', kind: 'firewall', text: 'Firewall: FortiGate 40F' } });
+  ids.memory = memory.body.fact.id;
   // Tables whose routes belong to later features get rows directly, as the owner would write them.
   const [flow] = await t.owner`insert into flows (account_id, kind, title, graph) values (${who.accountId}, 'troubleshooting', 'Iso flow', ${t.owner.json({ start: 'a', nodes: [] })}) returning id`;
   ids.flow = flow!.id;
@@ -187,7 +195,10 @@ describe('routes called by A with B\'s ids', () => {
                      (select status || coalesce(resolution_note_posted_at::text, '-') || coalesce(escalation_reason, '-') from ai_sessions where id = ${bIds.session!}) as status,
                      (select title || version || coalesce(deleted_at::text, '') from flows where id = ${bIds.flow!}) as flow,
                      (select status from draft_templates where id = ${bIds.draft!}) as draft,
-                     (select use_count from script_templates where id = ${bIds.script!}) as script_uses`;
+                     (select use_count from script_templates where id = ${bIds.script!}) as script_uses,
+                     (select count(*)::int from ask_turns where account_id = ${B.accountId}) as turns,
+                     (select string_agg(rating, ',') from copilot_feedback where account_id = ${B.accountId}) as votes,
+                     (select status || text || expires_at::text from client_memory where id = ${bIds.memory!}) as memory`;
     const before = await snapshot();
     const s = `/v1/sessions/${bIds.session}`;
     const calls: [string, string, unknown?][] = [
@@ -219,6 +230,16 @@ describe('routes called by A with B\'s ids', () => {
       ['POST', `/v1/draft-templates/${bIds.draft}/approve`],
       ['POST', `/v1/draft-templates/${bIds.draft}/dismiss`],
       ['POST', `/v1/script-templates/${bIds.script}/use`, {}],
+      ['GET', `${s}/ask`],
+      ['POST', `${s}/ask`, { question: 'planted?' }],
+      ['GET', `${s}/feedback`],
+      ['POST', `${s}/feedback`, { target: 'answer', targetId: bIds.answer, rating: 'down' }],
+      ['GET', `/v1/assistant/conversations/${bIds.conversation}`],
+      ['POST', '/v1/assistant/ask', { question: 'planted?', conversationId: bIds.conversation }],
+      ['POST', `/v1/client-memory/${bIds.memory}/confirm`],
+      ['PATCH', `/v1/client-memory/${bIds.memory}`, { text: 'Firewall: planted' }],
+      ['DELETE', `/v1/client-memory/${bIds.memory}`],
+      ['POST', '/v1/client-memory/proposals', { sessionId: bIds.session }],
     ];
     for (const [method, path, body] of calls) {
       const res = await t.request(method, path, { token: A.token, body });

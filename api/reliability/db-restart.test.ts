@@ -147,8 +147,9 @@ describe('database restart mid-load', () => {
     const during = samples.filter((s) => s.t0 >= stoppedAt && s.t1 <= startAt);
     const failures = samples.filter((s) => s.status < 200 || s.status >= 300);
     // The pool's connections come back one by one (each after its reconnect delay): a straggler may still
-    // answer 503 right after the first success; from 1.5 s on, everything must be 2xx.
-    const settled = samples.filter((s) => firstOkAfter !== undefined && s.t0 >= firstOkAfter + 1_500);
+    // answer 503 right after the first success (on a loaded machine, up to its reconnect delay cap plus a queue
+    // wait); from one acquire timeout on, everything must be 2xx.
+    const settled = samples.filter((s) => firstOkAfter !== undefined && s.t0 >= firstOkAfter + ACQUIRE_TIMEOUT_MS);
     const slowest = Math.max(...samples.map((s) => s.t1 - s.t0));
     console.log(
       `[db-restart] ${samples.length} requests; stop took ${(stoppedAt - stopAt).toFixed(0)} ms, start ${(startedAt - startAt).toFixed(0)} ms; ` +

@@ -44,6 +44,11 @@ describe('OpenAPI document', () => {
     expect(search.security).toEqual([{ bearerAuth: [] }]);
     expect(search.responses['400'].content['application/json'].schema.properties.error.required).toEqual(['code', 'message']);
 
+    const ask = doc.paths['/v1/sessions/{id}/ask'].post.requestBody.content['application/json'].schema;
+    expect(ask.required).toEqual(['question']);
+    expect(doc.paths['/v1/assistant/ask'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('conversationId');
+    expect(doc.paths['/v1/client-memory'].get.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`)).toEqual(['query:company']);
+
     const flow = doc.paths['/v1/flows/{id}'].get;
     const id = flow.parameters.find((p: { in: string; name: string }) => p.in === 'path' && p.name === 'id');
     expect(id).toMatchObject({ required: true, schema: { format: 'uuid' } });

@@ -7,12 +7,13 @@ import { conflict, notFound } from '../lib/errors.js';
 import type { AppEnv } from '../lib/http.js';
 import { callsOut } from '../lib/idempotency.js';
 import { authOf, requireRole, tenantOf, validate, withTenant } from '../lib/http.js';
-import { analyseAccount, proposalView, type ProposalRow } from '../services/ai/flywheel.js';
+import { analyseAccount, proposalSources, proposalView, type ProposalRow } from '../services/ai/flywheel.js';
 import { createFlow, FLOW_KINDS, flowView } from '../services/flows/index.js';
 
 const listQuery = z.object({ status: z.enum(['pending', 'approved', 'dismissed']).default('pending') });
 const analyseBody = z.object({ minClusterSize: z.number().int().min(2).max(50).default(3) }).strict();
 const idParam = z.object({ id: z.string().uuid('must be a flow proposal id') });
+const dismissBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
 
 async function lockedPending(tx: Tx, id: string): Promise<ProposalRow> {
   const [row] = await tx<[ProposalRow?]>`select * from flow_proposals where id = ${id} for update`;
@@ -24,8 +25,12 @@ async function lockedPending(tx: Tx, id: string): Promise<ProposalRow> {
 export const flowProposalRoutes = new Hono<AppEnv>()
   .get('/', requireRole('team_admin'), validate('query', listQuery), async (c) => {
     const { status } = c.req.valid('query');
-    const rows = await withTenant(c, (tx) => tx<ProposalRow[]>`select * from flow_proposals where status = ${status} order by created_at desc limit 200`);
-    return c.json({ proposals: rows.map(proposalView) });
+    const proposals = await withTenant(c, async (tx) => {
+      const rows = await tx<ProposalRow[]>`select * from flow_proposals where status = ${status} order by created_at desc limit 200`;
+      const sourcesOf = await proposalSources(tx, rows);
+      return rows.map((r) => ({ ...proposalView(r), sources: sourcesOf(r) }));
+    });
+    return c.json({ proposals });
   })
   .post('/analyse', callsOut(), requireRole('team_admin'), validate('json', analyseBody.default({ minClusterSize: 3 })), async (c) => {
     const { minClusterSize } = c.req.valid('json');
@@ -55,13 +60,15 @@ export const flowProposalRoutes = new Hono<AppEnv>()
     });
     return c.json(result, 201);
   })
-  .post('/:id/dismiss', requireRole('team_admin'), validate('param', idParam), async (c) => {
+  .post('/:id/dismiss', requireRole('team_admin'), validate('param', idParam), validate('json', dismissBody.default({})), async (c) => {
     const { id } = c.req.valid('param');
+    const { reason } = c.req.valid('json');
     const auth = authOf(c);
     const proposal = await withTenant(c, async (tx) => {
       await lockedPending(tx, id);
       const [row] = await tx<[ProposalRow]>`
-        update flow_proposals set status = 'dismissed', decided_by = ${auth.userId}, decided_at = now() where id = ${id} returning *`;
+        update flow_proposals set status = 'dismissed', dismiss_reason = ${reason ?? null}, decided_by = ${auth.userId}, decided_at = now()
+        where id = ${id} returning *`;
       return proposalView(row);
     });
     return c.json({ proposal });

@@ -13,6 +13,7 @@ import {
   getScriptTemplate,
   listDrafts,
   listScriptTemplates,
+  pendingDraftCount,
   scriptTemplateView,
   useScriptTemplate,
 } from '../services/sessions/templates.js';
@@ -30,6 +31,8 @@ const approveBody = z
   .default({});
 
 export const draftTemplateRoutes = new Hono<AppEnv>()
+  // The panel's badge: one count, without listing the drafts.
+  .get('/count', async (c) => c.json({ pending: await withTenant(c, pendingDraftCount) }))
   .get('/', validate('query', z.object({ status: z.enum(['pending', 'approved', 'dismissed']).default('pending') })), async (c) => {
     const { status } = c.req.valid('query');
     const { drafts, pendingCount } = await withTenant(c, (tx) => listDrafts(tx, status));

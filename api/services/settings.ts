@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Tx } from '../db/database.js';
 import { patternProblem } from './redaction/account.js';
+import { isIanaTimeZone } from './time-zone.js';
 
 // Account patterns run on RE2 (linear time); a pattern it cannot compile is refused with the reason.
 const regexSource = z
@@ -22,6 +23,12 @@ export const preferencesSchema = z
     ai: z.object({ fastModel: z.string().min(1).max(100), deepModel: z.string().min(1).max(100) }).strict(),
     /** requirePreview: the first model call on a ticket waits until an engineer opened its outbound preview. */
     privacy: z.object({ requirePreview: z.boolean() }).strict(),
+    // The automatic flywheel: a pass after every N resolved sessions and every H hours (0 turns either off).
+    flywheel: z.object({ afterResolvedSessions: z.number().int().min(0).max(1000), everyHours: z.number().int().min(0).max(24 * 30) }).strict(),
+    /** A confirmed client-memory fact is shown and used for this long unless confirmed again. */
+    clientMemory: z.object({ expiryDays: z.number().int().min(1).max(3650) }).strict(),
+    /** Notes are written in this IANA zone; null: the ConnectWise server's zone (from the connection test), else UTC. */
+    timeZone: z.string().max(64).refine(isIanaTimeZone, 'must be an IANA time zone name such as America/New_York').nullable(),
   })
   .strict();
 
@@ -33,6 +40,9 @@ export const DEFAULT_PREFERENCES: Preferences = {
   redaction: { patterns: [], words: [] },
   ai: { fastModel: 'claude-haiku-4-5', deepModel: 'claude-sonnet-4-6' },
   privacy: { requirePreview: false },
+  flywheel: { afterResolvedSessions: 10, everyHours: 24 },
+  clientMemory: { expiryDays: 180 },
+  timeZone: null,
 };
 
 export const preferencesPatchSchema = z
@@ -42,6 +52,9 @@ export const preferencesPatchSchema = z
     redaction: preferencesSchema.shape.redaction.partial().strict().optional(),
     ai: preferencesSchema.shape.ai.partial().strict().optional(),
     privacy: preferencesSchema.shape.privacy.partial().strict().optional(),
+    flywheel: preferencesSchema.shape.flywheel.partial().strict().optional(),
+    clientMemory: preferencesSchema.shape.clientMemory.partial().strict().optional(),
+    timeZone: preferencesSchema.shape.timeZone.optional(),
   })
   .strict();
 export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;

@@ -76,7 +76,7 @@ export async function createTestContext(opts: { env?: Record<string, string>; de
   }
 
   /** Adds a user with the given role to the account of `admin` and signs them in. */
-  async function addUser(admin: Registered, role: 'team_admin' | 'engineer' | 'viewer', label = role): Promise<Registered> {
+  async function addUser(admin: Registered, role: 'team_admin' | 'engineer' | 'viewer', label: string = role): Promise<Registered> {
     const email = `${label}-${randomBytes(5).toString('hex')}@example.test`;
     const password = `pw-${randomBytes(8).toString('hex')}`;
     const created = await request('POST', '/v1/users', { token: admin.token, body: { name: label, email, password, role } });

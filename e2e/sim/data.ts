@@ -36,10 +36,18 @@ export interface SimMember {
   apiMember?: boolean;
 }
 
+/** A board status; `inactive` ones stay on old tickets but may not be chosen, as in ConnectWise. */
+export interface SimStatus extends Ref {
+  inactive?: boolean;
+  /** ConnectWise refuses time entries on tickets in this status. */
+  timeEntryNotAllowed?: boolean;
+}
+
 export interface SimBoard {
   id: number;
   name: string;
-  statuses: Ref[];
+  /** The first one is the board's default (what a new ticket gets). */
+  statuses: SimStatus[];
 }
 
 export interface SimPriority {
@@ -145,17 +153,19 @@ export function seedData(): SimData {
     { id: 122, identifier: 'bwalsh', firstName: 'Brian', lastName: 'Walsh', primaryEmail: 'brian.walsh@bluewave-it.example', officeEmail: null, title: 'Former Technician', inactiveFlag: true },
     { id: 199, identifier: 'FlowPilotAPI', firstName: 'FlowPilot', lastName: 'Integration', primaryEmail: 'integrations@bluewave-it.example', officeEmail: null, title: 'API Member', inactiveFlag: false, apiMember: true },
   ];
-  const serviceStatuses: Ref[] = [
+  const serviceStatuses: SimStatus[] = [
     { id: 531, name: 'New' },
     { id: 532, name: 'In Progress' },
     { id: 533, name: 'Waiting on Client' },
     { id: 534, name: 'Scheduled' },
     { id: 535, name: 'Escalated' },
     { id: 536, name: '>Closed' },
+    // Retired when the MSP reorganised its board: still on the board's list, no longer selectable.
+    { id: 537, name: 'Waiting on Vendor', inactive: true },
   ];
   const boards: SimBoard[] = [
     { id: 1, name: 'Help Desk', statuses: serviceStatuses },
-    { id: 4, name: 'Network Operations', statuses: serviceStatuses.map((s) => ({ id: s.id + 100, name: s.name })) },
+    { id: 4, name: 'Network Operations', statuses: serviceStatuses.map((s) => ({ ...s, id: s.id + 100 })) },
     { id: 7, name: 'Projects Intake', statuses: [{ id: 751, name: 'New' }, { id: 752, name: 'Quoted' }, { id: 753, name: '>Closed' }] },
   ];
   const priorities: SimPriority[] = [

@@ -1,6 +1,6 @@
 // The ConnectWise REST subset (`/{codebase}apis/3.0/...`): auth checks, JSON shapes, list parameters and errors.
 import { ConditionError, evaluate, parseConditions, pickFields, sortBy } from './conditions.js';
-import type { SimData, SimMember, SimNote, SimTicket, SimTimeEntry } from './data.js';
+import type { SimBoard, SimData, SimMember, SimNote, SimStatus, SimTicket, SimTimeEntry } from './data.js';
 import { cwDate } from './data.js';
 
 export interface ApiKey {
@@ -39,6 +39,8 @@ export interface RestEnv {
   apiKeys: ApiKey[];
   isCloud: boolean;
   version: string;
+  /** As ConnectWise reports it: a Windows time zone name ("Eastern Standard Time"). */
+  serverTimeZone: string;
   now: () => Date;
 }
 
@@ -104,6 +106,29 @@ function hrefPath(kind: string) {
 }
 
 const memberName = (m: SimMember) => `${m.firstName} ${m.lastName}`;
+
+/** ConnectWise's BoardStatus: the first status is the board's default; `>Closed…` names are closed statuses. */
+function boardStatusJson(board: SimBoard, s: SimStatus, index: number, base: string) {
+  return {
+    id: s.id,
+    name: s.name,
+    board: ref(base, 'board', board.id, board.name),
+    sortOrder: index,
+    displayOnBoard: !s.inactive,
+    inactive: s.inactive ?? false,
+    closedStatus: s.name.startsWith('>Closed'),
+    timeEntryNotAllowed: s.timeEntryNotAllowed ?? false,
+    defaultFlag: index === 0,
+    escalationStatus: s.name === 'Escalated' ? 'Escalated' : 'NotResponded',
+    customerPortalDescription: null,
+    customerPortalFlag: !s.inactive,
+    emailTemplate: null,
+    statusIndicator: null,
+    customStatusIndicatorName: null,
+    saveTimeAsFlag: false,
+    _info: { lastUpdated: '2026-01-05T14:02:11Z', updatedBy: 'admin1' },
+  };
+}
 
 export function ticketJson(env: RestEnv, t: SimTicket, base: string) {
   const d = env.data;
@@ -322,7 +347,7 @@ export function handleRest(env: RestEnv, req: RestRequest): RestResponse {
 
   // system/info
   if (req.path === 'system/info' && M === 'GET') {
-    return { status: 200, body: { version: env.version, isCloud: env.isCloud, serverTimeZone: 'Eastern Standard Time', licenseBits: [], cloudRegion: env.isCloud ? 'NA' : null } };
+    return { status: 200, body: { version: env.version, isCloud: env.isCloud, serverTimeZone: env.serverTimeZone, licenseBits: [], cloudRegion: env.isCloud ? 'NA' : null } };
   }
   // system/members[/{id|identifier}]
   if (seg[0] === 'system' && seg[1] === 'members') {
@@ -339,7 +364,11 @@ export function handleRest(env: RestEnv, req: RestRequest): RestResponse {
     const board = d.boards.find((b) => String(b.id) === seg[2]);
     if (!board) return cwError(404, 'NotFound', `Board ${seg[2]} not found`);
     if (seg.length === 4 && seg[3] === 'statuses') {
-      return list(req, board.statuses.map((s, i) => ({ id: s.id, name: s.name, board: { id: board.id, name: board.name }, sortOrder: i, closedStatus: s.name.startsWith('>Closed'), inactive: false })));
+      return list(req, board.statuses.map((s, i) => boardStatusJson(board, s, i, base)));
+    }
+    if (seg.length === 5 && seg[3] === 'statuses') {
+      const i = board.statuses.findIndex((s) => String(s.id) === seg[4]);
+      return i >= 0 ? { status: 200, body: boardStatusJson(board, board.statuses[i]!, i, base) } : cwError(404, 'NotFound', `Board Status ${seg[4]} not found`);
     }
     if (seg.length === 3) return { status: 200, body: { id: board.id, name: board.name, inactiveFlag: false } };
   }
@@ -503,7 +532,7 @@ function createTicket(env: RestEnv, req: RestRequest, apiMember: SimMember): Res
 
 function patchTicket(env: RestEnv, req: RestRequest, ticket: SimTicket, apiMember: SimMember): RestResponse {
   if (!Array.isArray(req.body)) return cwError(400, 'InvalidObject', 'PATCH expects a JSON Patch array of operations.');
-  const board = env.data.boards.find((b) => b.id === ticket.boardId)!;
+  let board = env.data.boards.find((b) => b.id === ticket.boardId)!;
   for (const raw of req.body) {
     const op = asObj(raw);
     if (!op || op.op !== 'replace' || typeof op.path !== 'string') return cwError(400, 'InvalidObject', 'Only "replace" operations are supported.');
@@ -512,9 +541,18 @@ function patchTicket(env: RestEnv, req: RestRequest, ticket: SimTicket, apiMembe
       const v = asObj(op.value) ?? (path === 'status/id' ? { id: op.value } : { name: op.value });
       const status = board.statuses.find((s) => s.id === v.id || (typeof v.name === 'string' && s.name.toLowerCase() === v.name.toLowerCase()));
       if (!status) return invalid('ticket', 'status', `Status is not valid for board ${board.name}`);
+      if (status.inactive) return invalid('ticket', 'status', `Status ${status.name} is inactive on board ${board.name}`);
       ticket.statusId = status.id;
       ticket.closedFlag = status.name.startsWith('>Closed');
       ticket.closedDate = ticket.closedFlag ? cwDate(env.now()) : null;
+    } else if (path === 'board' || path === 'board/id' || path === 'board/name') {
+      // Moving a ticket to another board: a status the new board lacks falls back to its default, as in ConnectWise.
+      const v = asObj(op.value) ?? (path === 'board/id' ? { id: op.value } : { name: op.value });
+      const next = env.data.boards.find((b) => b.id === v.id || (typeof v.name === 'string' && b.name.toLowerCase() === v.name.toLowerCase()));
+      if (!next) return invalid('ticket', 'board', 'Board not found');
+      board = next;
+      ticket.boardId = next.id;
+      if (!next.statuses.some((s) => s.id === ticket.statusId)) ticket.statusId = next.statuses[0]!.id;
     } else if (path === 'summary') {
       if (typeof op.value !== 'string' || !op.value.trim() || op.value.length > 100) return invalid('ticket', 'summary', 'summary must be 1-100 characters');
       ticket.summary = op.value;
@@ -532,6 +570,8 @@ function createTimeEntry(env: RestEnv, req: RestRequest, apiMember: SimMember, n
   if (b.chargeToType !== 'ServiceTicket') return invalid('timeEntry', 'chargeToType', 'chargeToType must be ServiceTicket in this simulator');
   const ticket = d.tickets.find((t) => t.id === b.chargeToId);
   if (!ticket) return invalid('timeEntry', 'chargeToId', `Service Ticket ${String(b.chargeToId)} not found`);
+  const status = d.boards.find((x) => x.id === ticket.boardId)?.statuses.find((s) => s.id === ticket.statusId);
+  if (status?.timeEntryNotAllowed) return invalid('timeEntry', 'chargeToId', `Time entries are not allowed on tickets in status ${status.name}`);
   const m = resolveMember(env, b.member);
   if (m === 'invalid') return invalid('timeEntry', 'member', 'Member not found or inactive');
   const member = m ?? apiMember;

@@ -141,6 +141,65 @@ describe('time entries', () => {
   });
 });
 
+describe('boards, status changes and company tickets', () => {
+  it('lists a board\'s statuses in ConnectWise\'s BoardStatus shape, with the default, closed and inactive ones flagged', async () => {
+    const r = await api('service/boards/1/statuses');
+    expect(r.status).toBe(200);
+    const statuses = r.body as Array<Record<string, unknown>>;
+    expect(statuses.map((s) => s.name)).toEqual(['New', 'In Progress', 'Waiting on Client', 'Scheduled', 'Escalated', '>Closed', 'Waiting on Vendor']);
+    expect(statuses[0]).toMatchObject({ id: 531, defaultFlag: true, closedStatus: false, inactive: false, board: { id: 1, name: 'Help Desk' }, sortOrder: 0 });
+    expect(statuses.find((s) => s.name === '>Closed')).toMatchObject({ closedStatus: true, defaultFlag: false });
+    expect(statuses.find((s) => s.name === 'Waiting on Vendor')).toMatchObject({ inactive: true, displayOnBoard: false });
+    for (const s of statuses) expect(Object.keys(s)).toEqual(expect.arrayContaining(['timeEntryNotAllowed', 'escalationStatus', 'customerPortalFlag', '_info']));
+    expect((await api('service/boards/1/statuses/536')).body).toMatchObject({ id: 536, closedStatus: true });
+    expect((await api('service/boards/99/statuses')).status).toBe(404);
+  });
+
+  it('changes a ticket\'s status by JSON Patch, closing it on a closed status and refusing inactive or foreign statuses', async () => {
+    const close = await api('service/tickets/184201', { method: 'PATCH', body: [{ op: 'replace', path: 'status', value: { id: 536 } }] });
+    expect(close.status).toBe(200);
+    expect(close.body).toMatchObject({ status: { id: 536, name: '>Closed' }, closedFlag: true, closedDate: expect.stringMatching(/Z$/) });
+    const inactive = await api('service/tickets/184201', { method: 'PATCH', body: [{ op: 'replace', path: 'status/id', value: 537 }] });
+    expect(inactive.status).toBe(400);
+    expect(inactive.body).toMatchObject({ code: 'InvalidObject', errors: [{ field: 'status', message: expect.stringContaining('inactive') }] });
+    // A status of another board (Network Operations) is not valid on a Help Desk ticket.
+    expect((await api('service/tickets/184201', { method: 'PATCH', body: [{ op: 'replace', path: 'status', value: { id: 632 } }] })).status).toBe(400);
+    expect(sim.data.tickets.find((t) => t.id === 184201)!.statusId).toBe(536);
+    expect((await api('service/tickets/184201', { method: 'PATCH', body: { status: { id: 532 } } })).status).toBe(400);
+  });
+
+  it('moves a ticket to another board, taking the status given or the new board\'s default', async () => {
+    const moved = await api('service/tickets/184201', { method: 'PATCH', body: [{ op: 'replace', path: 'board', value: { id: 4 } }, { op: 'replace', path: 'status', value: { id: 635 } }] });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ board: { id: 4, name: 'Network Operations' }, status: { id: 635, name: 'Escalated' } });
+    const back = await api('service/tickets/184201', { method: 'PATCH', body: [{ op: 'replace', path: 'board/id', value: 1 }] });
+    expect(back.body).toMatchObject({ board: { id: 1 }, status: { id: 531, name: 'New' } });
+    expect((await api('service/tickets/184201', { method: 'PATCH', body: [{ op: 'replace', path: 'board', value: { id: 99 } }] })).status).toBe(400);
+  });
+
+  it('lists a company\'s tickets with company/id conditions, newest first', async () => {
+    const r = await api('service/tickets?conditions=company/id=250&orderBy=id desc&fields=id,summary,company/name');
+    expect(r.status).toBe(200);
+    const rows = r.body as Array<{ id: number; company: { name: string } }>;
+    expect(rows.map((t) => t.id)).toEqual([184208, 184201]);
+    expect(rows.every((t) => t.company.name === 'Contoso Dental Group')).toBe(true);
+  });
+
+  it('refuses a time entry on a ticket whose status does not allow time, and reports its server time zone', async () => {
+    sim.data.boards[0]!.statuses.find((s) => s.id === 532)!.timeEntryNotAllowed = true;
+    const r = await api('time/entries', { method: 'POST', body: { chargeToId: 184201, chargeToType: 'ServiceTicket', timeStart: '2026-11-16T09:00:00Z', timeEnd: '2026-11-16T09:30:00Z' } });
+    expect(r.status).toBe(400);
+    expect((await api('system/info')).body).toMatchObject({ serverTimeZone: 'Eastern Standard Time' });
+    const other = await startSimulator({ serverTimeZone: 'GMT Standard Time' });
+    try {
+      const res = await fetch(`${other.apiBase}/system/info`, { headers: { Authorization: basic(), clientId: other.credentials.clientId } });
+      expect(await res.json()).toMatchObject({ serverTimeZone: 'GMT Standard Time' });
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('faults', () => {
   it('injects 429 with Retry-After, 500/503, delays, and write-then-drop', async () => {
     sim.faults.rateLimit(3, { path: 'system/info' });

@@ -33,6 +33,8 @@ export interface SimulatorOptions {
   extraApiKeys?: ApiKey[];
   /** Milliseconds between the web app's progressive rendering steps (default 120). */
   webStepMs?: number;
+  /** What `system/info` reports (a Windows zone name, as ConnectWise does; default "Eastern Standard Time"). */
+  serverTimeZone?: string;
   now?: () => Date;
 }
 
@@ -98,7 +100,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let apiKeys: ApiKey[] = [primaryKey(), ...(options.extraApiKeys ?? [])];
   const env = (): RestEnv => ({
     data, companyId: credentials.companyId, clientId: credentials.clientId, apiKeys,
-    isCloud: options.isCloud ?? true, version: 'v2025.1.10431', now,
+    isCloud: options.isCloud ?? true, version: 'v2025.1.10431', serverTimeZone: options.serverTimeZone ?? 'Eastern Standard Time', now,
   });
   const sockets = new Set<Socket>();
 

@@ -37,6 +37,9 @@ export function OptionsApp() {
               Signed in as <strong>{m.account.value?.user?.email}</strong>
             </span>
             <button onClick={() => void m.signOut()}>Sign out</button>
+            <button class="link" onClick={m.openWorkspace} data-fp="opt-workspace">
+              Open the workspace (flows and editor)
+            </button>
           </div>
         ) : (
           <form

@@ -9,8 +9,12 @@ import { FixCard } from './FixCard';
 import { AskCard } from './AskCard';
 import { NoteCard } from './NoteCard';
 import { SummaryCard } from './SummaryCard';
+import { CloseOutCard } from './CloseOutCard';
+import { EscalationCard } from './EscalationCard';
+import { ShareCard } from './ShareCard';
+import { DraftBadge } from './DraftBadge';
 
-export function Panel(props: { onClose: () => void; onOpenOptions: () => void }) {
+export function Panel(props: { onClose: () => void; onOpenOptions: () => void; onOpenWorkspace: () => void }) {
   const m = useModel();
   const t = m.ticket.value;
   return (
@@ -22,6 +26,12 @@ export function Panel(props: { onClose: () => void; onOpenOptions: () => void })
             <span class="fp-badge fp-offline" data-fp="offline-badge" title="Changes saved offline, sent when FlowPilot is reachable">
               {m.sync.value.state === 'signed_out' ? 'Signed out' : 'Offline'} · {m.sync.value.pending} queued
             </span>
+          )}
+          {m.signedIn.value && <DraftBadge onOpen={props.onOpenWorkspace} />}
+          {m.signedIn.value && (
+            <button class="fp-link" title="The flow library and editor, in a tab" onClick={props.onOpenWorkspace} data-fp="open-workspace">
+              Workspace
+            </button>
           )}
           <button class="fp-icon" title="Hide (Alt+Shift+F)" aria-label="Hide FlowPilot" onClick={props.onClose}>
             ×
@@ -95,7 +105,10 @@ function SessionBody() {
       <Facts />
       <FixCard />
       {!closed && <AskCard />}
+      <CloseOutCard />
       <NoteCard />
+      <EscalationCard />
+      <ShareCard />
       {/* Facts show their queued state in "What we know"; everything else waiting is listed here. */}
       {m.queued.value.some((q) => q.kind !== 'addFact') && (
         <ul class="fp-queued" data-fp="queued-list">

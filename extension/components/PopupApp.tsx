@@ -16,6 +16,11 @@ export function PopupApp({ model: m }: { model: PopupModel }) {
         <span class="muted" data-fp="popup-account">
           {m.account.value?.signedIn ? m.account.value.user?.email : 'Signed out'}
         </span>
+        {m.account.value?.signedIn && (
+          <button class="link" onClick={m.openWorkspace} data-fp="popup-workspace">
+            Workspace
+          </button>
+        )}
         <button class="link" onClick={m.openOptions} data-fp="popup-options">
           Options
         </button>

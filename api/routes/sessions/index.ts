@@ -3,6 +3,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../lib/http.js';
 import { coreRoutes } from './core.js';
+import { closeoutRoutes } from './closeout.js';
+import { sessionAskRoutes } from './ask.js';
 import { sessionCopilotExtraRoutes } from './copilot-extra.js';
 import { factRoutes } from './facts.js';
 import { fixRoutes } from './fixes.js';
@@ -21,4 +23,6 @@ export const sessionRoutes = new Hono<AppEnv>()
   .route('/', sharingRoutes)
   .route('/', postingRoutes)
   .route('/', suggestRoutes)
-  .route('/', sessionCopilotExtraRoutes);
+  .route('/', sessionCopilotExtraRoutes)
+  .route('/', sessionAskRoutes)
+  .route('/', closeoutRoutes);

@@ -17,8 +17,10 @@ const postBody = z
     notifyCustomer: z.boolean().optional(),
     processNotifications: z.boolean().optional(),
     status: z.string().trim().min(1).max(100).optional(),
+    statusId: z.number().int().positive().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.status === undefined || b.statusId === undefined, 'give status or statusId, not both');
 
 const timeEntryBody = z
   .object({
@@ -36,6 +38,7 @@ async function postNote(c: AppContext, kind: NoteKind, id: string, b: z.output<t
     resolution: b.resolution,
     notifyCustomer: b.notifyCustomer ?? b.processNotifications,
     ticketStatus: b.status,
+    ticketStatusId: b.statusId,
   });
   return c.json({ note: result.note, ...(result.statusChange ? { statusChange: result.statusChange } : {}) }, result.created ? 201 : 200);
 }

@@ -5,6 +5,7 @@ import type { AppEnv } from '../../lib/http.js';
 import { authOf, requireRole, validate, withTenant } from '../../lib/http.js';
 import { preferencesPatchSchema, readPreferences, writePreferences } from '../../services/settings.js';
 import { psaSettingsRoutes } from './psa.js';
+import { redactionTestRoutes } from '../team.js';
 
 export const settingsRoutes = new Hono<AppEnv>()
   .get('/', async (c) => c.json({ settings: await withTenant(c, readPreferences) }))
@@ -13,4 +14,5 @@ export const settingsRoutes = new Hono<AppEnv>()
     const patch = c.req.valid('json');
     return c.json({ settings: await withTenant(c, (tx) => writePreferences(tx, auth.accountId, auth.userId, patch)) });
   })
-  .route('/psa', psaSettingsRoutes);
+  .route('/psa', psaSettingsRoutes)
+  .route('/redaction', redactionTestRoutes);

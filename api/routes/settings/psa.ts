@@ -14,10 +14,12 @@ import {
   normalizeSite,
   readConnection,
   rememberCodebase,
+  rememberServerTimeZone,
   requireConnection,
   saveConnection,
   toAppError,
 } from '../../services/psa/connection.js';
+import { ianaFromConnectWise } from '../../services/time-zone.js';
 import { autoMatch, listMappings, mappingView, memberView, setMappings } from '../../services/psa/members.js';
 
 const field = (name: string, max: number) => z.string().trim().min(1, `${name} is required`).max(max);
@@ -80,10 +82,14 @@ export const psaSettingsRoutes = new Hono<AppEnv>()
     const client = clientFor(deps, { ...candidate, site: candidate.site, company_id: candidate.company_id, public_key: candidate.public_key, client_id: candidate.client_id }, body.privateKey);
     const info = await cw(() => client.systemInfo());
     const codebase = await client.codebase();
-    if (stored && candidate.site === stored.site && candidate.company_id === stored.company_id && !body.privateKey) {
-      await withTenant(c, (tx) => rememberCodebase(tx, stored, client));
+    const timeZone = ianaFromConnectWise(info.serverTimeZone);
+    if (stored && candidate.site === stored.site && candidate.company_id === stored.company_id) {
+      await withTenant(c, async (tx) => {
+        if (!body.privateKey) await rememberCodebase(tx, stored, client);
+        await rememberServerTimeZone(tx, stored, timeZone);
+      });
     }
-    return c.json({ ok: true, version: info.version, isCloud: info.isCloud, serverTimeZone: info.serverTimeZone ?? null, codebase, apiUrl: client.origins.apiOrigin });
+    return c.json({ ok: true, version: info.version, isCloud: info.isCloud, serverTimeZone: info.serverTimeZone ?? null, timeZone, codebase, apiUrl: client.origins.apiOrigin });
   })
   // ---- member mapping ----
   .get('/members', async (c) => {

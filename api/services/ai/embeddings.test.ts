@@ -122,9 +122,11 @@ describe('the background worker', () => {
     await ctx.owner`delete from embeddings where source_id = ${sessions.printer}`;
     const worker = startEmbeddingWorker(ctx.db, embedder, ctx.deps.log, { intervalMs: 50 });
     try {
-      await expect.poll(async () => (await ctx.owner`select 1 from embeddings where source_id = ${sessions.printer}`).length, { timeout: 5000 }).toBe(1);
+      // The backfill covers every account in the shared test database (each with its starter flows), so how long
+      // it takes grows with the whole suite, not with this test: wait for the outcome, generously.
+      await expect.poll(async () => (await ctx.owner`select 1 from embeddings where source_id = ${sessions.printer}`).length, { timeout: 30_000 }).toBe(1);
       const id = await resolvedSession('wifi', { summary: 'Wi-Fi drops in the meeting room' }, 'Access point channel overlap');
-      await expect.poll(async () => (await ctx.owner`select 1 from embeddings where source_id = ${id}`).length, { timeout: 5000 }).toBe(1);
+      await expect.poll(async () => (await ctx.owner`select 1 from embeddings where source_id = ${id}`).length, { timeout: 15_000 }).toBe(1);
     } finally {
       await worker.stop();
     }

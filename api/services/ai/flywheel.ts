@@ -255,6 +255,7 @@ export interface ProposalRow {
   flow_id: string | null;
   decided_by: string | null;
   decided_at: Date | null;
+  dismiss_reason: string | null;
   created_at: Date;
 }
 
@@ -273,8 +274,34 @@ export const proposalView = (r: ProposalRow) => ({
   flowId: r.flow_id,
   decidedBy: r.decided_by,
   decidedAt: r.decided_at?.toISOString() ?? null,
+  dismissReason: r.dismiss_reason,
   createdAt: r.created_at.toISOString(),
 });
+
+export interface ProposalSourceRow {
+  id: string;
+  ticket_external_id: string;
+  ticket_summary: string | null;
+  ticket_company: string | null;
+  user_name: string | null;
+  ended_at: Date | null;
+}
+
+/** The sessions proposals came from, for "why was this proposed" (a source session may since have been deleted). */
+export async function proposalSources(tx: Tx, proposals: ProposalRow[]) {
+  const ids = [...new Set(proposals.flatMap((p) => p.source_session_ids))];
+  const rows = ids.length
+    ? await tx<ProposalSourceRow[]>`
+        select s.id, s.ticket_external_id, s.ticket_summary, s.ticket_company, u.name as user_name, s.ended_at
+        from ai_sessions s left join users u on u.id = s.user_id where s.id = any(${ids}::uuid[])`
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return (p: ProposalRow) =>
+    p.source_session_ids.flatMap((id) => {
+      const r = byId.get(id);
+      return r ? [{ sessionId: r.id, ticketExternalId: r.ticket_external_id, summary: r.ticket_summary, company: r.ticket_company, engineer: r.user_name, resolvedAt: r.ended_at?.toISOString() ?? null }] : [];
+    });
+}
 
 export async function insertProposal(tx: Tx, accountId: string, d: ProposalDraft): Promise<ProposalRow> {
   const [row] = await tx<[ProposalRow]>`

@@ -40,7 +40,7 @@ export interface UsageRecord {
   accountId: string;
   userId?: string | null;
   sessionId?: string | null;
-  feature: 'suggest' | 'flow_builder' | 'flywheel' | 'embedding' | 'search' | 'summary' | 'customer_reply' | 'briefing';
+  feature: 'suggest' | 'flow_builder' | 'flywheel' | 'embedding' | 'search' | 'summary' | 'customer_reply' | 'briefing' | 'ask' | 'client_memory';
   tier: Tier | null;
   routedTier: Tier | null;
   provider: 'offline' | 'anthropic' | 'voyage';

@@ -5,7 +5,9 @@ import { createHmac } from 'node:crypto';
 import { findSecrets, mergeCounts, type RedactionRules, type SecretKind } from '../redaction/index.js';
 import { activeFacts, activeFix, getSession, type FactRow, type FixRow, type SessionRow } from '../sessions/index.js';
 import type { LaneItem } from '../sessions/lane.js';
+import { targetGrid, targetLines } from '../sessions/targets.js';
 import { sessionWorkSpan } from '../sessions/time.js';
+import { clockIn, dayIn, durationInWords, isIanaTimeZone, zoneNameIn } from '../time-zone.js';
 
 /**
  * Redacted spans travel through the document as private-use sentinels (U+E000 kind U+E001) so each
@@ -37,7 +39,7 @@ export function spotFingerprint(salt: Uint8Array, kind: string, text: string): s
 
 export interface TimelineEntry {
   at: string;
-  /** Short clock time (UTC), with the date when the day changed since the session started. */
+  /** Short clock time in the account's zone, with the date when the day changed since the session started. */
   time: string;
   text: string;
   /** A result ("Yes, webmail works") shown after the text. */
@@ -76,28 +78,27 @@ export interface NoteData {
   fix: FixRow | undefined;
   flowTitle: string | null;
   userNames: Map<string, string>;
+  /** IANA zone the note's times are written in: the account's setting, else the ConnectWise server's, else UTC. */
+  timeZone: string;
 }
 
 export async function loadNoteData(tx: Tx, sessionId: string): Promise<NoteData> {
   const session = await getSession(tx, sessionId);
   const [facts, fix] = await Promise.all([activeFacts(tx, sessionId), activeFix(tx, sessionId)]);
   const [flow] = session.flow_id ? await tx<[{ title: string }?]>`select title from flows where id = ${session.flow_id}` : [];
+  const timeZone = await noteTimeZone(tx);
   const ids = new Set<string>();
   if (session.user_id) ids.add(session.user_id);
   for (const item of session.pending_task_lane) if (item.by) ids.add(item.by);
   const users = ids.size ? await tx<{ id: string; name: string }[]>`select id, name from users where id = any(${[...ids]}::uuid[])` : [];
-  return { session, facts, fix, flowTitle: flow?.title ?? null, userNames: new Map(users.map((u) => [u.id, u.name])) };
+  return { session, facts, fix, flowTitle: flow?.title ?? null, userNames: new Map(users.map((u) => [u.id, u.name])), timeZone };
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-const dayOf = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-const clockOf = (d: Date) => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-
-export function formatDuration(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return 'under a minute';
-  if (minutes < 60) return `${minutes} min`;
-  return `${Math.floor(minutes / 60)} h ${pad(minutes % 60)} min`;
+/** The zone of the account's notes, in one statement: its setting, else its ConnectWise server's, else UTC. */
+export async function noteTimeZone(tx: Tx): Promise<string> {
+  const [row] = await tx<[{ zone: string | null }]>`
+    select coalesce((select preferences->>'timeZone' from account_settings), (select server_time_zone from psa_connections)) as zone`;
+  return row.zone && isIanaTimeZone(row.zone) ? row.zone : 'UTC';
 }
 
 /**
@@ -196,6 +197,9 @@ const STATUS_TEXT: Record<string, string> = {
 };
 
 function timeline(data: NoteData, r: Redactor): TimelineEntry[] {
+  const tz = data.timeZone;
+  const dayOf = (d: Date) => dayIn(d, tz);
+  const clockOf = (d: Date) => clockIn(d, tz);
   const startDay = dayOf(data.session.created_at);
   const authors = new Set(data.session.pending_task_lane.map((i) => i.by).filter(Boolean));
   const nodes = new Map((data.session.flow_graph?.nodes ?? []).map((n) => [n.id, n] as const));
@@ -241,7 +245,7 @@ function factSource(fact: FactRow, data: NoteData, r: Redactor): string {
   if (fact.source_ref === 'ticket') return ' (from the ticket)';
   const item = data.session.pending_task_lane.find((i) => `lane:${i.id}` === fact.source_ref);
   if (!item) return '';
-  const at = clockOf(new Date(item.at));
+  const at = clockIn(new Date(item.at), data.timeZone);
   if (item.kind === 'step') return ` (from the step "${r.text(item.nodeTitle ?? item.nodeId)}" at ${at})`;
   return ` (from the ${item.kind} at ${at})`;
 }
@@ -271,7 +275,10 @@ function header(data: NoteData, r: Redactor): { title: string; meta: string[] } 
   const meta = [ticketBits.join(', ')];
   const who = [s.ticket_company ? r.text(s.ticket_company) : null, s.ticket_contact ? `contact ${r.text(s.ticket_contact)}` : null].filter(Boolean);
   if (who.length) meta.push(who.join(', '));
-  meta.push(`Session started ${dayOf(s.created_at)} ${clockOf(s.created_at)} UTC; times below are UTC.`);
+  const tz = data.timeZone;
+  meta.push(tz === 'UTC'
+    ? `Session started ${dayIn(s.created_at, tz)} ${clockIn(s.created_at, tz)} UTC; times below are UTC.`
+    : `Session started ${dayIn(s.created_at, tz)} ${clockIn(s.created_at, tz)} ${zoneNameIn(s.created_at, tz)}; times below are ${tz} time.`);
   return { title: r.text(s.ticket_summary) || `Ticket #${s.ticket_external_id}`, meta };
 }
 
@@ -296,11 +303,21 @@ function timeSpent(data: NoteData): Block {
     .map((id) => data.userNames.get(id))
     .filter(Boolean);
   const elapsed = workMs + paused;
-  const window = `${clockOf(s.created_at)}–${clockOf(end)} UTC on ${dayOf(s.created_at)}`;
+  const tz = data.timeZone;
+  const window = `${clockIn(s.created_at, tz)}–${clockIn(end, tz)} ${zoneNameIn(s.created_at, tz)} on ${dayIn(s.created_at, tz)}`;
   const span = paused > 0
-    ? `${formatDuration(elapsed - paused)} of work (${window}, paused for ${formatDuration(paused)})`
-    : `${formatDuration(elapsed)} (${window})`;
+    ? `${durationInWords(elapsed - paused)} of work (${window}, paused for ${durationInWords(paused)})`
+    : `${durationInWords(elapsed)} (${window})`;
   return { type: 'para', text: people.length ? `${span}, worked by ${people.join(', ')}` : span };
+}
+
+/** Maintenance runs: each target's results, so the ticket says which server failed which step. */
+function targetsSection(data: NoteData, r: Redactor): Section[] {
+  const grid = targetGrid(data.session.pending_task_lane);
+  if (!grid.targets.length) return [];
+  const failed = grid.targets.filter((t) => grid.totals[t]!.failed > 0).length;
+  const lead = `${grid.targets.length} target${grid.targets.length === 1 ? '' : 's'}, ${failed ? `${failed} with a failed step` : 'no failed steps'}.`;
+  return [{ heading: 'Per target', blocks: [{ type: 'para', text: lead }, { type: 'list', items: targetLines(grid, (s) => r.text(s)) }] }];
 }
 
 function resolutionNextSteps(data: NoteData, r: Redactor): string[] {
@@ -351,6 +368,7 @@ function buildResolution(data: NoteData, r: Redactor): Omit<NoteDocument, 'redac
       { heading: 'Root cause', blocks: [{ type: 'para', text: s.root_cause?.trim() ? r.text(s.root_cause.trim()) : 'Not recorded.' }] },
       { heading: 'Resolution', blocks: resolution },
       { heading: 'What was checked', blocks: [entries.length ? { type: 'timeline', entries } : { type: 'para', text: 'No steps recorded.' }] },
+      ...targetsSection(data, r),
       { heading: 'Next steps', blocks: [{ type: 'list', items: resolutionNextSteps(data, r) }] },
       { heading: 'Time spent', blocks: [timeSpent(data)] },
     ],
@@ -383,6 +401,7 @@ function buildEscalation(data: NoteData, r: Redactor): Omit<NoteDocument, 'redac
       { heading: 'Why it is escalated', blocks: [{ type: 'para', text: s.escalation_reason ? r.text(s.escalation_reason) : 'No reason given yet.' }] },
       { heading: 'What we know', blocks: [factsBlock(data, r, 'Nothing confirmed yet.')] },
       { heading: 'What was tried', blocks: [entries.length ? { type: 'timeline', entries } : { type: 'para', text: 'Nothing was tried yet.' }] },
+      ...targetsSection(data, r),
       { heading: 'Suspected cause', blocks: [suspected.length ? { type: 'list', items: suspected } : { type: 'para', text: 'Unknown.' }] },
       { heading: 'Suggested next steps', blocks: [{ type: 'list', items: next }] },
       { heading: 'Time spent so far', blocks: [timeSpent(data)] },

@@ -83,7 +83,8 @@ async function render(tx: Tx, kind: NoteKind, sessionId: string, format: NoteFor
   const rules = opts.rules ?? (await loadRedactionRules(tx));
   const useReveals = opts.reveals ?? true;
   // Un-hiding bumps state_version, so (state_version, rules) still identify a render; renders without reveals are not cached.
-  const hash = rulesHash(rules);
+  // The zone the note's times are written in is part of what the cached text depends on.
+  const hash = `${rulesHash(rules)}@${data.timeZone}`;
   const version = data.session.state_version;
   if (useReveals) {
     const [hit] = await tx<[CacheRow?]>`

@@ -80,7 +80,7 @@ describe('the resolution note', () => {
     expect(sectionOf(text, 'RESOLUTION')).toContain('Rebuilt the Outlook profile');
     expect(sectionOf(text, 'RESOLUTION')).toContain('Created a new profile and set it as default.');
     expect(sectionOf(text, 'NEXT STEPS')).toContain('Dr. Reyes');
-    expect(sectionOf(text, 'TIME SPENT')).toMatch(/\d+ min|under a minute/);
+    expect(sectionOf(text, 'TIME SPENT')).toMatch(/\d+ minutes?|under a minute/);
 
     // What was checked: every step in order, each with its clock time and its result.
     const checked = sectionOf(text, 'WHAT WAS CHECKED');
@@ -255,7 +255,7 @@ describe('time spent', () => {
       state_version = state_version + 1
       where id = ${s.id}`;
     const text: string = (await t.request('GET', `/v1/sessions/${s.id}/resolution-note?format=text`, { token: admin.token })).body.note.text;
-    expect(sectionOf(text, 'TIME SPENT')).toContain('25 min of work (09:00–10:25 UTC on 2026-09-15, paused for 1 h 00 min)');
+    expect(sectionOf(text, 'TIME SPENT')).toContain('25 minutes of work (09:00–10:25 UTC on 2026-09-15, paused for 1 hour)');
     expect(sectionOf(text, 'WHAT WAS CHECKED')).toContain('09:10  Session paused');
     expect(sectionOf(text, 'WHAT WAS CHECKED')).toContain('10:25  Note: Back on it');
   });

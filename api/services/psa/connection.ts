@@ -16,6 +16,8 @@ export interface PsaDeps {
   postLeaseMs?: number;
   /** Post attempts within one request when the outcome of a post is unknown (default 3). */
   postAttempts?: number;
+  /** How long a board's statuses are served from psa_board_statuses (default 10 min). */
+  boardStatusTtlMs?: number;
 }
 
 export interface ConnectionRow {
@@ -27,6 +29,8 @@ export interface ConnectionRow {
   client_id: string;
   private_key_encrypted: string;
   codebase: string | null;
+  /** IANA; kept by the connection test (migration 00010). */
+  server_time_zone?: string | null;
   updated_at: Date;
   updated_by: string | null;
 }
@@ -49,6 +53,7 @@ export function connectionView(row: ConnectionRow) {
     publicKey: row.public_key,
     clientId: row.client_id,
     codebase: row.codebase,
+    serverTimeZone: row.server_time_zone ?? null,
     privateKeySet: true,
     updatedAt: row.updated_at.toISOString(),
   };
@@ -146,6 +151,11 @@ export function clientFor(deps: Deps, row: Pick<ConnectionRow, 'account_id' | 's
 export async function rememberCodebase(tx: Tx, row: ConnectionRow, client: ConnectWiseClient): Promise<void> {
   const cb = normalizeCodebase(await client.codebase());
   if (cb !== row.codebase) await tx`update psa_connections set codebase = ${cb} where account_id = ${row.account_id} and site = ${row.site}`;
+}
+
+/** Keeps the server's time zone as the connection test found it (the default zone of the account's notes). */
+export async function rememberServerTimeZone(tx: Tx, row: ConnectionRow, timeZone: string | null): Promise<void> {
+  if (timeZone !== (row.server_time_zone ?? null)) await tx`update psa_connections set server_time_zone = ${timeZone} where account_id = ${row.account_id} and site = ${row.site}`;
 }
 
 /** ConnectWise failures as our 502 with a distinct code and a message the user can act on. */

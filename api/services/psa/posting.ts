@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { TenantRunner, Tx } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
-import { AppError, conflict, psaFailure, unprocessable } from '../../lib/errors.js';
+import { conflict, psaFailure, unprocessable } from '../../lib/errors.js';
 import { withBriefing } from '../ai/briefing.js';
 import { renderEscalationPackage, renderResolutionNote } from '../notes/index.js';
 import { redactText, rulesFromPreferences } from '../redaction/index.js';
@@ -19,6 +19,7 @@ import type { ConnectWiseClient } from './connectwise/client.js';
 import { clientFor, requireConnection, toAppError, type ConnectionRow } from './connection.js';
 import { deliverOnce, hasMarker, MARKER_PREFIX, markerLine, newRef, releaseLease, type Delivery } from './exactly-once.js';
 import { memberFor } from './members.js';
+import { changeTicketStatus } from './ticket-status.js';
 
 /** customer_reply: the engineer's reply to the customer, posted as a discussion note. */
 export type NoteKind = 'resolution_note' | 'escalation_package' | 'customer_reply';
@@ -42,10 +43,14 @@ export interface PostOptions {
   text?: string;
   internal?: boolean;
   resolution?: boolean;
+  /** Show the note in the ticket's Discussion (detailDescriptionFlag); default: when neither internal nor resolution. */
+  discussion?: boolean;
   /** Let ConnectWise email the note (processNotifications). Default: the account's noteDefaults (false). */
   notifyCustomer?: boolean;
   /** Change the ticket's status to this status name of its board after posting. */
   ticketStatus?: string;
+  /** Or to this status id of its board (the panel's status picker). */
+  ticketStatusId?: number;
 }
 
 export interface PostResult {
@@ -61,7 +66,8 @@ export interface PostResult {
     postedAt: string;
     alreadyPosted: boolean;
   };
-  statusChange?: { ok: true; status: string } | { ok: false; message: string };
+  /** A refused status change is reported here (with its code), never dropped: the note itself stands. */
+  statusChange?: { ok: true; status: string; already: boolean } | { ok: false; code: string; message: string };
 }
 
 interface OutboxRow {
@@ -145,7 +151,10 @@ export async function postSessionNote(
     // A customer reply is a discussion note the customer can see.
     const internal = opts.internal ?? (kind === 'escalation_package' ? true : kind === 'customer_reply' ? false : prefs.noteDefaults.internal);
     const resolution = opts.resolution ?? (kind === 'resolution_note' ? prefs.noteDefaults.resolution : false);
-    const detail = !internal && !resolution;
+    const detail = opts.discussion ?? (!internal && !resolution);
+    if (!detail && !internal && !resolution) {
+      throw unprocessable('Choose where the note shows: internal, discussion or resolution (ConnectWise refuses a note with none).', 'note_without_audience');
+    }
     const notify = opts.notifyCustomer ?? prefs.noteDefaults.processNotifications;
     const body = (await provider(tx, session, { kind, format: prefs.noteFormat, edited: opts.text, redaction: prefs.redaction }))?.trim();
     if (!body) {
@@ -187,7 +196,12 @@ export async function postSessionNote(
     const row = (claim as { row: OutboxRow }).row;
     result = await deliver(deps, tenant, claim.conn, row);
   }
-  if (opts.ticketStatus) result.statusChange = await changeStatus(deps, claim.conn, Number(result.note.ticketId), opts.ticketStatus);
+  if (opts.ticketStatus !== undefined || opts.ticketStatusId !== undefined) {
+    const change = await changeTicketStatus(deps, tenant, claim.conn, Number(result.note.ticketId), { id: opts.ticketStatusId, name: opts.ticketStatus });
+    result.statusChange = change.state === 'failed'
+      ? { ok: false, code: change.code, message: change.message }
+      : { ok: true, status: change.status.name, already: change.state === 'already' };
+  }
   return result;
 }
 
@@ -239,20 +253,4 @@ async function deliver(deps: Deps, tenant: TenantRunner, conn: ConnectionRow, ro
     return done;
   });
   return resultOf(posted, true, false);
-}
-
-async function changeStatus(deps: Deps, conn: ConnectionRow, ticketId: number, statusName: string): Promise<NonNullable<PostResult['statusChange']>> {
-  try {
-    const client = clientFor(deps, conn);
-    const ticket = await client.getTicket(ticketId);
-    if (!ticket.board) return { ok: false, message: `Ticket #${ticketId} has no board, so its status cannot be changed.` };
-    const statuses = await client.listBoardStatuses(ticket.board.id);
-    const target = statuses.find((s) => s.name.toLowerCase() === statusName.trim().toLowerCase());
-    if (!target) return { ok: false, message: `Board "${ticket.board.name ?? ticket.board.id}" has no status "${statusName}". Its statuses: ${statuses.map((s) => s.name).join(', ')}.` };
-    if (ticket.status?.id !== target.id) await client.setTicketStatus(ticketId, target.id);
-    return { ok: true, status: target.name };
-  } catch (err) {
-    const mapped = toAppError(err);
-    return { ok: false, message: mapped instanceof AppError || mapped instanceof Error ? mapped.message : 'The status could not be changed.' };
-  }
 }

@@ -81,6 +81,8 @@ export interface FixRow {
   created_by: string | null;
   created_at: Date;
   superseded_at: Date | null;
+  /** Proposed from this past session's accepted fix (migration 00010). */
+  from_session_id?: string | null;
 }
 
 export const ticketOf = (s: SessionRow): TicketRef => ({
@@ -118,6 +120,7 @@ export const fixView = (f: FixRow) => ({
   createdBy: f.created_by,
   createdAt: f.created_at.toISOString(),
   supersededAt: f.superseded_at?.toISOString() ?? null,
+  fromSessionId: f.from_session_id ?? null,
 });
 
 export function sessionSummaryView(s: SessionRow) {

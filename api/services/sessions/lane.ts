@@ -22,6 +22,9 @@ export interface LaneItem {
   targets?: TargetResult[];
   /** For commands run from the script library: the template used (such commands never become drafts again). */
   templateId?: string;
+  /** Set when the author (or a team admin) corrected the entry's text. */
+  editedAt?: string;
+  editedBy?: string;
 }
 
 export interface TargetResult {

@@ -161,9 +161,13 @@ export async function listDrafts(tx: Tx, status: DraftRow['status']) {
   const drafts = await tx<(DraftRow & { source_user_name: string | null })[]>`
     select d.*, u.name as source_user_name from draft_templates d left join users u on u.id = d.source_user_id
     where d.status = ${status} order by d.created_at desc, d.id limit 500`;
-  // The badge count comes from the partial index on pending drafts.
+  return { drafts, pendingCount: await pendingDraftCount(tx) };
+}
+
+/** "N scripts ready to review": served by the partial index on pending drafts. */
+export async function pendingDraftCount(tx: Tx): Promise<number> {
   const [count] = await tx<[{ n: number }]>`select count(*)::int as n from draft_templates where status = 'pending'`;
-  return { drafts, pendingCount: count.n };
+  return count.n;
 }
 
 async function lockPendingDraft(tx: Tx, id: string): Promise<DraftRow> {

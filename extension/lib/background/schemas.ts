@@ -19,6 +19,10 @@ const ticketNumber = z.string().check(z.regex(/^\d{1,12}$/, 'must be a ConnectWi
 const optionalText = (max: number) => z.nullish(text(max));
 const noArgs = z.undefined();
 const sid = { sessionId: id };
+/** Where a note shows on the ticket (ConnectWise's three flags). */
+const noteFlags = z.partial(z.strictObject({ internal: z.boolean(), discussion: z.boolean(), resolution: z.boolean() }));
+/** A ConnectWise record id (status, board). */
+const statusId = z.int().check(z.gte(1));
 
 const ticketRef = z.strictObject({
   psa: z.literal('connectwise'),
@@ -41,6 +45,33 @@ const settingsPatch = z.strictObject({
   ),
   ai: z.optional(z.partial(z.strictObject({ fastModel: text(100), deepModel: text(100) }))),
 });
+
+const flowKind = z.enum(['troubleshooting', 'procedural', 'maintenance']);
+const graphId = z.string().check(z.maxLength(80));
+/** A flow's graph in the API's stored shape; the API applies the graph rules (reachability, answers, order). */
+const flowGraph = z.strictObject({
+  start: graphId,
+  nodes: z
+    .array(
+      z.strictObject({
+        id: graphId,
+        kind: z.enum(['question', 'action', 'check', 'solution', 'escalate', 'info']),
+        title: text(300),
+        body: z.optional(text(10_000)),
+        command: z.optional(text(10_000)),
+        options: z.array(z.strictObject({ id: graphId, label: text(200), next: z.nullish(graphId) })).check(z.maxLength(20)),
+      }),
+    )
+    .check(z.maxLength(300)),
+});
+const flowDraft = {
+  kind: flowKind,
+  title: text(200),
+  description: z.optional(text(5000)),
+  category: z.nullish(text(100)),
+  tags: z.optional(z.array(text(60)).check(z.maxLength(30))),
+  graph: flowGraph,
+};
 
 /** One schema per operation; `satisfies` keeps them in step with operations.ts's argument types. */
 export const OPERATION_ARGS = {
@@ -86,6 +117,32 @@ export const OPERATION_ARGS = {
   escalate: z.strictObject({ ...sid, reason: text(2000) }),
   postEscalation: z.strictObject({ ...sid, text: z.optional(text(60_000)) }),
   resolve: z.strictObject(sid),
+  boardStatuses: z.strictObject({ ...sid, refresh: z.optional(z.boolean()) }),
+  setRootCause: z.strictObject({ ...sid, rootCause: z.nullable(text(5000)) }),
+  closeOut: z.strictObject({
+    ...sid,
+    rootCause: optionalText(5000),
+    flags: z.optional(noteFlags),
+    text: z.optional(text(60_000)),
+    statusId: z.optional(statusId),
+    emailCustomer: z.optional(z.boolean()),
+    minutes: z.optional(z.int().check(z.gte(0), z.lte(MAX_MINUTES))),
+  }),
+  fixDecision: z.strictObject({ ...sid, fixId: id, decision: z.enum(['one_off', 'draft_template', 'build_template', 'dismissed']) }),
+  draftCount: noArgs,
+  escalationPreview: z.strictObject({ ...sid, reason: text(2000) }),
+  escalationSend: z.strictObject({
+    ...sid,
+    reason: text(2000),
+    flags: z.optional(noteFlags),
+    text: z.optional(text(60_000)),
+    emailCustomer: z.optional(z.boolean()),
+    boardId: z.optional(statusId),
+    statusId: z.optional(statusId),
+  }),
+  createShare: z.strictObject(sid),
+  listShares: z.strictObject(sid),
+  revokeShare: z.strictObject({ ...sid, shareId: id }),
   getSettings: noArgs,
   putSettings: settingsPatch,
   getPsa: noArgs,
@@ -97,6 +154,17 @@ export const OPERATION_ARGS = {
     clientId: text(100),
   }),
   testPsa: noArgs,
+  libraryFlows: z.strictObject({ q: z.optional(text(200)), kind: z.optional(flowKind), tag: z.optional(text(60)), category: z.optional(text(100)) }),
+  getFlow: z.strictObject({ flowId: id }),
+  createFlow: z.strictObject(flowDraft),
+  updateFlow: z.strictObject({ flowId: id, version: z.int().check(z.gte(1)), ...z.partial(z.strictObject(flowDraft)).shape }),
+  archiveFlow: z.strictObject({ flowId: id }),
+  flowProposals: z.strictObject({ status: z.enum(['pending', 'approved', 'dismissed']) }),
+  decideProposal: z.strictObject({ proposalId: id, action: z.enum(['approve', 'dismiss']) }),
+  sessionHistory: z.strictObject({
+    status: z.optional(z.enum(['active', 'paused', 'resolved', 'escalated', 'abandoned'])),
+    ticket: z.optional(ticketNumber),
+  }),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });

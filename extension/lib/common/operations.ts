@@ -3,6 +3,9 @@
 import type { NoteFormat } from '../../../shared/notes';
 import type {
   BillableOption,
+  CloseOutRequest,
+  EscalationRequest,
+  FixDecision,
   FlowKind,
   PsaConnectionInput,
   Res,
@@ -10,6 +13,8 @@ import type {
   TicketRef,
 } from './api-types';
 import type { QueueKind } from './queue-kinds';
+import type { SessionStatus } from '../../../shared/sessions';
+import type { FlowDraft, LibraryFlowList, LibraryFlowResponse, ProposalApproval, ProposalDismissal, ProposalList, SessionList } from '../../workspace/api-types';
 
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -150,6 +155,45 @@ export const OPERATIONS = {
     body: {},
     queue: { kind: 'resolve', sessionId },
   })),
+  // Close-out, fix decisions, escalation with a preview and share links (issue #13). Close-out and escalation
+  // send are never queued: the engineer needs each step's answer, and calling again retries only what failed.
+  boardStatuses: op<Sid & { refresh?: boolean }, Res<'/v1/sessions/:id/board-statuses', '$get'>>((a) => ({
+    method: 'GET',
+    path: `/v1/sessions/${enc(a.sessionId)}/board-statuses${query({ refresh: a.refresh ? '1' : undefined })}`,
+  })),
+  setRootCause: op<Sid & { rootCause: string | null }, Res<'/v1/sessions/:id', '$patch'>>(({ sessionId, rootCause }) => ({
+    method: 'PATCH',
+    path: `/v1/sessions/${enc(sessionId)}`,
+    body: { rootCause },
+  })),
+  closeOut: op<Sid & CloseOutRequest, Res<'/v1/sessions/:id/close-out', '$post'>>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/close-out`,
+    body,
+  })),
+  fixDecision: op<Sid & { fixId: string; decision: FixDecision }, Res<'/v1/sessions/:id/fixes/:fixId/decision', '$post'>>(({ sessionId, fixId, decision }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/fixes/${enc(fixId)}/decision`,
+    body: { decision },
+    queue: { kind: decision === 'dismissed' ? 'rejectFix' : 'acceptFix', sessionId },
+  })),
+  draftCount: op<void, Res<'/v1/draft-templates/count', '$get'>>(() => ({ method: 'GET', path: '/v1/draft-templates/count' })),
+  escalationPreview: op<Sid & { reason: string }, Res<'/v1/sessions/:id/escalation/preview', '$post'>>(({ sessionId, reason }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/escalation/preview`,
+    body: { reason },
+  })),
+  escalationSend: op<Sid & EscalationRequest, Res<'/v1/sessions/:id/escalation/send', '$post'>>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/escalation/send`,
+    body,
+  })),
+  createShare: op<Sid, Res<'/v1/sessions/:id/share', '$post'>>(({ sessionId }) => ({ method: 'POST', path: `/v1/sessions/${enc(sessionId)}/share`, body: {} })),
+  listShares: op<Sid, Res<'/v1/sessions/:id/shares', '$get'>>(({ sessionId }) => ({ method: 'GET', path: `/v1/sessions/${enc(sessionId)}/shares` })),
+  revokeShare: op<Sid & { shareId: string }, Res<'/v1/sessions/:id/shares/:shareId', '$delete'>>(({ sessionId, shareId }) => ({
+    method: 'DELETE',
+    path: `/v1/sessions/${enc(sessionId)}/shares/${enc(shareId)}`,
+  })),
   getSettings: op<void, Res<'/v1/settings', '$get'>>(() => ({ method: 'GET', path: '/v1/settings' })),
   putSettings: op<SettingsPatch, Res<'/v1/settings', '$put'>>((body) => ({ method: 'PUT', path: '/v1/settings', body })),
   getPsa: op<void, Res<'/v1/settings/psa', '$get'>>(() => ({ method: 'GET', path: '/v1/settings/psa' })),
@@ -159,8 +203,37 @@ export const OPERATIONS = {
     body,
   })),
   testPsa: op<void, Res<'/v1/settings/psa/test', '$post'>>(() => ({ method: 'POST', path: '/v1/settings/psa/test', body: {} })),
+  // The workspace page's library (extension pages only; see OPERATION_SENDERS).
+  libraryFlows: op<{ q?: string; kind?: FlowKind; tag?: string; category?: string }, LibraryFlowList>((a) => ({
+    method: 'GET',
+    path: `/v1/flows${query({ q: a.q, kind: a.kind, tag: a.tag, category: a.category, limit: 200 })}`,
+  })),
+  getFlow: op<{ flowId: string }, LibraryFlowResponse>((a) => ({ method: 'GET', path: `/v1/flows/${enc(a.flowId)}` })),
+  createFlow: op<FlowDraft, LibraryFlowResponse>((body) => ({ method: 'POST', path: '/v1/flows', body })),
+  /** `version` is the one the edit was made on: a flow changed meanwhile answers 409 rather than being overwritten. */
+  updateFlow: op<{ flowId: string; version: number } & Partial<FlowDraft>, LibraryFlowResponse>(({ flowId, ...body }) => ({
+    method: 'PUT',
+    path: `/v1/flows/${enc(flowId)}`,
+    body,
+  })),
+  /** Archiving takes the flow out of the library (the API keeps the row: sessions on it still show their steps). */
+  archiveFlow: op<{ flowId: string }, unknown>((a) => ({ method: 'DELETE', path: `/v1/flows/${enc(a.flowId)}` })),
+  flowProposals: op<{ status: 'pending' | 'approved' | 'dismissed' }, ProposalList>((a) => ({
+    method: 'GET',
+    path: `/v1/flow-proposals${query({ status: a.status })}`,
+  })),
+  decideProposal: op<{ proposalId: string; action: 'approve' | 'dismiss' }, ProposalApproval | ProposalDismissal>((a) => ({
+    method: 'POST',
+    path: `/v1/flow-proposals/${enc(a.proposalId)}/${a.action}`,
+    body: {},
+  })),
+  sessionHistory: op<{ status?: SessionStatus; ticket?: string }, SessionList>((a) => ({
+    method: 'GET',
+    path: `/v1/sessions${query({ status: a.status, ticket: a.ticket, limit: 200 })}`,
+  })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;
 export type OpArgs<K extends OperationName> = (typeof OPERATIONS)[K] extends Op<infer A, unknown> ? A : never;
 export type OpResult<K extends OperationName> = (typeof OPERATIONS)[K] extends Op<never, infer R> ? R : never;
+

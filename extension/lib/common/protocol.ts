@@ -46,6 +46,8 @@ export interface ProtocolMap {
   loadPanel(): void;
   /** Opens the options page (content scripts cannot); sign-in happens there, never in the host page. */
   openOptions(): void;
+  /** Opens the workspace page (library, flow editor, history) in a tab, from the panel, popup or options. */
+  openWorkspace(): void;
   /** Background → content script in a tab. */
   togglePanel(): void;
   /** Popup → content script: the ticket on screen in that tab, if any. */

@@ -16,6 +16,7 @@ export interface OptionsDeps {
   signOut: () => Promise<AccountState>;
   requestOrigins: (origins: string[]) => Promise<boolean>;
   applyOnPremHosts: () => Promise<{ patterns: string[] }>;
+  openWorkspace: () => void;
 }
 
 export function defaultOptionsDeps(): OptionsDeps {
@@ -26,6 +27,7 @@ export function defaultOptionsDeps(): OptionsDeps {
     signOut: () => sendMessage('signOut'),
     requestOrigins: (origins) => browser.permissions.request({ origins }),
     applyOnPremHosts: () => sendMessage('applyOnPremHosts'),
+    openWorkspace: () => void sendMessage('openWorkspace'),
   };
 }
 
@@ -269,6 +271,7 @@ export function createOptionsModel(deps: OptionsDeps = defaultOptionsDeps()) {
     testPsa,
     savePrefs,
     saveHosts,
+    openWorkspace: deps.openWorkspace,
   };
 }
 

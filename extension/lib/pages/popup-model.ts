@@ -14,6 +14,7 @@ export interface PopupDeps {
   ticketInTab: (tabId: number) => Promise<TicketContext | null>;
   startInTab: (tabId: number, flowId: string | null) => ReturnType<typeof sendMessage<'startFlowOnTicket'>>;
   openOptions: () => void;
+  openWorkspace: () => void;
 }
 
 export function defaultPopupDeps(): PopupDeps {
@@ -29,6 +30,7 @@ export function defaultPopupDeps(): PopupDeps {
     ticketInTab: (tabId) => sendMessage('getTicket', undefined, tabId),
     startInTab: (tabId, flowId) => sendMessage('startFlowOnTicket', { flowId }, tabId),
     openOptions: () => void browser.runtime.openOptionsPage(),
+    openWorkspace: () => void sendMessage('openWorkspace'),
   };
 }
 
@@ -93,7 +95,7 @@ export function createPopupModel(deps: PopupDeps = defaultPopupDeps()) {
     }
   }
 
-  return { account, tabId, ticket, session, flows, recommended, query, loading, error, started, starting, init, search, start, openOptions: deps.openOptions };
+  return { account, tabId, ticket, session, flows, recommended, query, loading, error, started, starting, init, search, start, openOptions: deps.openOptions, openWorkspace: deps.openWorkspace };
 }
 
 export type PopupModel = ReturnType<typeof createPopupModel>;

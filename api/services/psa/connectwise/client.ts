@@ -206,6 +206,14 @@ export class ConnectWiseClient {
     return this.getOne({ method: 'POST', path: `service/tickets/${ticketId(id)}/notes`, body }, cwNote);
   }
 
+  /** Opens a service ticket (maintenance schedules). Not retried: a POST that failed half-way may have created one. */
+  createTicket(t: { summary: string; companyIdentifier: string; boardName?: string; initialDescription?: string }): Promise<CwTicket> {
+    const body: Record<string, unknown> = { summary: t.summary.slice(0, 100), company: { identifier: t.companyIdentifier } };
+    if (t.boardName) body.board = { name: t.boardName };
+    if (t.initialDescription) body.initialDescription = t.initialDescription;
+    return this.getOne({ method: 'POST', path: 'service/tickets', body }, cwTicket);
+  }
+
   /** Members matching ConnectWise conditions (e.g. `inactiveFlag=false`), all pages. */
   searchMembers(opts: ListOptions = {}): Promise<CwMember[]> {
     return this.paginate('system/members', { orderBy: 'id asc', pageSize: 200, ...opts }, cwMember);
@@ -246,6 +254,13 @@ export class ConnectWiseClient {
   /** PATCH the ticket's status (JSON Patch, as ConnectWise expects). */
   setTicketStatus(id: number, statusId: number): Promise<CwTicket> {
     return this.getOne({ method: 'PATCH', path: `service/tickets/${ticketId(id)}`, body: [{ op: 'replace', path: 'status', value: { id: statusId } }] }, cwTicket);
+  }
+
+  /** Moves the ticket to another board, with a status of that board (else ConnectWise falls back to the board's default). */
+  moveTicket(id: number, boardId: number, statusId?: number): Promise<CwTicket> {
+    const ops: Array<Record<string, unknown>> = [{ op: 'replace', path: 'board', value: { id: boardId } }];
+    if (statusId !== undefined) ops.push({ op: 'replace', path: 'status', value: { id: statusId } });
+    return this.getOne({ method: 'PATCH', path: `service/tickets/${ticketId(id)}`, body: ops }, cwTicket);
   }
 
   // ---- plumbing ----

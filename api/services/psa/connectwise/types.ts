@@ -119,7 +119,14 @@ export const cwTimeEntry = z.looseObject({
 });
 export type CwTimeEntry = z.output<typeof cwTimeEntry>;
 
-export const cwStatus = z.looseObject({ id: z.number(), name: z.string(), closedStatus: z.boolean().nullish() });
+export const cwStatus = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  closedStatus: z.boolean().nullish(),
+  defaultFlag: z.boolean().nullish(),
+  inactive: z.boolean().nullish(),
+  timeEntryNotAllowed: z.boolean().nullish(),
+});
 export type CwStatus = z.output<typeof cwStatus>;
 
 export interface NewNote {

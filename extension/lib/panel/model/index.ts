@@ -3,6 +3,8 @@
 import { batch } from '@preact/signals';
 import type { TicketContext } from '../../ticket-context';
 import { createAsk } from './ask';
+import { createCloseOut } from './closeout';
+import { createDecisions } from './decisions';
 import { createCore, type PanelDeps } from './core';
 import { createFlows } from './flows';
 import { createNote } from './note';
@@ -17,6 +19,8 @@ export type { QueuedItem } from './sync';
 export { toTicketRef } from './flows';
 export { hiddenSummary, kindLabel, noteSpots, noteText } from './note';
 export { workedMinutes, type LoggedTime } from './time';
+export { CLOSE_OUT_STEPS, closeOutReady, defaultRootCause, type Audience } from './closeout';
+export { DECISION_LABELS } from './decisions';
 
 export function createPanelModel(deps: PanelDeps) {
   const core = createCore(deps);
@@ -29,6 +33,12 @@ export function createPanelModel(deps: PanelDeps) {
   const time = createTime(core);
   const ask = createAsk(core);
   const summary = createSummary(core);
+  const decisions = createDecisions(core, sync);
+  const closeOut = createCloseOut(core, {
+    workedMinutes: () => time.timeMinutes.value,
+    editedNote: () => (note.note.draft.value !== null && note.note.draft.value !== note.note.text.value ? note.note.draft.value : null),
+    afterCloseOut: () => void decisions.loadDraftCount(),
+  });
 
   /** Called whenever the reader sees a (possibly different) ticket, or none. */
   async function setTicket(next: TicketContext | null) {
@@ -50,6 +60,8 @@ export function createPanelModel(deps: PanelDeps) {
       ask.reset();
       note.reset();
       time.reset();
+      closeOut.resetCloseOut();
+      decisions.resetDecisions();
     });
     if (next && core.signedIn.value) await session.loadSession(token);
   }
@@ -92,6 +104,8 @@ export function createPanelModel(deps: PanelDeps) {
     askCopilot: ask.askCopilot,
     summary: summary.summary,
     loadSummary: summary.loadSummary,
+    ...closeOut,
+    ...decisions,
   };
 }
 

@@ -1,0 +1,58 @@
+// Answers an Ask request as JSON, or as an SSE stream (sources, delta…, done | error) with Accept: text/event-stream.
+import { streamSSE } from 'hono/streaming';
+import type { AppContext } from '../lib/http.js';
+import { authOf, withTenant } from '../lib/http.js';
+import { ask, type AskEvent, type AskParams } from '../services/ai/ask.js';
+import type { Tier } from '../services/copilot/types.js';
+
+export interface AskInput {
+  target: AskParams['target'];
+  question: string;
+  tier: 'auto' | Tier;
+  /** Runs before the stream starts, so an unknown session or conversation is still a plain 404. */
+  check: () => Promise<unknown>;
+}
+
+export async function answerAsk(c: AppContext, input: AskInput): Promise<Response> {
+  const auth = authOf(c);
+  const deps = c.get('deps');
+  const params: Omit<AskParams, 'signal' | 'onEvent'> = {
+    llm: deps.ai?.llm,
+    embedder: deps.ai?.embedder,
+    log: deps.log,
+    accountId: auth.accountId,
+    userId: auth.userId,
+    tenant: <T>(fn: Parameters<typeof withTenant<T>>[1]) => withTenant<T>(c, fn),
+    target: input.target,
+    question: input.question,
+    requestedTier: input.tier === 'auto' ? undefined : input.tier,
+  };
+  if (!(c.req.header('Accept') ?? '').includes('text/event-stream')) {
+    return c.json(await ask({ ...params, signal: c.req.raw.signal }), 201);
+  }
+
+  await input.check();
+  const upstream = new AbortController();
+  const onRequestAbort = () => upstream.abort();
+  c.req.raw.signal.addEventListener('abort', onRequestAbort, { once: true });
+  return streamSSE(c, async (stream) => {
+    stream.onAbort(() => upstream.abort());
+    let seq = 0;
+    // Chained so events keep their order although deltas arrive from a callback.
+    let chain = Promise.resolve();
+    const send = (e: AskEvent) => {
+      chain = chain.then(() => (stream.aborted ? undefined : stream.writeSSE({ event: e.event, data: JSON.stringify(e.data), id: String(seq++) })));
+      return chain;
+    };
+    try {
+      const result = await ask({ ...params, signal: upstream.signal, onEvent: (e) => void send(e) });
+      await send({ event: 'done', data: result });
+    } catch (err) {
+      // Never write err.message to the client: log it, send a generic event.
+      deps.log.error('ask stream failed', { reqId: c.get('requestId'), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      await send({ event: 'error', data: { code: 'internal', message: `The answer failed (request ${c.get('requestId')}); try again.` } });
+    } finally {
+      c.req.raw.signal.removeEventListener('abort', onRequestAbort);
+    }
+  });
+}
