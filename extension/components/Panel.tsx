@@ -12,6 +12,7 @@ import { PastCard } from './PastCard';
 import { Shortcuts } from './Shortcuts';
 import { Timeline } from './Timeline';
 import { MaintenanceCard } from './MaintenanceCard';
+import { SummaryCard } from './SummaryCard';
 import { CloseOutCard } from './CloseOutCard';
 import { EscalationCard } from './EscalationCard';
 import { ShareCard } from './ShareCard';
@@ -104,6 +105,7 @@ function SessionBody() {
           </button>
         )}
       </div>
+      <SummaryCard />
       {!closed && (m.changingFlow.value ? <FlowPicker /> : <StepCard />)}
       <MaintenanceCard />
       <Timeline />

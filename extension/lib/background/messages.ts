@@ -27,6 +27,7 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   startSession: PAGES_AND_PANEL,
   chooseFlow: PAGES_AND_PANEL,
   getSession: PAGES_AND_PANEL,
+  ticketSummary: PANEL,
   recordStep: PAGES_AND_PANEL,
   addEvent: PAGES_AND_PANEL,
   addFact: PAGES_AND_PANEL,

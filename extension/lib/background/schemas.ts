@@ -88,6 +88,7 @@ export const OPERATION_ARGS = {
   startSession: z.strictObject({ ticket: ticketRef, flowId: z.nullish(id) }),
   chooseFlow: z.strictObject({ ...sid, flowId: z.nullable(id) }),
   getSession: z.strictObject(sid),
+  ticketSummary: z.strictObject(sid),
   recordStep: z.strictObject({
     ...sid,
     nodeId: text(200),

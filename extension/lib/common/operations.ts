@@ -72,6 +72,8 @@ export const OPERATIONS = {
     queue: { kind: flowId ? 'chooseFlow' : 'removeFlow', sessionId },
   })),
   getSession: op<Sid, Res<'/v1/sessions/:id', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}` })),
+  /** The ticket's three-line summary (model or offline); cached by the API on ConnectWise's lastUpdated. */
+  ticketSummary: op<Sid, Res<'/v1/sessions/:id/summary', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}/summary` })),
   recordStep: op<Sid & { nodeId: string; optionId?: string; note?: string; targets?: TargetResult[] }, Res<'/v1/sessions/:id/steps', '$post'>>(({ sessionId, ...body }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/steps`,

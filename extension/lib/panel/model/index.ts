@@ -12,6 +12,7 @@ import { createMaintenance } from './maintenance';
 import { createNote } from './note';
 import { createPast } from './past';
 import { createSession } from './session';
+import { createSummary } from './summary';
 import { createSync } from './sync';
 import { createTime } from './time';
 import { createTimeline } from './timeline';
@@ -42,6 +43,7 @@ export function createPanelModel(deps: PanelDeps) {
   const zone = createZone(core);
   const maintenance = createMaintenance(core);
   const entries = createEntries(core, reloadSession);
+  const summary = createSummary(core);
   const decisions = createDecisions(core, sync);
   const closeOut = createCloseOut(core, {
     workedMinutes: () => time.timeMinutes.value,
@@ -130,6 +132,8 @@ export function createPanelModel(deps: PanelDeps) {
       recordOnTargets: maintenance.recordOnTargets,
     },
     ...entries,
+    summary: summary.summary,
+    loadSummary: summary.loadSummary,
     ...closeOut,
     ...decisions,
   };
