@@ -7,9 +7,10 @@ import { StepCard } from './StepCard';
 import { Facts } from './Facts';
 import { FixCard } from './FixCard';
 import { AskCard } from './AskCard';
+import { SummaryCard } from './SummaryCard';
 import { NoteCard } from './NoteCard';
 
-export function Panel(props: { onClose: () => void; onOpenOptions: () => void; onOpenWorkspace: () => void }) {
+export function Panel(props: { onClose: () => void; onOpenOptions: () => void; onOpenWorkspace: (ref?: string) => void }) {
   const m = useModel();
   const t = m.ticket.value;
   return (
@@ -23,7 +24,7 @@ export function Panel(props: { onClose: () => void; onOpenOptions: () => void; o
             </span>
           )}
           {m.signedIn.value && (
-            <button class="fp-link" title="The flow library and editor, in a tab" onClick={props.onOpenWorkspace} data-fp="open-workspace">
+            <button class="fp-link" title="The flow library and editor, in a tab" onClick={() => props.onOpenWorkspace()} data-fp="open-workspace">
               Workspace
             </button>
           )}
@@ -61,14 +62,14 @@ export function Panel(props: { onClose: () => void; onOpenOptions: () => void; o
             </button>
           </div>
         ) : (
-          <SessionBody />
+          <SessionBody onOpenSource={props.onOpenWorkspace} />
         )}
       </div>
     </aside>
   );
 }
 
-function SessionBody() {
+function SessionBody(props: { onOpenSource: (ref: string) => void }) {
   const m = useModel();
   const s = m.session.value;
   if (m.sessionLoad.value === 'loading' && !s) return <p class="fp-muted">Loading the session…</p>;
@@ -94,10 +95,11 @@ function SessionBody() {
           </button>
         )}
       </div>
+      <SummaryCard />
       {!closed && (m.changingFlow.value ? <FlowPicker /> : <StepCard />)}
       <Facts />
       <FixCard />
-      {!closed && <AskCard />}
+      {!closed && <AskCard onOpenSource={props.onOpenSource} />}
       <NoteCard />
       {/* Facts show their queued state in "What we know"; everything else waiting is listed here. */}
       {m.queued.value.some((q) => q.kind !== 'addFact') && (

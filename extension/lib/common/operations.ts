@@ -187,6 +187,11 @@ export const OPERATIONS = {
     method: 'GET',
     path: `/v1/sessions${query({ status: a.status, ticket: a.ticket, limit: 200 })}`,
   })),
+  askHistory: op<Sid, Res<'/v1/sessions/:id/ask', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}/ask` })),
+  feedback: op<Sid & { target: 'suggestion' | 'answer' | 'fix'; targetId?: string; rating: 'up' | 'down' }, Res<'/v1/sessions/:id/feedback', '$post'>>(
+    ({ sessionId, ...body }) => ({ method: 'POST', path: `/v1/sessions/${enc(sessionId)}/feedback`, body }),
+  ),
+  ticketSummary: op<Sid, Res<'/v1/sessions/:id/summary', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}/summary` })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;

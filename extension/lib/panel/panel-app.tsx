@@ -124,7 +124,7 @@ function PanelFrame(props: { prefs: Signal<PanelPrefs> }) {
   return (
     <div class="fp-dock" style={{ width: `${p.width}px` }}>
       <div class="fp-resize" onPointerDown={startResize} title="Drag to resize" />
-      <Panel onClose={() => setPrefs({ ...p, open: false })} onOpenOptions={() => void sendMessage('openOptions')} onOpenWorkspace={() => void sendMessage('openWorkspace')} />
+      <Panel onClose={() => setPrefs({ ...p, open: false })} onOpenOptions={() => void sendMessage('openOptions')} onOpenWorkspace={(ref) => void (ref ? sendMessage('openSource', { ref }) : sendMessage('openWorkspace'))} />
     </div>
   );
 }

@@ -1,12 +1,13 @@
 // The panel's state and actions as signals, composed of its parts (session, flows, timeline, note, time,
 // ask, sync) over one core; built from its dependencies so each test gets a fresh one.
-import { batch } from '@preact/signals';
+import { batch, effect } from '@preact/signals';
 import type { TicketContext } from '../../ticket-context';
 import { createAsk } from './ask';
 import { createCore, type PanelDeps } from './core';
 import { createFlows } from './flows';
 import { createNote } from './note';
 import { createSession } from './session';
+import { createSummary } from './summary';
 import { createSync } from './sync';
 import { createTime } from './time';
 import { createTimeline } from './timeline';
@@ -27,6 +28,18 @@ export function createPanelModel(deps: PanelDeps) {
   const note = createNote(core, sync, reloadSession);
   const time = createTime(core);
   const ask = createAsk(core);
+  const summary = createSummary(core);
+
+  // A session on screen (opened, resumed or started): its conversation and summary load beside it.
+  let shownSessionId: string | undefined;
+  effect(() => {
+    const id = core.session.value?.id;
+    if (id === shownSessionId) return;
+    shownSessionId = id;
+    if (!id) return;
+    void ask.loadConversation();
+    void summary.loadSummary();
+  });
 
   /** Called whenever the reader sees a (possibly different) ticket, or none. */
   async function setTicket(next: TicketContext | null) {
@@ -46,6 +59,7 @@ export function createPanelModel(deps: PanelDeps) {
       sync.queued.value = [];
       flows.reset();
       ask.reset();
+      summary.reset();
       note.reset();
       time.reset();
     });
@@ -87,7 +101,13 @@ export function createPanelModel(deps: PanelDeps) {
     timeMinutes: time.timeMinutes,
     logTime: time.logTime,
     ask: ask.ask,
-    askCopilot: ask.askCopilot,
+    suggest: ask.suggest,
+    askQuestion: ask.askQuestion,
+    rate: ask.rate,
+    summary: summary.summary,
+    summaryLoad: summary.summaryLoad,
+    summaryError: summary.summaryError,
+    loadSummary: summary.loadSummary,
   };
 }
 
