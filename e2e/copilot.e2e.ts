@@ -1,0 +1,88 @@
+// The copilot cards in the panel: the ticket summary, Ask as a conversation (streamed prose, sources that
+// open the workspace, thumbs recorded as feedback, history kept with the session) and feedback on suggestions.
+import type { Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { inPanel, panelVisibleText, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
+import { openTicketSignedIn, startWithoutFlow } from './lib/extension.js';
+import { panelClick, panelEval, panelType, panelWaitFor } from './lib/panel.js';
+import { OUTLOOK_FLOW, startStack, type Stack } from './lib/stack.js';
+
+const TICKET = 184201;
+
+describe('the copilot cards in the panel', () => {
+  let stack: Stack;
+  let eb: ExtensionBrowser;
+  let page: Page;
+  let flowId: string;
+  let sessionId: string;
+
+  beforeAll(async () => {
+    stack = await startStack(inject('e2eAppUrl'));
+    flowId = (await stack.api<{ flow: { id: string } }>('POST', '/v1/flows', OUTLOOK_FLOW)).flow.id;
+    // The summary reads the ticket and its notes from ConnectWise: the account's connection is the simulator.
+    const c = stack.sim.credentials;
+    await stack.api('PUT', '/v1/settings/psa', { site: stack.sim.url, companyId: c.companyId, publicKey: c.publicKey, privateKey: c.privateKey, clientId: c.clientId });
+    ({ eb, page } = await openTicketSignedIn(stack, TICKET));
+    sessionId = await startWithoutFlow(page);
+  });
+  afterAll(async () => {
+    await eb?.close();
+    await stack?.close();
+  });
+
+  it('shows a three-line summary of the ticket, says which tier wrote it, and refreshes it', async () => {
+    await inPanel(page, '[data-fp="summary-lines"]');
+    const text = await panelVisibleText(page);
+    expect(text).toMatch(/Problem\s*Outlook keeps prompting for password/i);
+    expect(await panelEval(page, (root) => root!.querySelectorAll('[data-fp="summary-lines"] dd').length)).toBe(3);
+    expect(await panelEval(page, (root) => root!.querySelector('[data-fp="summary-tier"]')?.textContent)).toBe('Offline');
+    await panelClick(page, '[data-fp="summary-refresh"]');
+    await inPanel(page, '[data-fp="summary-lines"]');
+    await screenshot(page, 'copilot-summary');
+  });
+
+  it('answers a question as streamed prose with sources, keeps the conversation, and records thumbs', async () => {
+    await panelType(page, '[data-fp="ask-input"]', 'How do I fix the Outlook password prompt loop?');
+    await panelClick(page, '[data-fp="ask-button"]');
+    const answer = await inPanel(page, '[data-fp="ask-answer"]');
+    const answerText = await answer.evaluate((e) => (e as HTMLElement).innerText);
+    expect(answerText.trim().startsWith('{')).toBe(false);
+    expect(answerText).toMatch(/\[1\]/);
+    expect(await panelEval(page, (root) => root!.querySelector('[data-fp="ask-question"]')?.textContent)).toBe('How do I fix the Outlook password prompt loop?');
+    // The flow is a source: a link that opens the workspace on it.
+    await waitForPanelText(page, `Flow: ${OUTLOOK_FLOW.title}`);
+    expect(await panelEval(page, (root) => root!.querySelector('[data-fp="ask-pending"]'))).toBeNull();
+
+    await panelClick(page, '[data-fp="ask-answer"] [data-fp="thumb-up"]');
+    await waitForPanelText(page, 'Thanks: marked helpful');
+    const turnId = await answer.evaluate((e) => e.getAttribute('data-turn-id'));
+    const { feedback } = await stack.api<{ feedback: { target: string; targetId: string | null; rating: string }[] }>('GET', `/v1/sessions/${sessionId}/feedback`);
+    expect(feedback).toEqual(expect.arrayContaining([expect.objectContaining({ target: 'answer', targetId: turnId, rating: 'up' })]));
+    await screenshot(page, 'copilot-ask');
+
+    // Opening the source: the workspace, in a new tab, on that flow's editor.
+    const opened = eb.browser.waitForTarget((t) => t.url().includes('/workspace.html#/v1/flows/'));
+    await panelClick(page, '[data-fp="ask-source"]');
+    const ws = (await (await opened).asPage())!;
+    expect(ws.url()).toContain(`#/v1/flows/${flowId}`);
+    await ws.waitForFunction((title) => [...document.querySelectorAll('input')].some((i) => i.value === title), {}, OUTLOOK_FLOW.title);
+    await ws.close();
+
+    // The conversation is kept with the session: it is there when the ticket opens again.
+    await page.reload();
+    await inPanel(page, '[data-fp="ask-answer"]');
+    expect(await panelVisibleText(page)).toContain('How do I fix the Outlook password prompt loop?');
+  });
+
+  it('records thumbs down on the suggested next step', async () => {
+    await page.bringToFront();
+    await panelClick(page, '[data-fp="suggest-button"]');
+    await inPanel(page, '[data-fp="proposal"]');
+    await panelClick(page, '[data-fp="proposal"] [data-fp="thumb-down"]');
+    await waitForPanelText(page, 'Thanks: marked not helpful');
+    const { feedback } = await stack.api<{ feedback: { target: string; rating: string }[] }>('GET', `/v1/sessions/${sessionId}/feedback`);
+    expect(feedback).toEqual(expect.arrayContaining([expect.objectContaining({ target: 'suggestion', rating: 'down' })]));
+    await panelWaitFor(page, (root) => root?.querySelector('[data-fp="proposal"] [data-fp="thumb-down"]')?.getAttribute('aria-pressed') === 'true', { what: 'thumb down pressed' });
+    await screenshot(page, 'copilot-suggestion-feedback');
+  });
+});
