@@ -4,7 +4,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { inPanel, panelVisibleText, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
 import { openTicketSignedIn, startWithoutFlow } from './lib/extension.js';
-import { panelClick, panelEval, panelType, panelWaitFor } from './lib/panel.js';
+import { panelClick, panelEval, panelType } from './lib/panel.js';
 import { OUTLOOK_FLOW, startStack, type Stack } from './lib/stack.js';
 
 const TICKET = 184201;
@@ -82,7 +82,24 @@ describe('the copilot cards in the panel', () => {
     await waitForPanelText(page, 'Thanks: marked not helpful');
     const { feedback } = await stack.api<{ feedback: { target: string; rating: string }[] }>('GET', `/v1/sessions/${sessionId}/feedback`);
     expect(feedback).toEqual(expect.arrayContaining([expect.objectContaining({ target: 'suggestion', rating: 'down' })]));
-    await panelWaitFor(page, (root) => root?.querySelector('[data-fp="proposal"] [data-fp="thumb-down"]')?.getAttribute('aria-pressed') === 'true', { what: 'thumb down pressed' });
     await screenshot(page, 'copilot-suggestion-feedback');
+  });
+
+  it('drafts a customer reply, lets the engineer edit it, and posts it as a discussion note without emailing by default', async () => {
+    await page.bringToFront();
+    await panelClick(page, '[data-fp="reply-draft"]');
+    const box = await inPanel(page, '[data-fp="reply-text"]');
+    const draft = await box.evaluate((e) => (e as HTMLTextAreaElement).value);
+    expect(draft.length).toBeGreaterThan(20);
+    expect(await panelEval(page, (root) => (root!.querySelector('[data-fp="reply-email"]') as HTMLInputElement).checked)).toBe(false);
+    await box.type(' We will call you at 3pm.');
+    await screenshot(page, 'copilot-customer-reply');
+    const before = stack.sim.data.notes.filter((n) => n.ticketId === TICKET).length;
+    await panelClick(page, '[data-fp="reply-post"]');
+    await waitForPanelText(page, 'the customer was not emailed');
+    const notes = stack.sim.data.notes.filter((n) => n.ticketId === TICKET);
+    expect(notes).toHaveLength(before + 1);
+    expect(notes.at(-1)).toMatchObject({ detailDescriptionFlag: true, internalAnalysisFlag: false, processNotifications: false });
+    expect(notes.at(-1)!.text).toContain('We will call you at 3pm.');
   });
 });

@@ -116,23 +116,22 @@ function Sources(props: { sources: AskSource[]; onOpenSource: (ref: string) => v
 function Thumbs(props: { target: 'answer' | 'suggestion'; turnId?: string }) {
   const m = useModel();
   const given = m.ask.rated.value[props.turnId ?? 'suggestion'];
-  const button = (rating: Rating, label: string, glyph: string) => (
-    <button
-      class="fp-icon"
-      aria-label={label}
-      aria-pressed={given === rating}
-      title={label}
-      onClick={() => void m.rate(props.target, rating, props.turnId)}
-      data-fp={`thumb-${rating}`}
-    >
-      {glyph}
+  // Words, not emoji: some systems (and headless Chromium) have no emoji font.
+  const button = (rating: Rating, label: string) => (
+    <button class="fp-link" aria-pressed={given === rating} onClick={() => void m.rate(props.target, rating, props.turnId)} data-fp={`thumb-${rating}`}>
+      {label}
     </button>
   );
   return (
     <span class="fp-thumbs fp-push">
-      {button('up', 'Helpful', '👍')}
-      {button('down', 'Not helpful', '👎')}
-      {given && <span data-fp="rated">{given === 'up' ? 'Thanks: marked helpful' : 'Thanks: marked not helpful'}</span>}
+      {given ? (
+        <span data-fp="rated">{given === 'up' ? 'Thanks: marked helpful' : 'Thanks: marked not helpful'}</span>
+      ) : (
+        <>
+          {button('up', 'Helpful')}
+          {button('down', 'Not helpful')}
+        </>
+      )}
     </span>
   );
 }

@@ -8,6 +8,7 @@ import { Facts } from './Facts';
 import { FixCard } from './FixCard';
 import { AskCard } from './AskCard';
 import { SummaryCard } from './SummaryCard';
+import { ReplyCard } from './ReplyCard';
 import { NoteCard } from './NoteCard';
 
 export function Panel(props: { onClose: () => void; onOpenOptions: () => void; onOpenWorkspace: (ref?: string) => void }) {
@@ -100,6 +101,7 @@ function SessionBody(props: { onOpenSource: (ref: string) => void }) {
       <Facts />
       <FixCard />
       {!closed && <AskCard onOpenSource={props.onOpenSource} />}
+      {!closed && <ReplyCard />}
       <NoteCard />
       {/* Facts show their queued state in "What we know"; everything else waiting is listed here. */}
       {m.queued.value.some((q) => q.kind !== 'addFact') && (

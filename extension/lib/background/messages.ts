@@ -61,6 +61,8 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   askHistory: PAGES_AND_PANEL,
   feedback: PAGES_AND_PANEL,
   ticketSummary: PAGES_AND_PANEL,
+  draftCustomerReply: PAGES_AND_PANEL,
+  postCustomerReply: PAGES_AND_PANEL,
   sessionHistory: PAGES,
 };
 

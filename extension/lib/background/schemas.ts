@@ -137,6 +137,8 @@ export const OPERATION_ARGS = {
   askHistory: z.strictObject(sid),
   feedback: z.strictObject({ ...sid, target: z.enum(['suggestion', 'answer', 'fix']), targetId: z.optional(text(100)), rating: z.enum(['up', 'down']) }),
   ticketSummary: z.strictObject(sid),
+  draftCustomerReply: z.strictObject(sid),
+  postCustomerReply: z.strictObject({ ...sid, text: text(8000), emailCustomer: z.boolean() }),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });

@@ -192,6 +192,12 @@ export const OPERATIONS = {
     ({ sessionId, ...body }) => ({ method: 'POST', path: `/v1/sessions/${enc(sessionId)}/feedback`, body }),
   ),
   ticketSummary: op<Sid, Res<'/v1/sessions/:id/summary', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}/summary` })),
+  draftCustomerReply: op<Sid, Res<'/v1/sessions/:id/customer-reply', '$post'>>((a) => ({ method: 'POST', path: `/v1/sessions/${enc(a.sessionId)}/customer-reply`, body: {} })),
+  postCustomerReply: op<Sid & { text: string; emailCustomer: boolean }, Res<'/v1/sessions/:id/customer-reply/post', '$post'>>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/customer-reply/post`,
+    body,
+  })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;

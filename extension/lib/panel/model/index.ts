@@ -7,6 +7,7 @@ import { createCore, type PanelDeps } from './core';
 import { createFlows } from './flows';
 import { createNote } from './note';
 import { createSession } from './session';
+import { createReply } from './reply';
 import { createSummary } from './summary';
 import { createSync } from './sync';
 import { createTime } from './time';
@@ -29,6 +30,7 @@ export function createPanelModel(deps: PanelDeps) {
   const time = createTime(core);
   const ask = createAsk(core);
   const summary = createSummary(core);
+  const reply = createReply(core);
 
   // A session on screen (opened, resumed or started): its conversation and summary load beside it.
   let shownSessionId: string | undefined;
@@ -60,6 +62,7 @@ export function createPanelModel(deps: PanelDeps) {
       flows.reset();
       ask.reset();
       summary.reset();
+      reply.reset();
       note.reset();
       time.reset();
     });
@@ -108,6 +111,9 @@ export function createPanelModel(deps: PanelDeps) {
     summaryLoad: summary.summaryLoad,
     summaryError: summary.summaryError,
     loadSummary: summary.loadSummary,
+    reply: reply.reply,
+    draftReply: reply.draftReply,
+    postReply: reply.postReply,
   };
 }
 
