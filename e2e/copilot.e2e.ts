@@ -4,7 +4,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { inPanel, panelVisibleText, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
 import { openTicketSignedIn, startWithoutFlow } from './lib/extension.js';
-import { panelClick, panelEval, panelType } from './lib/panel.js';
+import { panelClick, panelEval, panelType, panelWaitFor } from './lib/panel.js';
 import { OUTLOOK_FLOW, startStack, type Stack } from './lib/stack.js';
 
 const TICKET = 184201;
@@ -101,5 +101,19 @@ describe('the copilot cards in the panel', () => {
     expect(notes).toHaveLength(before + 1);
     expect(notes.at(-1)).toMatchObject({ detailDescriptionFlag: true, internalAnalysisFlag: false, processNotifications: false });
     expect(notes.at(-1)!.text).toContain('We will call you at 3pm.');
+  });
+
+  it('shows what a model call would send, field by field, before any call', async () => {
+    await page.bringToFront();
+    await panelClick(page, '[data-fp="preview-summary"]');
+    await inPanel(page, '[data-fp="outbound-preview"]');
+    const fields = await panelEval(page, (root) =>
+      [...root!.querySelectorAll('[data-fp="preview-field"]')].map((f) => ({ name: f.querySelector('dt')!.textContent, value: f.querySelector('dd')!.textContent })),
+    );
+    expect(fields).toEqual(expect.arrayContaining([{ name: 'Ticket summary (fenced as data)', value: 'Outlook keeps prompting for password after Microsoft 365 migration' }]));
+    expect(await panelVisibleText(page)).toContain('What will be sent: summary');
+    await screenshot(page, 'copilot-outbound-preview');
+    await panelClick(page, '[data-fp="preview-close"]');
+    await panelWaitFor(page, (root) => !root?.querySelector('[data-fp="outbound-preview"]'), { what: 'the preview closed' });
   });
 });

@@ -4,6 +4,7 @@ import { useSignal } from '@preact/signals';
 import type { AskSource, AskTurn } from '../lib/common/api-types';
 import type { Rating } from '../lib/panel/model/ask';
 import { useModel } from './model-context';
+import { WhatWillBeSent } from './PreviewCard';
 
 const BAND_LABEL: Record<string, string> = { discovery: 'Discovery', exploring: 'Exploring', guided: 'Guided' };
 const bandOf = (confidence: number) => (confidence < 0.4 ? 'discovery' : confidence < 0.8 ? 'exploring' : 'guided');
@@ -55,7 +56,8 @@ export function AskCard(props: { onOpenSource: (ref: string) => void }) {
       </form>
       <button class="fp-link" disabled={a.streaming.value} onClick={() => m.suggest()} data-fp="suggest-button">
         {a.streaming.value && !a.pendingQuestion.value ? 'Thinking…' : 'Suggest the next step'}
-      </button>
+      </button>{' '}
+      <WhatWillBeSent purpose="suggest" />
       {a.error.value && (
         <div class="fp-error" role="alert" data-fp="ask-error">
           {a.error.value}

@@ -9,6 +9,7 @@ import { FixCard } from './FixCard';
 import { AskCard } from './AskCard';
 import { SummaryCard } from './SummaryCard';
 import { ReplyCard } from './ReplyCard';
+import { PreviewCard } from './PreviewCard';
 import { NoteCard } from './NoteCard';
 
 export function Panel(props: { onClose: () => void; onOpenOptions: () => void; onOpenWorkspace: (ref?: string) => void }) {
@@ -96,6 +97,7 @@ function SessionBody(props: { onOpenSource: (ref: string) => void }) {
           </button>
         )}
       </div>
+      <PreviewCard />
       <SummaryCard />
       {!closed && (m.changingFlow.value ? <FlowPicker /> : <StepCard />)}
       <Facts />

@@ -1,6 +1,7 @@
 // "Reply to the customer": draft, edit, copy, or post as a discussion note (emailing the customer only when ticked).
 import { useSignal } from '@preact/signals';
 import { useModel } from './model-context';
+import { WhatWillBeSent } from './PreviewCard';
 
 export function ReplyCard() {
   const m = useModel();
@@ -12,7 +13,10 @@ export function ReplyCard() {
     <section class="fp-card" data-fp="reply">
       <div class="fp-row">
         <h3>Customer reply</h3>
-        <button class="fp-link fp-push" disabled={m.busy.value !== null} onClick={() => void m.draftReply()} data-fp="reply-draft">
+        <span class="fp-push">
+          <WhatWillBeSent purpose="reply" />
+        </span>
+        <button class="fp-link" disabled={m.busy.value !== null} onClick={() => void m.draftReply()} data-fp="reply-draft">
           {d ? 'Draft again' : 'Draft a reply'}
         </button>
       </div>

@@ -1,5 +1,6 @@
 // The ticket summary at the top of a session: three lines, the tier that wrote them, and a refresh.
 import { useModel } from './model-context';
+import { WhatWillBeSent } from './PreviewCard';
 
 const LINE_LABELS = ['Problem', 'Tried', 'Waiting on'];
 
@@ -17,7 +18,10 @@ export function SummaryCard() {
             {s.model ? ` (${s.model})` : ''}
           </span>
         )}
-        <button class="fp-link fp-push" disabled={loading} onClick={() => void m.loadSummary()} aria-label="Refresh the summary" data-fp="summary-refresh">
+        <span class="fp-push">
+          <WhatWillBeSent purpose="summary" />
+        </span>
+        <button class="fp-link" disabled={loading} onClick={() => void m.loadSummary()} aria-label="Refresh the summary" data-fp="summary-refresh">
           {loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>

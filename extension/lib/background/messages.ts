@@ -62,6 +62,7 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   feedback: PAGES_AND_PANEL,
   ticketSummary: PAGES_AND_PANEL,
   draftCustomerReply: PAGES_AND_PANEL,
+  outboundPreview: PAGES_AND_PANEL,
   postCustomerReply: PAGES_AND_PANEL,
   sessionHistory: PAGES,
 };

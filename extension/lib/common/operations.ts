@@ -198,6 +198,10 @@ export const OPERATIONS = {
     path: `/v1/sessions/${enc(sessionId)}/customer-reply/post`,
     body,
   })),
+  outboundPreview: op<Sid & { purpose: 'suggest' | 'summary' | 'reply' | 'briefing' | 'embed' }, Res<'/v1/sessions/:id/outbound-preview', '$get'>>((a) => ({
+    method: 'GET',
+    path: `/v1/sessions/${enc(a.sessionId)}/outbound-preview${query({ purpose: a.purpose })}`,
+  })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;

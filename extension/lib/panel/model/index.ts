@@ -7,6 +7,7 @@ import { createCore, type PanelDeps } from './core';
 import { createFlows } from './flows';
 import { createNote } from './note';
 import { createSession } from './session';
+import { createPrivacy } from './privacy';
 import { createReply } from './reply';
 import { createSummary } from './summary';
 import { createSync } from './sync';
@@ -29,8 +30,9 @@ export function createPanelModel(deps: PanelDeps) {
   const note = createNote(core, sync, reloadSession);
   const time = createTime(core);
   const ask = createAsk(core);
-  const summary = createSummary(core);
-  const reply = createReply(core);
+  const privacy = createPrivacy(core);
+  const summary = createSummary(core, privacy);
+  const reply = createReply(core, privacy);
 
   // A session on screen (opened, resumed or started): its conversation and summary load beside it.
   let shownSessionId: string | undefined;
@@ -63,6 +65,7 @@ export function createPanelModel(deps: PanelDeps) {
       ask.reset();
       summary.reset();
       reply.reset();
+      privacy.closePreview();
       note.reset();
       time.reset();
     });
@@ -114,6 +117,12 @@ export function createPanelModel(deps: PanelDeps) {
     reply: reply.reply,
     draftReply: reply.draftReply,
     postReply: reply.postReply,
+    outboundPreview: privacy.preview,
+    previewError: privacy.previewError,
+    previewHeld: privacy.held,
+    showPreview: privacy.showPreview,
+    sendHeld: privacy.send,
+    closePreview: privacy.closePreview,
   };
 }
 

@@ -3,11 +3,12 @@
 import { batch, signal } from '@preact/signals';
 import type { Res } from '../../common/api-types';
 import type { Core } from './core';
+import type { createPrivacy } from './privacy';
 
 export type ReplyDraft = Res<'/v1/sessions/:id/customer-reply', '$post'>;
 export type PostedReply = Res<'/v1/sessions/:id/customer-reply/post', '$post'>;
 
-export function createReply(core: Core) {
+export function createReply(core: Core, privacy: Pick<ReturnType<typeof createPrivacy>, 'holdIf'>) {
   const reply = {
     draft: signal<ReplyDraft | null>(null),
     text: signal(''),
@@ -18,13 +19,14 @@ export function createReply(core: Core) {
   async function draftReply() {
     const id = core.sid();
     if (!id) return;
-    await core.run('Draft the customer reply', () => core.deps.call('draftCustomerReply', { sessionId: id }), (d) =>
+    const r = await core.run('Draft the customer reply', () => core.deps.call('draftCustomerReply', { sessionId: id }), (d) =>
       batch(() => {
         reply.draft.value = d;
         reply.text.value = d.reply.text;
         reply.posted.value = null;
       }),
     );
+    await privacy.holdIf(r, 'reply', draftReply);
   }
 
   async function postReply() {

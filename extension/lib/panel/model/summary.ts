@@ -2,10 +2,11 @@
 import { signal } from '@preact/signals';
 import type { Res } from '../../common/api-types';
 import { failMessage, type Core, type Load } from './core';
+import type { createPrivacy } from './privacy';
 
 export type TicketSummary = Res<'/v1/sessions/:id/summary', '$get'>;
 
-export function createSummary(core: Core) {
+export function createSummary(core: Core, privacy: Pick<ReturnType<typeof createPrivacy>, 'holdIf'>) {
   const summary = signal<TicketSummary | null>(null);
   const summaryLoad = signal<Load>('idle');
   const summaryError = signal<string | null>(null);
@@ -24,6 +25,7 @@ export function createSummary(core: Core) {
     } else {
       summaryError.value = failMessage(r) ?? 'The summary is not available offline.';
       summaryLoad.value = 'error';
+      await privacy.holdIf(r, 'summary', loadSummary);
     }
   }
 
