@@ -1,34 +1,17 @@
 // Idempotency keys and the connection pool: a burst of keyed writes never starves the pool, a busy
 // pool answers 503 instead of hanging, keys are per user, and expired keys are cleaned up.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../e2e/sim/simulator.js';
+import { describe, expect, it } from 'vitest';
 import { deleteExpiredIdempotencyKeys, startMaintenance } from '../db/maintenance.js';
 import { declaresCallsOut } from './idempotency.js';
-import { createTestContext, type Registered, type TestContext } from '../test/harness.js';
+import { createTestContext } from '../test/harness.js';
+import { connectedWorld } from '../test/world.js';
 
 const POOL = 4;
-let sim: Simulator;
-let ctx: TestContext;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-  ctx = await createTestContext({
-    env: { DATABASE_POOL_MAX: String(POOL) },
-    deps: { psa: { client: { timeoutMs: 5_000, backoffBaseMs: 5, backoffMaxMs: 20 } } },
-  });
+const world = connectedWorld({
+  context: { env: { DATABASE_POOL_MAX: String(POOL) }, deps: { psa: { client: { timeoutMs: 5_000, backoffBaseMs: 5, backoffMaxMs: 20 } } } },
 });
-afterAll(async () => {
-  await ctx?.close();
-  await sim?.close();
-});
-beforeEach(() => sim.reset());
-
-async function connectedAccount(label: string): Promise<Registered> {
-  const admin = await ctx.register(label);
-  expect((await ctx.request('PUT', '/v1/settings/psa', { token: admin.token, body: sim.connection })).status).toBe(200);
-  return admin;
-}
+const { connectedAccount, mappedEngineer } = world;
 
 const timed = async <T>(fn: () => Promise<T>) => {
   const t0 = performance.now();
@@ -38,7 +21,7 @@ const timed = async <T>(fn: () => Promise<T>) => {
 
 describe('routes that call out', () => {
   it('declare it themselves: the ConnectWise posts, the copilot (suggest, customer reply, briefing), the flow builder, the flywheel, the connection test and adding a user', () => {
-    const marked = ctx.app.routes.filter((r) => declaresCallsOut(r.handler)).map((r) => `${r.method} ${r.path}`);
+    const marked = world.ctx.app.routes.filter((r) => declaresCallsOut(r.handler)).map((r) => `${r.method} ${r.path}`);
     expect(new Set(marked)).toEqual(
       new Set([
         'POST /v1/sessions/:id/resolution-note/post',
@@ -65,20 +48,16 @@ describe('routes that call out', () => {
 describe('a burst of idempotent writes', () => {
   it(`answers ${3 * POOL} concurrent keyed note posts, time entries and facts on a pool of ${POOL}, while /healthz and sign-in answer within a second`, async () => {
     const admin = await connectedAccount('burst');
-    const identifier = `bu${randomBytes(3).toString('hex')}`;
-    sim.data.members.push({ id: 900 + sim.data.members.length, identifier, firstName: 'Burst', lastName: identifier, primaryEmail: `${identifier}@bluewave-it.example`, officeEmail: null, title: 'Engineer', inactiveFlag: false });
-    const eng = await ctx.addUser(admin, 'engineer');
-    const mapped = await ctx.request('PUT', '/v1/settings/psa/members', { token: admin.token, body: { autoMatch: false, mappings: [{ userId: eng.userId, memberIdentifier: identifier }] } });
-    expect(mapped.status).toBe(200);
+    const eng = await mappedEngineer(admin, 'Burst');
     const sessions = [];
-    for (let i = 0; i < 3 * POOL; i++) sessions.push(await ctx.openSession(eng, { externalId: String(184201 + i) }));
+    for (let i = 0; i < 3 * POOL; i++) sessions.push(await world.ctx.openSession(eng, { externalId: String(184201 + i) }));
 
     const keyed = (k: string) => ({ token: eng.token, headers: { 'Idempotency-Key': `${k}-${randomBytes(4).toString('hex')}` } });
     const burst = Promise.all(
       sessions.flatMap((s, i) => [
-        ctx.request('POST', `/v1/sessions/${s.id}/resolution-note/post`, { ...keyed('note'), body: { text: `Burst note ${i}: restarted the service.` } }),
-        ctx.request('POST', `/v1/sessions/${s.id}/time-entry`, { ...keyed('time'), body: { minutes: 5 } }),
-        ctx.request('POST', `/v1/sessions/${s.id}/facts`, { ...keyed('fact'), body: { text: `Burst fact ${i}` } }),
+        world.ctx.request('POST', `/v1/sessions/${s.id}/resolution-note/post`, { ...keyed('note'), body: { text: `Burst note ${i}: restarted the service.` } }),
+        world.ctx.request('POST', `/v1/sessions/${s.id}/time-entry`, { ...keyed('time'), body: { minutes: 5 } }),
+        world.ctx.request('POST', `/v1/sessions/${s.id}/facts`, { ...keyed('fact'), body: { text: `Burst fact ${i}` } }),
       ]),
     );
     let settled = false;
@@ -87,9 +66,9 @@ describe('a burst of idempotent writes', () => {
     // Meanwhile, someone signs in and the load balancer checks health.
     const probes: { what: string; ms: number; status: number }[] = [];
     for (let round = 0; round < 3 && !settled; round++) {
-      const health = await timed(() => ctx.request('GET', '/healthz'));
+      const health = await timed(() => world.ctx.request('GET', '/healthz'));
       probes.push({ what: 'healthz', ms: health.ms, status: health.value.status });
-      const login = await timed(() => ctx.request('POST', '/v1/auth/login', { body: { email: admin.email, password: admin.password } }));
+      const login = await timed(() => world.ctx.request('POST', '/v1/auth/login', { body: { email: admin.email, password: admin.password } }));
       probes.push({ what: 'login', ms: login.ms, status: login.value.status });
     }
     const results = await burst;
@@ -102,8 +81,8 @@ describe('a burst of idempotent writes', () => {
       expect(p.ms, `${p.what} took ${Math.round(p.ms)} ms during the burst`).toBeLessThan(2500);
     }
     // Every write happened once, and the keys are finished (a retry replays).
-    expect(sim.data.notes.filter((n) => n.text.startsWith('Burst note '))).toHaveLength(3 * POOL);
-    const [unfinished] = await ctx.owner`select count(*)::int as n from idempotency_keys where user_id = ${eng.userId} and status_code is null`;
+    expect(world.sim.data.notes.filter((n) => n.text.startsWith('Burst note '))).toHaveLength(3 * POOL);
+    const [unfinished] = await world.ctx.owner`select count(*)::int as n from idempotency_keys where user_id = ${eng.userId} and status_code is null`;
     expect(unfinished!.n).toBe(0);
   }, 120_000);
 });
@@ -148,87 +127,87 @@ describe('a pool that stays busy', () => {
 
 describe('keys are per user', () => {
   it("runs another user's request with the same key as its own, with its own role check", async () => {
-    const admin = await ctx.register('peruser');
+    const admin = await world.ctx.register('peruser');
     const body = { name: 'New Engineer', email: `new-${randomBytes(4).toString('hex')}@example.test`, password: 'pw-0123456789ab', role: 'engineer' };
     const headers = { 'Idempotency-Key': `create-user-${randomBytes(4).toString('hex')}` };
-    const first = await ctx.request('POST', '/v1/users', { token: admin.token, headers, body });
+    const first = await world.ctx.request('POST', '/v1/users', { token: admin.token, headers, body });
     expect(first.status).toBe(201);
-    const again = await ctx.request('POST', '/v1/users', { token: admin.token, headers, body });
+    const again = await world.ctx.request('POST', '/v1/users', { token: admin.token, headers, body });
     expect(again.status).toBe(201);
     expect(again.headers.get('Idempotent-Replayed')).toBe('true');
 
     // An engineer replaying the admin's key does not get the admin's stored 201.
-    const eng = await ctx.addUser(admin, 'engineer');
-    const replayed = await ctx.request('POST', '/v1/users', { token: eng.token, headers, body });
+    const eng = await world.ctx.addUser(admin, 'engineer');
+    const replayed = await world.ctx.request('POST', '/v1/users', { token: eng.token, headers, body });
     expect(replayed.status).toBe(403);
     expect(replayed.headers.get('Idempotent-Replayed')).toBeNull();
   });
 
   it("gives a viewer replaying an engineer's key a 403, not the engineer's 201", async () => {
-    const admin = await ctx.register('viewerkey');
-    const eng = await ctx.addUser(admin, 'engineer');
-    const viewer = await ctx.addUser(admin, 'viewer');
-    const s = await ctx.openSession(eng);
+    const admin = await world.ctx.register('viewerkey');
+    const eng = await world.ctx.addUser(admin, 'engineer');
+    const viewer = await world.ctx.addUser(admin, 'viewer');
+    const s = await world.ctx.openSession(eng);
     const headers = { 'Idempotency-Key': `fact-${s.id}` };
-    const first = await ctx.request('POST', `/v1/sessions/${s.id}/facts`, { token: eng.token, headers, body: { text: 'Printer offline' } });
+    const first = await world.ctx.request('POST', `/v1/sessions/${s.id}/facts`, { token: eng.token, headers, body: { text: 'Printer offline' } });
     expect(first.status).toBe(201);
-    const viewerTry = await ctx.request('POST', `/v1/sessions/${s.id}/facts`, { token: viewer.token, headers, body: { text: 'Printer offline' } });
+    const viewerTry = await world.ctx.request('POST', `/v1/sessions/${s.id}/facts`, { token: viewer.token, headers, body: { text: 'Printer offline' } });
     expect(viewerTry.status).toBe(403);
   });
 
   it('lets a claim left unfinished by a crashed process be taken over once it is stale', async () => {
-    const a = await ctx.register('stale');
-    const s = await ctx.openSession(a);
+    const a = await world.ctx.register('stale');
+    const s = await world.ctx.openSession(a);
     const key = `stale-${s.id}`;
-    await ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, created_at)
+    await world.ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, created_at)
                     values (${a.accountId}, ${a.userId}, ${key}, 'POST', ${`/v1/sessions/${s.id}/facts`}, 'whatever', now() - interval '10 minutes')`;
-    const res = await ctx.request('POST', `/v1/sessions/${s.id}/facts`, { token: a.token, headers: { 'Idempotency-Key': key }, body: { text: 'After the crash' } });
+    const res = await world.ctx.request('POST', `/v1/sessions/${s.id}/facts`, { token: a.token, headers: { 'Idempotency-Key': key }, body: { text: 'After the crash' } });
     expect(res.status).toBe(201);
   });
 });
 
 describe('claims follow the liveness of the instance that holds them', () => {
   it('lets a retry take over the claim of an instance that stopped heartbeating, within the duplicate wait', async () => {
-    const a = await ctx.register('deadinst');
-    const s = await ctx.openSession(a);
+    const a = await world.ctx.register('deadinst');
+    const s = await world.ctx.openSession(a);
     const path = `/v1/sessions/${s.id}/facts`;
     const body = { text: 'Written after the other instance died' };
     const key = `dead-${s.id}`;
     // Another API instance claimed this key 9 s ago and last heartbeated 8 s ago, then was SIGKILLed:
     // still inside the liveness window when the retry arrives, dead ~2 s later. Far from the 300 s bound.
     const dead = randomUUID();
-    await ctx.owner`insert into api_instances (id, started_at, seen_at) values (${dead}, now() - interval '1 minute', now() - interval '8 seconds')`;
+    await world.ctx.owner`insert into api_instances (id, started_at, seen_at) values (${dead}, now() - interval '1 minute', now() - interval '8 seconds')`;
     const hash = createHash('sha256').update('POST').update(path).update(JSON.stringify(body)).digest('hex');
-    await ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, instance_id, created_at)
+    await world.ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, instance_id, created_at)
                     values (${a.accountId}, ${a.userId}, ${key}, 'POST', ${path}, ${hash}, ${dead}, now() - interval '9 seconds')`;
 
-    const res = await timed(() => ctx.request('POST', path, { token: a.token, headers: { 'Idempotency-Key': key }, body }));
+    const res = await timed(() => world.ctx.request('POST', path, { token: a.token, headers: { 'Idempotency-Key': key }, body }));
     // Before claims followed their instance this was a 409 idempotency_in_progress (for 300 s).
     expect(res.value.status, res.value.text).toBe(201);
     expect(res.value.headers.get('Idempotent-Replayed')).toBeNull();
     // It waited for the instance to be declared dead (it did not take over a claim of a live one at once)…
     expect(res.ms).toBeGreaterThan(500);
-    const facts = await ctx.owner`select id from session_facts where session_id = ${s.id} and text = ${body.text}`;
+    const facts = await world.ctx.owner`select id from session_facts where session_id = ${s.id} and text = ${body.text}`;
     expect(facts).toHaveLength(1);
     // …and the key is now this instance's, finished: the next retry replays it.
-    const [row] = await ctx.owner`select instance_id, status_code from idempotency_keys where user_id = ${a.userId} and key = ${key}`;
-    expect(row).toEqual({ instance_id: ctx.deps.instanceId, status_code: 201 });
-    const again = await ctx.request('POST', path, { token: a.token, headers: { 'Idempotency-Key': key }, body });
+    const [row] = await world.ctx.owner`select instance_id, status_code from idempotency_keys where user_id = ${a.userId} and key = ${key}`;
+    expect(row).toEqual({ instance_id: world.ctx.deps.instanceId, status_code: 201 });
+    const again = await world.ctx.request('POST', path, { token: a.token, headers: { 'Idempotency-Key': key }, body });
     expect(again.status).toBe(201);
     expect(again.headers.get('Idempotent-Replayed')).toBe('true');
     expect(again.body).toEqual(res.value.body);
   });
 
   it('takes over at once a claim whose instance row is gone', async () => {
-    const a = await ctx.register('goneinst');
-    const s = await ctx.openSession(a);
+    const a = await world.ctx.register('goneinst');
+    const s = await world.ctx.openSession(a);
     const path = `/v1/sessions/${s.id}/facts`;
     const body = { text: 'Instance row cleaned up' };
     const key = `gone-${s.id}`;
     const hash = createHash('sha256').update('POST').update(path).update(JSON.stringify(body)).digest('hex');
-    await ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, instance_id, created_at)
+    await world.ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, instance_id, created_at)
                     values (${a.accountId}, ${a.userId}, ${key}, 'POST', ${path}, ${hash}, ${randomUUID()}, now() - interval '1 second')`;
-    const res = await timed(() => ctx.request('POST', path, { token: a.token, headers: { 'Idempotency-Key': key }, body }));
+    const res = await timed(() => world.ctx.request('POST', path, { token: a.token, headers: { 'Idempotency-Key': key }, body }));
     expect(res.value.status, res.value.text).toBe(201);
     expect(res.ms).toBeLessThan(5_000);
   });
@@ -238,32 +217,32 @@ describe('claims follow the liveness of the instance that holds them', () => {
     // client patient enough for a 12 s answer.
     const slow = await createTestContext({ deps: { psa: { client: { timeoutMs: 30_000, retries: 0, backoffBaseMs: 5, backoffMaxMs: 20 } } } });
     try {
-      expect(slow.deps.instanceId).not.toBe(ctx.deps.instanceId);
+      expect(slow.deps.instanceId).not.toBe(world.ctx.deps.instanceId);
       const admin = await connectedAccount('slowinst');
-      const s = await ctx.openSession(admin, { externalId: '184201' });
+      const s = await world.ctx.openSession(admin, { externalId: '184201' });
       const path = `/v1/sessions/${s.id}/resolution-note/post`;
       const text = `Slow note ${randomBytes(4).toString('hex')}: replaced the toner.`;
       const opts = { token: admin.token, headers: { 'Idempotency-Key': `slow-${s.id}` }, body: { text } };
       // ConnectWise takes 12 s to answer the note post: longer than an instance may go unseen (10 s).
-      sim.faults.delay(12_000, { method: 'POST', path: /notes$/ });
+      world.sim.faults.delay(12_000, { method: 'POST', path: /notes$/ });
       const first = slow.request('POST', path, opts);
       await new Promise((r) => setTimeout(r, 500));
       // The client gave up and retried on the other instance. It waits (or answers 409 and is retried
       // again, as clients do) and must end with the first request's answer, never a second post.
       const retries: number[] = [];
-      let dup = await ctx.request('POST', path, opts);
+      let dup = await world.ctx.request('POST', path, opts);
       for (let i = 0; dup.status === 409 && i < 5; i++) {
         retries.push(dup.status);
         expect(dup.body.error.code).toBe('idempotency_in_progress');
-        dup = await ctx.request('POST', path, opts);
+        dup = await world.ctx.request('POST', path, opts);
       }
       const original = await first;
       expect(original.status, original.text).toBe(201);
       expect(dup.status, dup.text).toBe(201);
       expect(dup.headers.get('Idempotent-Replayed')).toBe('true');
       expect(dup.body).toEqual(original.body);
-      expect(sim.data.notes.filter((n) => n.text.startsWith(text.slice(0, 20)))).toHaveLength(1);
-      const [row] = await ctx.owner`select instance_id from idempotency_keys where user_id = ${admin.userId} and key = ${`slow-${s.id}`}`;
+      expect(world.sim.data.notes.filter((n) => n.text.startsWith(text.slice(0, 20)))).toHaveLength(1);
+      const [row] = await world.ctx.owner`select instance_id from idempotency_keys where user_id = ${admin.userId} and key = ${`slow-${s.id}`}`;
       expect(row!.instance_id).toBe(slow.deps.instanceId);
     } finally {
       await slow.close();
@@ -274,40 +253,40 @@ describe('claims follow the liveness of the instance that holds them', () => {
 describe('instance rows', () => {
   it('of instances long dead are deleted by the maintenance pass; live and recently dead ones stay', async () => {
     const [longDead, recentlyDead] = [randomUUID(), randomUUID()];
-    await ctx.owner`insert into api_instances (id, started_at, seen_at)
+    await world.ctx.owner`insert into api_instances (id, started_at, seen_at)
                     values (${longDead}, now() - interval '3 days', now() - interval '25 hours'),
                            (${recentlyDead}, now() - interval '2 hours', now() - interval '1 minute')`;
-    const job = startMaintenance(ctx.db, ctx.deps.log, { intervalMs: 0 });
+    const job = startMaintenance(world.ctx.db, world.ctx.deps.log, { intervalMs: 0 });
     await job.runOnce();
     await job.stop();
-    const ids = (await ctx.owner<{ id: string }[]>`select id from api_instances`).map((r) => r.id);
+    const ids = (await world.ctx.owner<{ id: string }[]>`select id from api_instances`).map((r) => r.id);
     expect(ids).not.toContain(longDead);
     expect(ids).toContain(recentlyDead);
-    expect(ids).toContain(ctx.deps.instanceId);
+    expect(ids).toContain(world.ctx.deps.instanceId);
   });
 });
 
 describe('expired keys', () => {
   it('are deleted by the clean-up job, in batches, across accounts; fresh keys stay', async () => {
-    const a = await ctx.register('expiredA');
-    const b = await ctx.register('expiredB');
+    const a = await world.ctx.register('expiredA');
+    const b = await world.ctx.register('expiredB');
     const tag = randomBytes(4).toString('hex');
     for (const who of [a, b]) {
       for (let i = 0; i < 3; i++) {
-        await ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, status_code, response, created_at)
+        await world.ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, status_code, response, created_at)
                         values (${who.accountId}, ${who.userId}, ${`old-${tag}-${i}`}, 'POST', '/v1/x', 'h', 201, '{}', now() - interval '25 hours')`;
       }
-      await ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, status_code, response)
+      await world.ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, status_code, response)
                       values (${who.accountId}, ${who.userId}, ${`new-${tag}`}, 'POST', '/v1/x', 'h', 201, '{}')`;
     }
-    const left = () => ctx.owner<{ key: string }[]>`select key from idempotency_keys where key like ${`%-${tag}%`} order by key`;
-    expect(await deleteExpiredIdempotencyKeys(ctx.db, { batch: 2 })).toBeGreaterThanOrEqual(6);
+    const left = () => world.ctx.owner<{ key: string }[]>`select key from idempotency_keys where key like ${`%-${tag}%`} order by key`;
+    expect(await deleteExpiredIdempotencyKeys(world.ctx.db, { batch: 2 })).toBeGreaterThanOrEqual(6);
     expect((await left()).map((r) => r.key)).toEqual([`new-${tag}`, `new-${tag}`]);
 
     // The periodic job (as server.ts starts it) does the same.
-    await ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, status_code, response, created_at)
+    await world.ctx.owner`insert into idempotency_keys (account_id, user_id, key, method, path, request_hash, status_code, response, created_at)
                     values (${a.accountId}, ${a.userId}, ${`old-${tag}-job`}, 'POST', '/v1/x', 'h', 201, '{}', now() - interval '25 hours')`;
-    const job = startMaintenance(ctx.db, ctx.deps.log, { intervalMs: 50 });
+    const job = startMaintenance(world.ctx.db, world.ctx.deps.log, { intervalMs: 50 });
     try {
       for (let i = 0; i < 100 && (await left()).length > 2; i++) await new Promise((r) => setTimeout(r, 50));
     } finally {

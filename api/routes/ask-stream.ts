@@ -1,7 +1,7 @@
 // Answers an Ask request as JSON, or as an SSE stream (sources, delta…, done | error) with Accept: text/event-stream.
-import { streamSSE } from 'hono/streaming';
 import type { AppContext } from '../lib/http.js';
 import { authOf, withTenant } from '../lib/http.js';
+import { orderedSSE } from '../lib/sse.js';
 import { ask, type AskEvent, type AskParams } from '../services/ai/ask.js';
 import type { Tier } from '../services/copilot/types.js';
 
@@ -32,27 +32,14 @@ export async function answerAsk(c: AppContext, input: AskInput): Promise<Respons
   }
 
   await input.check();
-  const upstream = new AbortController();
-  const onRequestAbort = () => upstream.abort();
-  c.req.raw.signal.addEventListener('abort', onRequestAbort, { once: true });
-  return streamSSE(c, async (stream) => {
-    stream.onAbort(() => upstream.abort());
-    let seq = 0;
-    // Chained so events keep their order although deltas arrive from a callback.
-    let chain = Promise.resolve();
-    const send = (e: AskEvent) => {
-      chain = chain.then(() => (stream.aborted ? undefined : stream.writeSSE({ event: e.event, data: JSON.stringify(e.data), id: String(seq++) })));
-      return chain;
-    };
+  return orderedSSE<AskEvent['event'] | 'error'>(c, async (send, signal) => {
     try {
-      const result = await ask({ ...params, signal: upstream.signal, onEvent: (e) => void send(e) });
-      await send({ event: 'done', data: result });
+      const result = await ask({ ...params, signal, onEvent: (e) => void send(e.event, e.data) });
+      await send('done', result);
     } catch (err) {
       // Never write err.message to the client: log it, send a generic event.
       deps.log.error('ask stream failed', { reqId: c.get('requestId'), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-      await send({ event: 'error', data: { code: 'internal', message: `The answer failed (request ${c.get('requestId')}); try again.` } });
-    } finally {
-      c.req.raw.signal.removeEventListener('abort', onRequestAbort);
+      await send('error', { code: 'internal', message: `The answer failed (request ${c.get('requestId')}); try again.` });
     }
   });
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../e2e/sim/simulator.js';
 import { runDueSchedules } from '../services/schedules/runner.js';
 import { createTestContext, type Registered, type TestContext } from '../test/harness.js';
+import { quickPsa } from '../test/world.js';
 
 let sim: Simulator;
 let one: TestContext;
@@ -10,10 +11,9 @@ let two: TestContext;
 
 beforeAll(async () => {
   sim = await startSimulator();
-  const psa = { client: { timeoutMs: 1_000, backoffBaseMs: 5, backoffMaxMs: 20 } };
   // Two API instances on one database, as behind a load balancer.
-  one = await createTestContext({ deps: { psa } });
-  two = await createTestContext({ deps: { psa } });
+  one = await createTestContext({ deps: { psa: quickPsa } });
+  two = await createTestContext({ deps: { psa: quickPsa } });
 });
 afterAll(async () => {
   await one?.close();

@@ -1,56 +1,28 @@
 // Logging a session's time to its ConnectWise ticket, exactly once, against the real simulator and database.
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../e2e/sim/simulator.js';
-import { createTestContext, type Registered, type TestContext } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { connectedWorld } from '../test/world.js';
 
-let sim: Simulator;
-let ctx: TestContext;
+const world = connectedWorld();
+const { connectedAccount, mappedEngineer } = world;
 
-beforeAll(async () => {
-  sim = await startSimulator();
-  ctx = await createTestContext({ deps: { psa: { client: { timeoutMs: 1_000, backoffBaseMs: 5, backoffMaxMs: 20 } } } });
-});
-afterAll(async () => {
-  await ctx?.close();
-  await sim?.close();
-});
-beforeEach(() => sim.reset());
-
-async function connectedAccount(label: string): Promise<Registered> {
-  const admin = await ctx.register(label);
-  expect((await ctx.request('PUT', '/v1/settings/psa', { token: admin.token, body: sim.connection })).status).toBe(200);
-  return admin;
-}
-
-/** An engineer of `admin`'s account, mapped by hand to a new ConnectWise member. */
-async function mappedEngineer(admin: Registered) {
-  const identifier = `te${randomBytes(3).toString('hex')}`;
-  sim.data.members.push({ id: 900 + sim.data.members.length, identifier, firstName: 'Time', lastName: identifier, primaryEmail: `${identifier}@bluewave-it.example`, officeEmail: null, title: 'Engineer', inactiveFlag: false });
-  const eng = await ctx.addUser(admin, 'engineer');
-  const mapped = await ctx.request('PUT', '/v1/settings/psa/members', { token: admin.token, body: { autoMatch: false, mappings: [{ userId: eng.userId, memberIdentifier: identifier }] } });
-  expect(mapped.status).toBe(200);
-  return { ...eng, identifier };
-}
-
-const entriesOn = (ticket: number) => sim.data.timeEntries.filter((e) => e.chargeToId === ticket);
-const timePosts = () => sim.requests.filter((r) => r.method === 'POST' && r.apiPath === 'time/entries');
+const entriesOn = (ticket: number) => world.sim.data.timeEntries.filter((e) => e.chargeToId === ticket);
+const timePosts = () => world.sim.requests.filter((r) => r.method === 'POST' && r.apiPath === 'time/entries');
 const ISO_Z = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 describe('POST /v1/sessions/:id/time-entry', () => {
   it('logs one entry as the mapped member with the right fields, and a repeat is a no-op', async () => {
     const admin = await connectedAccount('time');
-    const eng = await mappedEngineer(admin);
-    const session = await ctx.openSession(eng, { externalId: '184206', summary: 'QuickBooks database server will not start' });
+    const eng = await mappedEngineer(admin, 'Time');
+    const session = await world.ctx.openSession(eng, { externalId: '184206', summary: 'QuickBooks database server will not start' });
 
-    const first = await ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: {} });
+    const first = await world.ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: {} });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ alreadyLogged: false, externalId: expect.any(String) });
     const entries = entriesOn(184206);
     expect(entries).toHaveLength(1);
     const entry = entries[0]!;
     expect(String(entry.id)).toBe(first.body.externalId);
-    expect(sim.data.members.find((m) => m.id === entry.memberId)?.identifier).toBe(eng.identifier);
+    expect(world.sim.data.members.find((m) => m.id === entry.memberId)?.identifier).toBe(eng.identifier);
     expect(entry).toMatchObject({ chargeToType: 'ServiceTicket', billableOption: 'Billable', addToDetailDescriptionFlag: false, addToInternalAnalysisFlag: false, addToResolutionFlag: false });
 
     // What went over the wire: the documented fields, ISO times with Z, a one-line summary plus the marker.
@@ -67,7 +39,7 @@ describe('POST /v1/sessions/:id/time-entry', () => {
     expect(lines[0]).toContain('QuickBooks database server will not start');
     expect(lines.at(-1)).toMatch(/^FlowPilot ref [0-9A-Z]{10}$/);
 
-    const again = await ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: { minutes: 30 } });
+    const again = await world.ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: { minutes: 30 } });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ alreadyLogged: true, externalId: first.body.externalId });
     expect(entriesOn(184206)).toHaveLength(1);
@@ -76,9 +48,9 @@ describe('POST /v1/sessions/:id/time-entry', () => {
 
   it('takes minutes, notes (redacted), billable option and the resolution flag from the body', async () => {
     const admin = await connectedAccount('timeopts');
-    const eng = await mappedEngineer(admin);
-    const session = await ctx.openSession(eng, { externalId: '184207' });
-    const res = await ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, {
+    const eng = await mappedEngineer(admin, 'Time');
+    const session = await world.ctx.openSession(eng, { externalId: '184207' });
+    const res = await world.ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, {
       token: eng.token,
       body: { minutes: 45, notes: 'Reset the service account, password: Hunter2!Qb', billable: 'NoCharge', addToResolution: true },
     });
@@ -89,66 +61,66 @@ describe('POST /v1/sessions/:id/time-entry', () => {
     expect(entry!.notes).not.toContain('Hunter2!Qb');
     expect(res.body.timeEntry).toMatchObject({ minutes: 45, billableOption: 'NoCharge', addToResolution: true, member: eng.identifier });
     for (const bad of [{ minutes: 0 }, { minutes: 1441 }, { minutes: 1.5 }, { billable: 'Maybe' }, { extra: true }]) {
-      expect((await ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: bad })).status).toBe(400);
+      expect((await world.ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: bad })).status).toBe(400);
     }
   });
 
   it('recovers a lost reply: the write landed, the answer dropped, and the retry adopts the entry by its marker', async () => {
     const admin = await connectedAccount('timelost');
-    const eng = await mappedEngineer(admin);
-    const session = await ctx.openSession(eng, { externalId: '184210' });
+    const eng = await mappedEngineer(admin, 'Time');
+    const session = await world.ctx.openSession(eng, { externalId: '184210' });
     // Within one request: the POST is stored but unanswered; the follow-up lookup finds it.
-    sim.faults.dropAfterWrite({ method: 'POST', path: 'time/entries' }, 5);
-    const res = await ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: { minutes: 20 } });
+    world.sim.faults.dropAfterWrite({ method: 'POST', path: 'time/entries' }, 5);
+    const res = await world.ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: { minutes: 20 } });
     expect(res.status).toBe(201);
     expect(entriesOn(184210)).toHaveLength(1);
     expect(timePosts()).toHaveLength(1);
     expect(res.body.externalId).toBe(String(entriesOn(184210)[0]!.id));
-    expect(sim.faults.injected).toEqual([{ kind: 'dropAfterWrite' }]);
-    const lookup = sim.requests.find((r) => r.method === 'GET' && r.apiPath === 'time/entries');
-    expect(new URL(lookup!.url, sim.url).searchParams.get('conditions')).toBe("chargeToType='ServiceTicket' AND chargeToId=184210");
+    expect(world.sim.faults.injected).toEqual([{ kind: 'dropAfterWrite' }]);
+    const lookup = world.sim.requests.find((r) => r.method === 'GET' && r.apiPath === 'time/entries');
+    expect(new URL(lookup!.url, world.sim.url).searchParams.get('conditions')).toBe("chargeToType='ServiceTicket' AND chargeToId=184210");
   });
 
   it('across requests: a write-then-drop whose lookup also fails ends in 502, and the retry still logs exactly one entry', async () => {
     const admin = await connectedAccount('timeretry');
-    const eng = await mappedEngineer(admin);
-    const session = await ctx.openSession(eng, { externalId: '184211' });
-    sim.faults.dropAfterWrite({ method: 'POST', path: 'time/entries' }, 1);
-    sim.faults.status(503, { method: 'GET', path: 'time/entries' }, 10);
-    const failed = await ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: {} });
+    const eng = await mappedEngineer(admin, 'Time');
+    const session = await world.ctx.openSession(eng, { externalId: '184211' });
+    world.sim.faults.dropAfterWrite({ method: 'POST', path: 'time/entries' }, 1);
+    world.sim.faults.status(503, { method: 'GET', path: 'time/entries' }, 10);
+    const failed = await world.ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: {} });
     expect(failed.status).toBe(502);
     expect(entriesOn(184211)).toHaveLength(1);
-    sim.faults.clear();
+    world.sim.faults.clear();
 
-    const retry = await ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: {} });
+    const retry = await world.ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: {} });
     expect(retry.status).toBe(201);
     expect(retry.body.externalId).toBe(String(entriesOn(184211)[0]!.id));
     expect(entriesOn(184211)).toHaveLength(1);
     expect(timePosts()).toHaveLength(1);
-    const after = await ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: {} });
+    const after = await world.ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: eng.token, body: {} });
     expect(after.body).toEqual({ alreadyLogged: true, externalId: retry.body.externalId, timeEntry: expect.any(Object) });
   });
 
   it('needs a member mapping (422), a connection (422 like note posting); viewers 403, other accounts 404', async () => {
     const admin = await connectedAccount('timeauth');
-    const session = await ctx.openSession(admin, { externalId: '184212' });
-    const unmapped = await ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: admin.token, body: {} });
+    const session = await world.ctx.openSession(admin, { externalId: '184212' });
+    const unmapped = await world.ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: admin.token, body: {} });
     expect(unmapped.status).toBe(422);
     expect(unmapped.body.error.code).toBe('psa_member_unmapped');
     expect(unmapped.body.error.message).toMatch(/map.*settings/i);
 
-    const viewer = await ctx.addUser(admin, 'viewer');
-    expect((await ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: viewer.token, body: {} })).status).toBe(403);
+    const viewer = await world.ctx.addUser(admin, 'viewer');
+    expect((await world.ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: viewer.token, body: {} })).status).toBe(403);
     const stranger = await connectedAccount('timestranger');
-    const foreign = await ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: stranger.token, body: {} });
+    const foreign = await world.ctx.request('POST', `/v1/sessions/${session.id}/time-entry`, { token: stranger.token, body: {} });
     expect(foreign.status).toBe(404);
 
-    const none = await ctx.register('timenone');
-    const own = await ctx.openSession(none, { externalId: '184213' });
-    const noConn = await ctx.request('POST', `/v1/sessions/${own.id}/time-entry`, { token: none.token, body: {} });
-    const noteNoConn = await ctx.request('POST', `/v1/sessions/${own.id}/resolution-note/post`, { token: none.token, body: { text: 'x' } });
+    const none = await world.ctx.register('timenone');
+    const own = await world.ctx.openSession(none, { externalId: '184213' });
+    const noConn = await world.ctx.request('POST', `/v1/sessions/${own.id}/time-entry`, { token: none.token, body: {} });
+    const noteNoConn = await world.ctx.request('POST', `/v1/sessions/${own.id}/resolution-note/post`, { token: none.token, body: { text: 'x' } });
     expect(noConn.status).toBe(422);
     expect(noConn.body).toEqual(noteNoConn.body);
-    expect(sim.data.timeEntries).toHaveLength(0);
+    expect(world.sim.data.timeEntries).toHaveLength(0);
   });
 });

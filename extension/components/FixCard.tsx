@@ -1,6 +1,7 @@
-// The suggested fix: accept (one-off) or reject the active one, or propose one by hand.
+// The suggested fix: the seed's decisions on the active one (one-off, draft template, build template, dismiss), or propose one by hand.
 import { useSignal } from '@preact/signals';
 import { isOpen } from '../../shared/sessions';
+import { DECISION_LABELS } from '../lib/panel/model';
 import { useModel } from './model-context';
 
 export function FixCard() {
@@ -29,14 +30,27 @@ export function FixCard() {
           {fix.confidence !== null && <span class="fp-badge">{Math.round(fix.confidence * 100)}%</span>}
           {fix.body && <p class="fp-pre">{fix.body}</p>}
           {decided ? (
-            <p data-fp="fix-decision">{fix.accepted ? '✓ Accepted' : 'Rejected'}</p>
+            <p data-fp="fix-decision">
+              {fix.decision ? `${fix.accepted ? '✓ ' : ''}${DECISION_LABELS[fix.decision]}` : ''}
+              {fix.decision === 'build_template' && fix.origin === 'copilot' ? ' (a copilot script is drafted for review first)' : ''}
+            </p>
           ) : (
-            <div class="fp-row">
-              <button class="fp-primary" disabled={busy} onClick={() => void m.decideFix('accept')} data-fp="fix-accept">
+            <div class="fp-row fp-wrap" role="group" aria-label="Decide on this fix">
+              <button class="fp-primary" disabled={busy} onClick={() => void m.decideFixAs('one_off')} data-fp="fix-accept" title="Accept this fix for this ticket only">
                 Accept
               </button>
-              <button class="fp-secondary" disabled={busy} onClick={() => void m.decideFix('reject')} data-fp="fix-reject">
-                Reject
+              {fix.body.trim() && (
+                <>
+                  <button class="fp-secondary" disabled={busy} onClick={() => void m.decideFixAs('draft_template')} data-fp="fix-draft-template" title="Accept, and save its script as a draft template for the team to review">
+                    Accept + draft template
+                  </button>
+                  <button class="fp-secondary" disabled={busy} onClick={() => void m.decideFixAs('build_template')} data-fp="fix-build-template" title="Accept, and build a script template from it now">
+                    Accept + build template
+                  </button>
+                </>
+              )}
+              <button class="fp-secondary" disabled={busy} onClick={() => void m.decideFixAs('dismissed')} data-fp="fix-reject" title="Dismiss this fix">
+                Dismiss
               </button>
             </div>
           )}

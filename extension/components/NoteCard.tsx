@@ -1,4 +1,4 @@
-// The resolution note: sanitised preview, format switch, copy, flags, confirmation, posted state; escalate and resolve.
+// The resolution note: sanitised preview, format switch, copy, flags, confirmation, posted state; resolve (escalating is EscalationCard).
 import { isOpen } from '../../shared/sessions';
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
@@ -89,7 +89,6 @@ export function NoteCard() {
   const s = m.session.value;
   const open = useSignal(false);
   const editing = useSignal(false);
-  const reason = useSignal('');
   const copied = useSignal(false);
   const stateVersion = s?.stateVersion;
   useEffect(() => {
@@ -187,23 +186,8 @@ export function NoteCard() {
         </>
       )}
       <TimeEntry ticket={s.ticket.externalId} />
-      {s.status === 'escalated' && (
-        <div class="fp-row" data-fp="escalation">
-          {s.escalation?.postedAt ? (
-            <span class="fp-badge fp-ok">Escalation posted to ticket</span>
-          ) : (
-            <button class="fp-secondary" disabled={m.busy.value !== null} onClick={() => void m.postEscalation()}>
-              Post escalation package to ticket
-            </button>
-          )}
-        </div>
-      )}
       {!closed && (
         <div class="fp-row fp-end">
-          <input class="fp-input" placeholder="Escalation reason" value={reason.value} onInput={(e) => (reason.value = e.currentTarget.value)} />
-          <button class="fp-secondary" disabled={!reason.value.trim()} onClick={() => void m.escalate(reason.value)}>
-            Escalate
-          </button>
           <button class="fp-secondary" onClick={() => void m.resolve()} data-fp="resolve">
             Resolve
           </button>
@@ -218,6 +202,8 @@ function TimeEntry({ ticket }: { ticket: string }) {
   const m = useModel();
   const t = m.time;
   const logged = t.logged.value;
+  // Close-out logged it (or found it logged): its step says so, with the entry.
+  if (m.closeOut.steps.value?.some((x) => x.step === 'time' && (x.state === 'done' || x.state === 'already'))) return null;
   if (logged) {
     return (
       <div class="fp-row" data-fp="time-logged">

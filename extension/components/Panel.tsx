@@ -11,6 +11,10 @@ import { SummaryCard } from './SummaryCard';
 import { ReplyCard } from './ReplyCard';
 import { PreviewCard } from './PreviewCard';
 import { NoteCard } from './NoteCard';
+import { CloseOutCard } from './CloseOutCard';
+import { EscalationCard } from './EscalationCard';
+import { ShareCard } from './ShareCard';
+import { DraftBadge } from './DraftBadge';
 
 export function Panel(props: { onClose: () => void; onOpenOptions: () => void; onOpenWorkspace: (ref?: string) => void }) {
   const m = useModel();
@@ -25,6 +29,7 @@ export function Panel(props: { onClose: () => void; onOpenOptions: () => void; o
               {m.sync.value.state === 'signed_out' ? 'Signed out' : 'Offline'} · {m.sync.value.pending} queued
             </span>
           )}
+          {m.signedIn.value && <DraftBadge onOpen={() => props.onOpenWorkspace()} />}
           {m.signedIn.value && (
             <button class="fp-link" title="The flow library and editor, in a tab" onClick={() => props.onOpenWorkspace()} data-fp="open-workspace">
               Workspace
@@ -104,7 +109,10 @@ function SessionBody(props: { onOpenSource: (ref: string) => void }) {
       <FixCard />
       {!closed && <AskCard onOpenSource={props.onOpenSource} />}
       {!closed && <ReplyCard />}
+      <CloseOutCard />
       <NoteCard />
+      <EscalationCard />
+      <ShareCard />
       {/* Facts show their queued state in "What we know"; everything else waiting is listed here. */}
       {m.queued.value.some((q) => q.kind !== 'addFact') && (
         <ul class="fp-queued" data-fp="queued-list">

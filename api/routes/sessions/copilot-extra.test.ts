@@ -5,6 +5,7 @@ import { createAnthropicProvider } from '../../services/ai/anthropic.js';
 import { fenceData } from '../../services/ai/fence.js';
 import { startAnthropicFake, type AnthropicFake } from '../../test/fakes/anthropic.js';
 import { createTestContext, type Registered, type TestContext } from '../../test/harness.js';
+import { quickPsa } from '../../test/world.js';
 
 let sim: Simulator;
 let fake: AnthropicFake;
@@ -14,9 +15,8 @@ let offline: TestContext; // no key
 beforeAll(async () => {
   sim = await startSimulator();
   fake = await startAnthropicFake();
-  const psa = { client: { timeoutMs: 1_000, backoffBaseMs: 5, backoffMaxMs: 20 } };
-  ai = await createTestContext({ deps: { psa, ai: { llm: createAnthropicProvider({ apiKey: 'sk-ant-test-key', baseUrl: fake.url, retry: { baseDelayMs: 5 } }) } } });
-  offline = await createTestContext({ deps: { psa } });
+  ai = await createTestContext({ deps: { psa: quickPsa, ai: { llm: createAnthropicProvider({ apiKey: 'sk-ant-test-key', baseUrl: fake.url, retry: { baseDelayMs: 5 } }) } } });
+  offline = await createTestContext({ deps: { psa: quickPsa } });
 });
 afterAll(async () => {
   await ai?.close();

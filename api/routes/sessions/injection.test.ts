@@ -6,6 +6,7 @@ import { createAnthropicProvider } from '../../services/ai/anthropic.js';
 import { DATA_RULE } from '../../services/ai/fence.js';
 import { startAnthropicFake, type AnthropicFake, type RecordedRequest } from '../../test/fakes/anthropic.js';
 import { createTestContext, type Registered, type TestContext } from '../../test/harness.js';
+import { quickPsa } from '../../test/world.js';
 
 let sim: Simulator;
 let fake: AnthropicFake;
@@ -21,7 +22,7 @@ beforeAll(async () => {
   fake = await startAnthropicFake();
   ai = await createTestContext({
     deps: {
-      psa: { client: { timeoutMs: 1_000, backoffBaseMs: 5, backoffMaxMs: 20 } },
+      psa: quickPsa,
       ai: { llm: createAnthropicProvider({ apiKey: 'sk-ant-inject', baseUrl: fake.url, retry: { baseDelayMs: 5 } }) },
     },
   });

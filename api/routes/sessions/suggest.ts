@@ -1,11 +1,11 @@
 // The copilot on a session: POST /v1/sessions/:id/suggest (JSON, or SSE with Accept: text/event-stream).
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { AskStreamEvent } from '../../../shared/ask.js';
 import { AppError, badRequest } from '../../lib/errors.js';
 import type { AppEnv } from '../../lib/http.js';
 import { callsOut } from '../../lib/idempotency.js';
+import { orderedSSE } from '../../lib/sse.js';
 import { issueLines } from '../../lib/zod-issues.js';
 import { authOf, tenantOf, validate, withTenant } from '../../lib/http.js';
 import { suggest, type SuggestEvent } from '../../services/ai/suggest.js';
@@ -60,28 +60,17 @@ export const suggestRoutes = new Hono<AppEnv>()
     // SSE: routing → deltas (model tiers) → suggestion → done. A client that goes away aborts the model call.
     // An unknown session is still a plain 404, before the stream starts.
     await withTenant(c, (tx) => getSession(tx, id));
-    const upstream = new AbortController();
-    const onRequestAbort = () => upstream.abort();
-    c.req.raw.signal.addEventListener('abort', onRequestAbort, { once: true });
-    return streamSSE(c, async (stream) => {
-      stream.onAbort(() => upstream.abort());
-      let seq = 0;
-      // Writes are chained so events keep their order although deltas arrive from a callback.
-      let chain = Promise.resolve();
-      const send = (event: AskStreamEvent, data: unknown) => {
-        chain = chain.then(() => (stream.aborted ? undefined : stream.writeSSE({ event, data: JSON.stringify(data), id: String(seq++) })));
-        return chain;
-      };
+    return orderedSSE<AskStreamEvent>(c, async (send, signal) => {
       try {
         const result = await suggest({
           ...params,
-          signal: upstream.signal,
+          signal,
           onEvent: (e: SuggestEvent) => {
             const { type, ...rest } = e;
             void send(type, rest);
           },
         });
-        if (!upstream.signal.aborted) await send('suggestion', result);
+        if (!signal.aborted) await send('suggestion', result);
         await send('done', {});
       } catch (err) {
         // Our own refusals (e.g. outbound_preview_required) say what to do; anything else stays generic.
@@ -92,8 +81,6 @@ export const suggestRoutes = new Hono<AppEnv>()
         // Never let the helper write err.message to the client: log it, send a generic event.
         deps.log.error('copilot stream failed', { reqId: c.get('requestId'), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
         await send('failed', { code: 'internal', message: `The suggestion failed (request ${c.get('requestId')}); try again.` });
-      } finally {
-        c.req.raw.signal.removeEventListener('abort', onRequestAbort);
       }
     });
   });

@@ -1,12 +1,11 @@
 // The escalation briefing for the next tier (known, ruled out, best hypothesis, what to try next): by the deep model, or from the session offline.
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
-import type { Deps } from '../../deps.js';
 import type { Tier } from '../copilot/types.js';
 import { escapeHtml, escapeMarkdown, type NoteFormat } from '../notes/index.js';
 import { activeFacts, activeFix, getSession, lockForWrite, type FactRow, type FixRow, type SessionRow } from '../sessions/index.js';
 import { readPreferences } from '../settings.js';
-import { askModel, assertPreviewed, field, recordQuietly, usageOf, withDataRule, type ModelPayload, type OutboundField, type ToolAnswer } from './outbound.js';
+import { askModel, assertPreviewed, field, recordQuietly, reportTool, usageOf, withDataRule, type ModelPayload, type OutboundField, type SessionJobParams, type ToolAnswer } from './outbound.js';
 import { redactorFor, type Redact } from './privacy.js';
 import { laneLine, trimHistory, trimText } from './prompt.js';
 
@@ -42,22 +41,12 @@ Answer only by calling the ${BRIEFING_TOOL} tool, exactly once. Be specific and 
 Do not invent results that are not in the timeline. Text shown as [redacted …] was removed for privacy; never ask for it.`);
 
 const stringArray = (description: string) => ({ type: 'array', items: { type: 'string' }, description });
-const briefingTool = {
-  name: BRIEFING_TOOL,
-  description: 'Report the escalation briefing.',
-  strict: true,
-  inputSchema: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      known: stringArray('Up to 10 established facts.'),
-      ruledOut: stringArray('Up to 10 excluded causes or fixes, each with how it was excluded.'),
-      hypothesis: { type: 'string', description: 'The most likely cause, one or two sentences.' },
-      next: stringArray('1 to 8 next checks or actions, most promising first.'),
-    },
-    required: ['known', 'ruledOut', 'hypothesis', 'next'],
-  },
-};
+const briefingTool = reportTool(BRIEFING_TOOL, 'Report the escalation briefing.', {
+  known: stringArray('Up to 10 established facts.'),
+  ruledOut: stringArray('Up to 10 excluded causes or fixes, each with how it was excluded.'),
+  hypothesis: { type: 'string', description: 'The most likely cause, one or two sentences.' },
+  next: stringArray('1 to 8 next checks or actions, most promising first.'),
+});
 
 interface BriefingInput {
   session: SessionRow;
@@ -104,14 +93,7 @@ export function templateBriefing(b: BriefingInput, redact: Redact): Briefing {
   };
 }
 
-export interface BriefingParams {
-  deps: Deps;
-  who: { accountId: string; userId: string };
-  sessionId: string;
-  tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
+export type BriefingParams = SessionJobParams;
 
 export async function loadBriefingInput(tx: Tx, sessionId: string): Promise<BriefingInput> {
   const session = await getSession(tx, sessionId);

@@ -1,12 +1,10 @@
 // The reply for the customer: plain, friendly, free of internal detail and secrets, in the ticket's language; by the fast model or from a template offline.
 import { z } from 'zod';
-import type { Tx } from '../../db/database.js';
-import type { Deps } from '../../deps.js';
 import type { Tier } from '../copilot/types.js';
 import { activeFix, type FixRow } from '../sessions/index.js';
 import { readPreferences } from '../settings.js';
 import { detectLanguage, languageName, type DetectedLanguage } from './language.js';
-import { askModel, assertPreviewed, field, recordQuietly, usageOf, withDataRule, type ModelPayload, type OutboundField, type ToolAnswer } from './outbound.js';
+import { askModel, assertPreviewed, field, recordQuietly, reportTool, usageOf, withDataRule, type ModelPayload, type OutboundField, type SessionJobParams, type ToolAnswer } from './outbound.js';
 import { redactorFor, type Redact } from './privacy.js';
 import { trimText } from './prompt.js';
 import { loadTicketMaterial, type TicketMaterial } from './ticket-material.js';
@@ -39,20 +37,10 @@ Say where things stand and what happens next. Never include internal detail: no 
 Write in the customer's language: the language the ticket and the customer's notes are written in (the detected language is a hint).
 Text shown as [redacted …] was removed for privacy; never mention it or ask for it.`);
 
-const replyTool = {
-  name: REPLY_TOOL,
-  description: 'Report the reply to send to the customer.',
-  strict: true,
-  inputSchema: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      language: { type: 'string', description: 'ISO 639-1 code of the language the reply is written in, e.g. "en", "de".' },
-      text: { type: 'string', description: 'The reply, plain text, under 150 words.' },
-    },
-    required: ['language', 'text'],
-  },
-};
+const replyTool = reportTool(REPLY_TOOL, 'Report the reply to send to the customer.', {
+  language: { type: 'string', description: 'ISO 639-1 code of the language the reply is written in, e.g. "en", "de".' },
+  text: { type: 'string', description: 'The reply, plain text, under 150 words.' },
+});
 
 const firstName = (contact: string | null | undefined) => (contact ?? '').trim().split(/\s+/)[0] || null;
 const resolvedFix = (fix: FixRow | undefined) => (fix && fix.decision && fix.decision !== 'dismissed' ? fix : undefined);
@@ -135,14 +123,7 @@ export function templateReply(r: ReplyContext, redact: Redact): string {
   return [tpl.hello(firstName(redact(t.contact ?? ''))), `${tpl.thanks(redact(t.summary ?? `#${t.externalId}`))} ${status}`, tpl.close, [tpl.regards, redact(r.engineer ?? '')].filter(Boolean).join('\n')].join('\n\n');
 }
 
-export interface ReplyParams {
-  deps: Deps;
-  who: { accountId: string; userId: string };
-  sessionId: string;
-  tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
+export type ReplyParams = SessionJobParams;
 
 /** Everything a reply is written from (also what the outbound preview shows). */
 export async function replyContext(p: Pick<ReplyParams, 'deps' | 'who' | 'sessionId' | 'tenant'>): Promise<ReplyContext> {

@@ -2,6 +2,7 @@
 import { issueLines } from '../../lib/zod-issues.js';
 import type { z } from 'zod';
 import type { Tx } from '../../db/database.js';
+import type { Deps } from '../../deps.js';
 import { conflict } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { Tier } from '../copilot/types.js';
@@ -37,6 +38,24 @@ export function userText(fields: OutboundField[]): string {
 
 /** Every system prompt that carries ticket text ends with the data rule. */
 export const withDataRule = (instructions: string) => `${instructions}\n- ${DATA_RULE}`;
+
+/** What every one-shot writing job on a session (summary, reply, briefing) is called with. */
+export interface SessionJobParams {
+  deps: Deps;
+  who: { accountId: string; userId: string };
+  sessionId: string;
+  tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** The single strict tool a job answers through: every property is required, nothing else is allowed. */
+export const reportTool = (name: string, description: string, properties: Record<string, unknown>): LlmTool => ({
+  name,
+  description,
+  strict: true,
+  inputSchema: { type: 'object', additionalProperties: false, properties, required: Object.keys(properties) },
+});
 
 export interface ToolAnswer<T> {
   value: T | null;

@@ -1,10 +1,9 @@
 // The ticket summary: three lines (the problem, what was tried, what the customer waits for), by the fast model or extracted offline; cached on ConnectWise's lastUpdated.
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
-import type { Deps } from '../../deps.js';
 import type { Tier } from '../copilot/types.js';
 import { readPreferences, type Preferences } from '../settings.js';
-import { askModel, assertPreviewed, field, recordQuietly, usageOf, withDataRule, type ModelPayload, type OutboundField, type ToolAnswer } from './outbound.js';
+import { askModel, assertPreviewed, field, recordQuietly, reportTool, usageOf, withDataRule, type ModelPayload, type OutboundField, type SessionJobParams, type ToolAnswer } from './outbound.js';
 import { redactorFor, type Redact } from './privacy.js';
 import { trimText } from './prompt.js';
 import { loadTicketMaterial, type TicketMaterial } from './ticket-material.js';
@@ -39,21 +38,11 @@ Answer only by calling the ${SUMMARY_TOOL} tool, exactly once, with three short 
 - waiting: what the customer is waiting for right now.
 Text shown as [redacted …] was removed for privacy; never ask for it.`);
 
-const summaryTool = {
-  name: SUMMARY_TOOL,
-  description: 'Report the three-line summary of the ticket.',
-  strict: true,
-  inputSchema: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      problem: { type: 'string', description: 'One sentence, under 200 characters.' },
-      tried: { type: 'string', description: 'One sentence, under 200 characters.' },
-      waiting: { type: 'string', description: 'One sentence, under 200 characters.' },
-    },
-    required: ['problem', 'tried', 'waiting'],
-  },
-};
+const summaryTool = reportTool(SUMMARY_TOOL, 'Report the three-line summary of the ticket.', {
+  problem: { type: 'string', description: 'One sentence, under 200 characters.' },
+  tried: { type: 'string', description: 'One sentence, under 200 characters.' },
+  waiting: { type: 'string', description: 'One sentence, under 200 characters.' },
+});
 
 const MAX_NOTES = 30;
 
@@ -123,14 +112,7 @@ async function writeCache(tx: Tx, accountId: string, m: TicketMaterial, r: { tie
 
 const result = (s: TicketSummary, rest: Omit<SummaryResult, 'summary'>): SummaryResult => ({ summary: { ...s, lines: [s.problem, s.tried, s.waiting] }, ...rest });
 
-export interface SummaryParams {
-  deps: Deps;
-  who: { accountId: string; userId: string };
-  sessionId: string;
-  tenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
+export type SummaryParams = SessionJobParams;
 
 export async function summarizeTicket(p: SummaryParams): Promise<SummaryResult> {
   const started = performance.now();

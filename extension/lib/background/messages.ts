@@ -18,9 +18,7 @@ const PANEL: readonly SenderKind[] = ['content-script'];
  * API operations by who may ask for them. The panel (a content script) gets its session work and the reads it
  * shows; everything account-level (who is signed in, the ConnectWise connection and its test, the account's
  * settings including redaction rules and models) is for the extension's own pages. `decideFix` stays with the
- * panel, which accepts and rejects fixes, but only as `accept | reject` on GUIDs: the richer decisions
- * (`draft_template`, `build_template`, which add to the team's library) have no operation here; when one is
- * added it belongs with the pages.
+ * panel, which accepts and rejects fixes on GUIDs; `fixDecision` carries the seed's four decisions (see below).
  */
 export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   me: PAGES,
@@ -44,6 +42,20 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   escalate: PAGES_AND_PANEL,
   postEscalation: PAGES_AND_PANEL,
   resolve: PAGES_AND_PANEL,
+  // Close-out and escalation from the panel: each step once, reported (issue #13). The fix decisions that keep a
+  // script (draft_template, build_template) are the engineer's call at the fix, as in the seed product: a draft
+  // waits for review, a copilot script is always drafted (never built), and every template carries its provenance.
+  boardStatuses: PAGES_AND_PANEL,
+  setRootCause: PAGES_AND_PANEL,
+  closeOut: PAGES_AND_PANEL,
+  fixDecision: PAGES_AND_PANEL,
+  draftCount: PAGES_AND_PANEL,
+  escalationPreview: PAGES_AND_PANEL,
+  escalationSend: PAGES_AND_PANEL,
+  // Share links show a redacted snapshot; the panel's shadow root is closed, so the page never reads the link.
+  createShare: PAGES_AND_PANEL,
+  listShares: PAGES_AND_PANEL,
+  revokeShare: PAGES_AND_PANEL,
   // The panel reads the note defaults only; see panelView.
   getSettings: PAGES_AND_PANEL,
   putSettings: PAGES,

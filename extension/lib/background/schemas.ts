@@ -19,6 +19,10 @@ const ticketNumber = z.string().check(z.regex(/^\d{1,12}$/, 'must be a ConnectWi
 const optionalText = (max: number) => z.nullish(text(max));
 const noArgs = z.undefined();
 const sid = { sessionId: id };
+/** Where a note shows on the ticket (ConnectWise's three flags). */
+const noteFlags = z.partial(z.strictObject({ internal: z.boolean(), discussion: z.boolean(), resolution: z.boolean() }));
+/** A ConnectWise record id (status, board). */
+const statusId = z.int().check(z.gte(1));
 
 const ticketRef = z.strictObject({
   psa: z.literal('connectwise'),
@@ -112,6 +116,32 @@ export const OPERATION_ARGS = {
   escalate: z.strictObject({ ...sid, reason: text(2000) }),
   postEscalation: z.strictObject({ ...sid, text: z.optional(text(60_000)) }),
   resolve: z.strictObject(sid),
+  boardStatuses: z.strictObject({ ...sid, refresh: z.optional(z.boolean()) }),
+  setRootCause: z.strictObject({ ...sid, rootCause: z.nullable(text(5000)) }),
+  closeOut: z.strictObject({
+    ...sid,
+    rootCause: optionalText(5000),
+    flags: z.optional(noteFlags),
+    text: z.optional(text(60_000)),
+    statusId: z.optional(statusId),
+    emailCustomer: z.optional(z.boolean()),
+    minutes: z.optional(z.int().check(z.gte(0), z.lte(MAX_MINUTES))),
+  }),
+  fixDecision: z.strictObject({ ...sid, fixId: id, decision: z.enum(['one_off', 'draft_template', 'build_template', 'dismissed']) }),
+  draftCount: noArgs,
+  escalationPreview: z.strictObject({ ...sid, reason: text(2000) }),
+  escalationSend: z.strictObject({
+    ...sid,
+    reason: text(2000),
+    flags: z.optional(noteFlags),
+    text: z.optional(text(60_000)),
+    emailCustomer: z.optional(z.boolean()),
+    boardId: z.optional(statusId),
+    statusId: z.optional(statusId),
+  }),
+  createShare: z.strictObject(sid),
+  listShares: z.strictObject(sid),
+  revokeShare: z.strictObject({ ...sid, shareId: id }),
   getSettings: noArgs,
   putSettings: settingsPatch,
   getPsa: noArgs,

@@ -76,3 +76,15 @@ export type PanelSettings = Pick<Settings, 'noteFormat' | 'noteDefaults'>;
 export type SettingsPatch = Req<'/v1/settings', '$put'>;
 export type PsaConnectionView = NonNullable<Res<'/v1/settings/psa', '$get'>['connection']>;
 export type PsaConnectionInput = Req<'/v1/settings/psa', '$put'>;
+
+/** Close-out as one action (issue #13): the request, the statuses to choose from, each step's result. */
+export type CloseOutRequest = Req<'/v1/sessions/:id/close-out', '$post'>;
+export type CloseOutResponse = Res<'/v1/sessions/:id/close-out', '$post'>;
+export type CloseOutStep = CloseOutResponse['steps'][number];
+export type BoardStatuses = Res<'/v1/sessions/:id/board-statuses', '$get'>;
+export type BoardStatus = BoardStatuses['statuses'][number];
+export type FixDecision = Req<'/v1/sessions/:id/fixes/:fixId/decision', '$post'>['decision'];
+export type EscalationRequest = Req<'/v1/sessions/:id/escalation/send', '$post'>;
+export type EscalationPreview = Res<'/v1/sessions/:id/escalation/preview', '$post'>;
+export type EscalationStep = Res<'/v1/sessions/:id/escalation/send', '$post'>['steps'][number];
+export type ShareLink = Res<'/v1/sessions/:id/shares', '$get'>['shares'][number];

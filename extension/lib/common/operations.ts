@@ -3,6 +3,9 @@
 import type { NoteFormat } from '../../../shared/notes';
 import type {
   BillableOption,
+  CloseOutRequest,
+  EscalationRequest,
+  FixDecision,
   FlowKind,
   PsaConnectionInput,
   Res,
@@ -149,6 +152,45 @@ export const OPERATIONS = {
     path: `/v1/sessions/${enc(sessionId)}/resolve`,
     body: {},
     queue: { kind: 'resolve', sessionId },
+  })),
+  // Close-out, fix decisions, escalation with a preview and share links (issue #13). Close-out and escalation
+  // send are never queued: the engineer needs each step's answer, and calling again retries only what failed.
+  boardStatuses: op<Sid & { refresh?: boolean }, Res<'/v1/sessions/:id/board-statuses', '$get'>>((a) => ({
+    method: 'GET',
+    path: `/v1/sessions/${enc(a.sessionId)}/board-statuses${query({ refresh: a.refresh ? '1' : undefined })}`,
+  })),
+  setRootCause: op<Sid & { rootCause: string | null }, Res<'/v1/sessions/:id', '$patch'>>(({ sessionId, rootCause }) => ({
+    method: 'PATCH',
+    path: `/v1/sessions/${enc(sessionId)}`,
+    body: { rootCause },
+  })),
+  closeOut: op<Sid & CloseOutRequest, Res<'/v1/sessions/:id/close-out', '$post'>>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/close-out`,
+    body,
+  })),
+  fixDecision: op<Sid & { fixId: string; decision: FixDecision }, Res<'/v1/sessions/:id/fixes/:fixId/decision', '$post'>>(({ sessionId, fixId, decision }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/fixes/${enc(fixId)}/decision`,
+    body: { decision },
+    queue: { kind: decision === 'dismissed' ? 'rejectFix' : 'acceptFix', sessionId },
+  })),
+  draftCount: op<void, Res<'/v1/draft-templates/count', '$get'>>(() => ({ method: 'GET', path: '/v1/draft-templates/count' })),
+  escalationPreview: op<Sid & { reason: string }, Res<'/v1/sessions/:id/escalation/preview', '$post'>>(({ sessionId, reason }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/escalation/preview`,
+    body: { reason },
+  })),
+  escalationSend: op<Sid & EscalationRequest, Res<'/v1/sessions/:id/escalation/send', '$post'>>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/escalation/send`,
+    body,
+  })),
+  createShare: op<Sid, Res<'/v1/sessions/:id/share', '$post'>>(({ sessionId }) => ({ method: 'POST', path: `/v1/sessions/${enc(sessionId)}/share`, body: {} })),
+  listShares: op<Sid, Res<'/v1/sessions/:id/shares', '$get'>>(({ sessionId }) => ({ method: 'GET', path: `/v1/sessions/${enc(sessionId)}/shares` })),
+  revokeShare: op<Sid & { shareId: string }, Res<'/v1/sessions/:id/shares/:shareId', '$delete'>>(({ sessionId, shareId }) => ({
+    method: 'DELETE',
+    path: `/v1/sessions/${enc(sessionId)}/shares/${enc(shareId)}`,
   })),
   getSettings: op<void, Res<'/v1/settings', '$get'>>(() => ({ method: 'GET', path: '/v1/settings' })),
   putSettings: op<SettingsPatch, Res<'/v1/settings', '$put'>>((body) => ({ method: 'PUT', path: '/v1/settings', body })),

@@ -3,6 +3,8 @@
 import { batch, effect } from '@preact/signals';
 import type { TicketContext } from '../../ticket-context';
 import { createAsk } from './ask';
+import { createCloseOut } from './closeout';
+import { createDecisions } from './decisions';
 import { createCore, type PanelDeps } from './core';
 import { createFlows } from './flows';
 import { createNote } from './note';
@@ -19,6 +21,8 @@ export type { QueuedItem } from './sync';
 export { toTicketRef } from './flows';
 export { hiddenSummary, kindLabel, noteSpots, noteText } from './note';
 export { workedMinutes, type LoggedTime } from './time';
+export { CLOSE_OUT_STEPS, closeOutReady, defaultRootCause, type Audience } from './closeout';
+export { DECISION_LABELS } from './decisions';
 
 export function createPanelModel(deps: PanelDeps) {
   const core = createCore(deps);
@@ -44,6 +48,12 @@ export function createPanelModel(deps: PanelDeps) {
     void ask.loadConversation();
     void summary.loadSummary();
   });
+  const decisions = createDecisions(core, sync);
+  const closeOut = createCloseOut(core, {
+    workedMinutes: () => time.timeMinutes.value,
+    editedNote: () => (note.note.draft.value !== null && note.note.draft.value !== note.note.text.value ? note.note.draft.value : null),
+    afterCloseOut: () => void decisions.loadDraftCount(),
+  });
 
   /** Called whenever the reader sees a (possibly different) ticket, or none. */
   async function setTicket(next: TicketContext | null) {
@@ -68,6 +78,8 @@ export function createPanelModel(deps: PanelDeps) {
       privacy.closePreview();
       note.reset();
       time.reset();
+      closeOut.resetCloseOut();
+      decisions.resetDecisions();
     });
     if (next && core.signedIn.value) await session.loadSession(token);
   }
@@ -123,6 +135,8 @@ export function createPanelModel(deps: PanelDeps) {
     showPreview: privacy.showPreview,
     sendHeld: privacy.send,
     closePreview: privacy.closePreview,
+    ...closeOut,
+    ...decisions,
   };
 }
 
