@@ -10,6 +10,7 @@ import { AskCard } from './AskCard';
 import { SummaryCard } from './SummaryCard';
 import { ReplyCard } from './ReplyCard';
 import { PreviewCard } from './PreviewCard';
+import { MemoryCard } from './MemoryCard';
 import { NoteCard } from './NoteCard';
 import { CloseOutCard } from './CloseOutCard';
 import { EscalationCard } from './EscalationCard';
@@ -104,6 +105,7 @@ function SessionBody(props: { onOpenSource: (ref: string) => void }) {
       </div>
       <PreviewCard />
       <SummaryCard />
+      <MemoryCard />
       {!closed && (m.changingFlow.value ? <FlowPicker /> : <StepCard />)}
       <Facts />
       <FixCard />

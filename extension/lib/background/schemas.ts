@@ -168,6 +168,10 @@ export const OPERATION_ARGS = {
   feedback: z.strictObject({ ...sid, target: z.enum(['suggestion', 'answer', 'fix']), targetId: z.optional(text(100)), rating: z.enum(['up', 'down']) }),
   ticketSummary: z.strictObject(sid),
   draftCustomerReply: z.strictObject(sid),
+  clientMemory: z.strictObject({ company: text(300) }),
+  confirmMemory: z.strictObject({ memoryId: id }),
+  editMemory: z.strictObject({ memoryId: id, text: text(500) }),
+  deleteMemory: z.strictObject({ memoryId: id }),
   outboundPreview: z.strictObject({ ...sid, purpose: z.enum(['suggest', 'summary', 'reply', 'briefing', 'embed']) }),
   postCustomerReply: z.strictObject({ ...sid, text: text(8000), emailCustomer: z.boolean() }),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };

@@ -244,6 +244,10 @@ export const OPERATIONS = {
     method: 'GET',
     path: `/v1/sessions/${enc(a.sessionId)}/outbound-preview${query({ purpose: a.purpose })}`,
   })),
+  clientMemory: op<{ company: string }, Res<'/v1/client-memory', '$get'>>((a) => ({ method: 'GET', path: `/v1/client-memory${query({ company: a.company })}` })),
+  confirmMemory: op<{ memoryId: string }, Res<'/v1/client-memory/:id/confirm', '$post'>>((a) => ({ method: 'POST', path: `/v1/client-memory/${enc(a.memoryId)}/confirm`, body: {} })),
+  editMemory: op<{ memoryId: string; text: string }, Res<'/v1/client-memory/:id', '$patch'>>((a) => ({ method: 'PATCH', path: `/v1/client-memory/${enc(a.memoryId)}`, body: { text: a.text } })),
+  deleteMemory: op<{ memoryId: string }, Res<'/v1/client-memory/:id', '$delete'>>((a) => ({ method: 'DELETE', path: `/v1/client-memory/${enc(a.memoryId)}` })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;

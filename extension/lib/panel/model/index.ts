@@ -9,6 +9,7 @@ import { createCore, type PanelDeps } from './core';
 import { createFlows } from './flows';
 import { createNote } from './note';
 import { createSession } from './session';
+import { createMemory } from './memory';
 import { createPrivacy } from './privacy';
 import { createReply } from './reply';
 import { createSummary } from './summary';
@@ -37,6 +38,7 @@ export function createPanelModel(deps: PanelDeps) {
   const privacy = createPrivacy(core);
   const summary = createSummary(core, privacy);
   const reply = createReply(core, privacy);
+  const memory = createMemory(core);
 
   // A session on screen (opened, resumed or started): its conversation and summary load beside it.
   let shownSessionId: string | undefined;
@@ -47,6 +49,7 @@ export function createPanelModel(deps: PanelDeps) {
     if (!id) return;
     void ask.loadConversation();
     void summary.loadSummary();
+    void memory.loadMemory();
   });
   const decisions = createDecisions(core, sync);
   const closeOut = createCloseOut(core, {
@@ -75,6 +78,7 @@ export function createPanelModel(deps: PanelDeps) {
       ask.reset();
       summary.reset();
       reply.reset();
+      memory.reset();
       privacy.closePreview();
       note.reset();
       time.reset();
@@ -135,6 +139,10 @@ export function createPanelModel(deps: PanelDeps) {
     showPreview: privacy.showPreview,
     sendHeld: privacy.send,
     closePreview: privacy.closePreview,
+    memory: memory.memory,
+    confirmMemory: memory.confirmMemory,
+    editMemory: memory.editMemory,
+    deleteMemory: memory.deleteMemory,
     ...closeOut,
     ...decisions,
   };
