@@ -116,4 +116,27 @@ describe('the copilot cards in the panel', () => {
     await panelClick(page, '[data-fp="preview-close"]');
     await panelWaitFor(page, (root) => !root?.querySelector('[data-fp="outbound-preview"]'), { what: 'the preview closed' });
   });
+
+  it('shows the company’s confirmed client memory when its ticket opens, and edits and deletes it', async () => {
+    await page.bringToFront();
+    await stack.api('POST', '/v1/client-memory', { company: 'Contoso Dental Group', kind: 'other', text: 'Front desk PCs share one Windows login' });
+    await page.reload();
+    await waitForPanelText(page, 'Front desk PCs share one Windows login');
+    expect(await panelVisibleText(page)).toContain('About Contoso Dental Group');
+    await screenshot(page, 'copilot-client-memory');
+
+    await panelClick(page, '[data-fp="memory-edit"]');
+    const input = await inPanel(page, '[data-fp="memory-edit-text"]');
+    await input.evaluate((e) => ((e as HTMLInputElement).value = ''));
+    await input.type('Front desk PCs each have their own login since December');
+    await panelClick(page, '[data-fp="memory-save"]');
+    await waitForPanelText(page, 'their own login since December');
+    const listed = await stack.api<{ confirmed: { text: string }[] }>('GET', `/v1/client-memory?company=${encodeURIComponent('Contoso Dental Group')}`);
+    expect(listed.confirmed.map((f) => f.text)).toEqual(['Front desk PCs each have their own login since December']);
+
+    await panelClick(page, '[data-fp="memory-delete"]');
+    await panelWaitFor(page, (root) => !root?.querySelector('[data-fp="client-memory"]'), { what: 'the memory card gone' });
+    const after = await stack.api<{ confirmed: unknown[] }>('GET', `/v1/client-memory?company=${encodeURIComponent('Contoso Dental Group')}`);
+    expect(after.confirmed).toEqual([]);
+  });
 });

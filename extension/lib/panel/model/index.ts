@@ -49,7 +49,14 @@ export function createPanelModel(deps: PanelDeps) {
     if (!id) return;
     void ask.loadConversation();
     void summary.loadSummary();
-    void memory.loadMemory();
+  });
+  // ConnectWise fills the company in after the ticket number: the client memory follows it.
+  let shownCompany: string | undefined;
+  effect(() => {
+    const company = core.session.value ? core.ticket.value?.company?.trim() : undefined;
+    if (company === shownCompany) return;
+    shownCompany = company;
+    if (company) void memory.loadMemory();
   });
   const decisions = createDecisions(core, sync);
   const closeOut = createCloseOut(core, {
