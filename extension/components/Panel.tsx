@@ -7,18 +7,21 @@ import { StepCard } from './StepCard';
 import { Facts } from './Facts';
 import { FixCard } from './FixCard';
 import { AskCard } from './AskCard';
+import { SummaryCard } from './SummaryCard';
+import { ReplyCard } from './ReplyCard';
+import { PreviewCard } from './PreviewCard';
+import { MemoryCard } from './MemoryCard';
 import { NoteCard } from './NoteCard';
 import { PastCard } from './PastCard';
 import { Shortcuts } from './Shortcuts';
 import { Timeline } from './Timeline';
 import { MaintenanceCard } from './MaintenanceCard';
-import { SummaryCard } from './SummaryCard';
 import { CloseOutCard } from './CloseOutCard';
 import { EscalationCard } from './EscalationCard';
 import { ShareCard } from './ShareCard';
 import { DraftBadge } from './DraftBadge';
 
-export function Panel(props: { onClose: () => void; onOpenOptions: () => void; onOpenWorkspace: () => void }) {
+export function Panel(props: { onClose: () => void; onOpenOptions: () => void; onOpenWorkspace: (ref?: string) => void }) {
   const m = useModel();
   const t = m.ticket.value;
   return (
@@ -31,9 +34,9 @@ export function Panel(props: { onClose: () => void; onOpenOptions: () => void; o
               {m.sync.value.state === 'signed_out' ? 'Signed out' : 'Offline'} · {m.sync.value.pending} queued
             </span>
           )}
-          {m.signedIn.value && <DraftBadge onOpen={props.onOpenWorkspace} />}
+          {m.signedIn.value && <DraftBadge onOpen={() => props.onOpenWorkspace()} />}
           {m.signedIn.value && (
-            <button class="fp-link" title="The flow library and editor, in a tab" onClick={props.onOpenWorkspace} data-fp="open-workspace">
+            <button class="fp-link" title="The flow library and editor, in a tab" onClick={() => props.onOpenWorkspace()} data-fp="open-workspace">
               Workspace
             </button>
           )}
@@ -72,14 +75,14 @@ export function Panel(props: { onClose: () => void; onOpenOptions: () => void; o
             </button>
           </div>
         ) : (
-          <SessionBody />
+          <SessionBody onOpenSource={props.onOpenWorkspace} />
         )}
       </div>
     </aside>
   );
 }
 
-function SessionBody() {
+function SessionBody(props: { onOpenSource: (ref: string) => void }) {
   const m = useModel();
   const s = m.session.value;
   if (m.sessionLoad.value === 'loading' && !s) return <p class="fp-muted">Loading the session…</p>;
@@ -105,14 +108,17 @@ function SessionBody() {
           </button>
         )}
       </div>
+      <PreviewCard />
       <SummaryCard />
+      <MemoryCard />
       {!closed && (m.changingFlow.value ? <FlowPicker /> : <StepCard />)}
       <MaintenanceCard />
       <Timeline />
       <Facts />
       <FixCard />
       <PastCard />
-      {!closed && <AskCard />}
+      {!closed && <AskCard onOpenSource={props.onOpenSource} />}
+      {!closed && <ReplyCard />}
       <CloseOutCard />
       <NoteCard />
       <EscalationCard />

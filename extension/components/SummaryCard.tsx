@@ -1,43 +1,47 @@
-// The ticket in three lines (problem, tried, waiting), which tier wrote them, and a refresh.
+// The ticket summary at the top of a session: three lines, the tier that wrote them, and a refresh.
 import { useModel } from './model-context';
+import { WhatWillBeSent } from './PreviewCard';
 
-const TIER_LABEL: Record<string, string> = { offline: 'Offline summary', fast: 'Fast model', deep: 'Deep model' };
+const LINE_LABELS = ['Problem', 'Tried', 'Waiting on'];
 
 export function SummaryCard() {
   const m = useModel();
-  const { data, load, error } = m.summary;
-  const d = data.value;
-  if (load.value === 'idle') return null;
+  const s = m.summary.value;
+  const loading = m.summaryLoad.value === 'loading';
   return (
-    <section class="fp-card" data-fp="ticket-summary" aria-busy={load.value === 'loading'}>
+    <section class="fp-card" data-fp="summary" aria-busy={loading}>
       <div class="fp-row">
-        <h3>Ticket summary</h3>
-        <button class="fp-link fp-push" disabled={load.value === 'loading'} onClick={() => void m.loadSummary()} data-fp="summary-refresh">
-          {load.value === 'loading' ? 'Summarising…' : 'Refresh'}
+        <h3>Summary</h3>
+        {s && (
+          <span class="fp-badge" data-fp="summary-tier" title="Who wrote this summary">
+            {s.tier === 'offline' ? 'Offline' : s.tier}
+            {s.model ? ` (${s.model})` : ''}
+          </span>
+        )}
+        <span class="fp-push">
+          <WhatWillBeSent purpose="summary" />
+        </span>
+        <button class="fp-link" disabled={loading} onClick={() => void m.loadSummary()} aria-label="Refresh the summary" data-fp="summary-refresh">
+          {loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
-      {error.value && <div class="fp-error">Summary unavailable: {error.value}</div>}
-      {d && (
-        <>
-          <ul class="fp-list" data-fp="summary-lines">
-            <li>
-              <strong>Problem:</strong> {d.summary.problem}
-            </li>
-            <li>
-              <strong>Tried:</strong> {d.summary.tried}
-            </li>
-            <li>
-              <strong>Waiting for:</strong> {d.summary.waiting}
-            </li>
-          </ul>
-          <div class="fp-muted" data-fp="summary-tier">
-            {TIER_LABEL[d.tier] ?? d.tier}
-            {d.model ? ` (${d.model})` : ''}
-            {d.cached ? ' · cached' : ''}
-            {d.fallbackReason ? ` · ${d.fallbackReason}` : ''}
-            {d.psaError ? ` · ConnectWise: ${d.psaError}` : ''}
-          </div>
-        </>
+      {s ? (
+        <dl class="fp-summary" data-fp="summary-lines">
+          {s.summary.lines.map((line, i) => (
+            <div key={i}>
+              <dt>{LINE_LABELS[i]}</dt>
+              <dd>{line}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : loading ? (
+        <p class="fp-muted">Summarizing the ticket…</p>
+      ) : (
+        m.summaryError.value && (
+          <p class="fp-muted" data-fp="summary-error">
+            {m.summaryError.value}
+          </p>
+        )
       )}
     </section>
   );

@@ -13,7 +13,7 @@ const SECTIONS: { id: Section; label: string }[] = [
 ];
 
 export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
-  useEffect(() => void m.init(), []);
+  useEffect(() => void m.init(location.hash), []);
   const account = m.account.value;
   if (!account) return <main class="page workspace muted">Loading…</main>;
   if (!account.signedIn) {

@@ -107,9 +107,17 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
   const sessionFeedback = signal<Feedback>(null);
   const viewing = signal<{ session: SessionDetail; note: NotePreview['note'] | null } | null>(null);
 
-  async function init() {
+  /** `hash`: "#/v1/flows/<id>" or "#/v1/sessions/<id>" when the panel opened an Ask source here. */
+  async function init(hash = '') {
     account.value = await deps.accountState();
-    if (account.value.signedIn) await refreshLibrary();
+    if (!account.value.signedIn) return;
+    await refreshLibrary();
+    const target = /^#\/v1\/(flows|sessions)\/([0-9a-f-]{36})$/i.exec(hash);
+    if (target?.[1] === 'flows') await openFlow(target[2]!);
+    else if (target?.[1] === 'sessions') {
+      go('sessions');
+      await openSession(target[2]!);
+    }
   }
 
   async function refreshLibrary() {

@@ -2,7 +2,7 @@
 import { browser } from 'wxt/browser';
 import type { ApiClient } from './api-client';
 import { toCallError } from './api-client';
-import type { Proposal } from '../common/api-types';
+import type { AskDone, Proposal } from '../common/api-types';
 import { ASK_PORT, type AskEvent, type AskRequest } from '../common/protocol';
 import { askRequest, describeIssues, safeParse } from './schemas';
 import { senderKind } from './senders';
@@ -67,6 +67,27 @@ export function toAskEvents(event: string, data: string): AskEvent[] {
   }
 }
 
+/** Turns one event of a conversation's Ask stream (api/services/ai/ask.ts names them) into panel events. */
+export function toConversationEvents(event: string, data: string): AskEvent[] {
+  const parsed = parseJson(data) as Record<string, unknown> | undefined;
+  switch (event) {
+    case 'sources':
+      return Array.isArray(parsed?.sources) ? [{ type: 'sources', sources: parsed.sources as AskDone['answer']['sources'] }] : [];
+    case 'delta':
+      return typeof parsed?.text === 'string' ? [{ type: 'delta', text: parsed.text }] : [];
+    case 'reset':
+      return [{ type: 'reset' }];
+    case 'done': {
+      const done = parsed as AskDone | undefined;
+      return done?.answer && done.question ? [{ type: 'answer', question: done.question, answer: done.answer }] : [];
+    }
+    case 'error':
+      return [{ type: 'error', message: typeof parsed?.message === 'string' ? parsed.message : 'The answer failed; try again.', status: 0 }];
+    default:
+      return [];
+  }
+}
+
 export function setupAsk(api: ApiClient) {
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== ASK_PORT) return;
@@ -89,13 +110,15 @@ export function setupAsk(api: ApiClient) {
       const req: AskRequest = parsed.data;
       void (async () => {
         try {
-          const res = await api.stream({
-            method: 'POST',
-            path: `/v1/sessions/${encodeURIComponent(req.sessionId)}/suggest`,
-            body: req.question ? { question: req.question } : {},
-          });
+          const sid = encodeURIComponent(req.sessionId);
+          const res = await api.stream(
+            req.conversation
+              ? { method: 'POST', path: `/v1/sessions/${sid}/ask`, body: { question: req.question ?? '' } }
+              : { method: 'POST', path: `/v1/sessions/${sid}/suggest`, body: req.question ? { question: req.question } : {} },
+          );
+          const toEvents = req.conversation ? toConversationEvents : toAskEvents;
           if ((res.headers.get('Content-Type') ?? '').includes('text/event-stream') && res.body) {
-            for await (const { event, data } of readSse(res.body)) for (const e of toAskEvents(event, data)) post(e);
+            for await (const { event, data } of readSse(res.body)) for (const e of toEvents(event, data)) post(e);
           } else {
             const body = (await res.json()) as unknown;
             if (isProposal(body)) post({ type: 'proposal', proposal: body });

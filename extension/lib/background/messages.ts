@@ -6,7 +6,7 @@ import type { OperationName, OpResult } from '../common/operations';
 import { onMessage, type CallResult } from '../common/protocol';
 import { applyOnPremHosts } from './onprem';
 import { loadPanelInto } from './panel';
-import { apiMessage, describeIssues, empty, OPERATION_ARGS, safeParse, signInRequest } from './schemas';
+import { apiMessage, describeIssues, empty, OPERATION_ARGS, safeParse, signInRequest, sourceRef } from './schemas';
 import { RefusedMessage, requireSender, type MessageSenderLike, type SenderKind } from './senders';
 import type { BackgroundServices } from './services';
 
@@ -27,7 +27,6 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   startSession: PAGES_AND_PANEL,
   chooseFlow: PAGES_AND_PANEL,
   getSession: PAGES_AND_PANEL,
-  ticketSummary: PANEL,
   recordStep: PAGES_AND_PANEL,
   addEvent: PAGES_AND_PANEL,
   addFact: PAGES_AND_PANEL,
@@ -77,6 +76,16 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   archiveFlow: PAGES,
   flowProposals: PAGES,
   decideProposal: PAGES,
+  askHistory: PAGES_AND_PANEL,
+  feedback: PAGES_AND_PANEL,
+  ticketSummary: PAGES_AND_PANEL,
+  draftCustomerReply: PAGES_AND_PANEL,
+  clientMemory: PAGES_AND_PANEL,
+  confirmMemory: PAGES_AND_PANEL,
+  editMemory: PAGES_AND_PANEL,
+  deleteMemory: PAGES_AND_PANEL,
+  outboundPreview: PAGES_AND_PANEL,
+  postCustomerReply: PAGES_AND_PANEL,
   sessionHistory: PAGES,
 };
 
@@ -157,6 +166,11 @@ export function setupMessages({ services, syncNow, storageReady }: MessageDeps):
     onMessage('openWorkspace', async ({ data, sender }) => {
       guard(sender, PAGES_AND_PANEL, 'openWorkspace', data);
       await browser.tabs.create({ url: browser.runtime.getURL('/workspace.html') });
+    }),
+    onMessage('openSource', async ({ data, sender }) => {
+      requireSender(sender, PAGES_AND_PANEL, 'openSource');
+      const { ref } = parse(sourceRef, data, 'openSource');
+      await browser.tabs.create({ url: browser.runtime.getURL(`/workspace.html#${ref}`) });
     }),
     // The panel reads `session` as soon as it runs: only inject it once that area is open to it.
     onMessage('loadPanel', async ({ data, sender }) => {

@@ -88,7 +88,6 @@ export const OPERATION_ARGS = {
   startSession: z.strictObject({ ticket: ticketRef, flowId: z.nullish(id) }),
   chooseFlow: z.strictObject({ ...sid, flowId: z.nullable(id) }),
   getSession: z.strictObject(sid),
-  ticketSummary: z.strictObject(sid),
   recordStep: z.strictObject({
     ...sid,
     nodeId: text(200),
@@ -181,6 +180,16 @@ export const OPERATION_ARGS = {
     status: z.optional(z.enum(['active', 'paused', 'resolved', 'escalated', 'abandoned'])),
     ticket: z.optional(ticketNumber),
   }),
+  askHistory: z.strictObject(sid),
+  feedback: z.strictObject({ ...sid, target: z.enum(['suggestion', 'answer', 'fix']), targetId: z.optional(text(100)), rating: z.enum(['up', 'down']) }),
+  ticketSummary: z.strictObject(sid),
+  draftCustomerReply: z.strictObject(sid),
+  clientMemory: z.strictObject({ company: text(300) }),
+  confirmMemory: z.strictObject({ memoryId: id }),
+  editMemory: z.strictObject({ memoryId: id, text: text(500) }),
+  deleteMemory: z.strictObject({ memoryId: id }),
+  outboundPreview: z.strictObject({ ...sid, purpose: z.enum(['suggest', 'summary', 'reply', 'briefing', 'embed']) }),
+  postCustomerReply: z.strictObject({ ...sid, text: text(8000), emailCustomer: z.boolean() }),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });
@@ -195,8 +204,11 @@ export const signInRequest = z.strictObject({
 /** Messages that carry nothing. */
 export const empty = z.undefined();
 
+/** An Ask source the panel opens in the workspace: a flow or a session, by its API path. */
+export const sourceRef = z.strictObject({ ref: z.string().check(z.regex(/^\/v1\/(flows|sessions)\/[0-9a-f-]{36}$/i)) });
+
 /** One question to the copilot over the ask port. */
-export const askRequest = z.strictObject({ sessionId: id, question: z.optional(text(2000)) });
+export const askRequest = z.strictObject({ sessionId: id, question: z.optional(text(2000)), conversation: z.optional(z.boolean()) });
 
 /** zod/mini carries no messages ("Invalid input"); the English ones, for this parse only (no global configuration). */
 let english: ReturnType<typeof en>['localeError'] | undefined;

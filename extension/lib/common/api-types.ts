@@ -7,6 +7,7 @@ import type { JSONParsed } from 'hono/utils/types';
 import type { AppType } from '../../../api/app';
 import type { errorBody } from '../../../api/lib/errors';
 import type { SuggestResult } from '../../../api/services/ai/suggest';
+import type { AskResult } from '../../../api/services/ai/ask';
 
 type Schema = ExtractSchema<AppType>;
 /** Every route of the API, as Hono spells it ("/v1/sessions/:id/steps"). */
@@ -57,6 +58,12 @@ export type RedactionSpot = NotePreview['note']['redactionSpots'][number];
  * JSON or a stream, so Hono cannot type its body: it is the service's result, as JSON carries it.
  */
 export type Proposal = JSONParsed<SuggestResult>;
+
+/** One turn of a session's Ask conversation, and a source its answer was given (a link to a session or flow). */
+export type AskTurn = Res<'/v1/sessions/:id/ask', '$get'>['turns'][number];
+export type AskSource = Omit<AskTurn['sources'][number], 'cited'>;
+/** The `done` event of an Ask stream (the route streams, so Hono cannot type it). */
+export type AskDone = JSONParsed<AskResult>;
 
 export type TimeEntryRequest = Req<'/v1/sessions/:id/time-entry', '$post'>;
 export type BillableOption = NonNullable<TimeEntryRequest['billable']>;

@@ -72,8 +72,6 @@ export const OPERATIONS = {
     queue: { kind: flowId ? 'chooseFlow' : 'removeFlow', sessionId },
   })),
   getSession: op<Sid, Res<'/v1/sessions/:id', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}` })),
-  /** The ticket's three-line summary (model or offline); cached by the API on ConnectWise's lastUpdated. */
-  ticketSummary: op<Sid, Res<'/v1/sessions/:id/summary', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}/summary` })),
   recordStep: op<Sid & { nodeId: string; optionId?: string; note?: string; targets?: TargetResult[] }, Res<'/v1/sessions/:id/steps', '$post'>>(({ sessionId, ...body }) => ({
     method: 'POST',
     path: `/v1/sessions/${enc(sessionId)}/steps`,
@@ -253,6 +251,25 @@ export const OPERATIONS = {
     method: 'GET',
     path: `/v1/sessions${query({ status: a.status, ticket: a.ticket, limit: 200 })}`,
   })),
+  askHistory: op<Sid, Res<'/v1/sessions/:id/ask', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}/ask` })),
+  feedback: op<Sid & { target: 'suggestion' | 'answer' | 'fix'; targetId?: string; rating: 'up' | 'down' }, Res<'/v1/sessions/:id/feedback', '$post'>>(
+    ({ sessionId, ...body }) => ({ method: 'POST', path: `/v1/sessions/${enc(sessionId)}/feedback`, body }),
+  ),
+  ticketSummary: op<Sid, Res<'/v1/sessions/:id/summary', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}/summary` })),
+  draftCustomerReply: op<Sid, Res<'/v1/sessions/:id/customer-reply', '$post'>>((a) => ({ method: 'POST', path: `/v1/sessions/${enc(a.sessionId)}/customer-reply`, body: {} })),
+  postCustomerReply: op<Sid & { text: string; emailCustomer: boolean }, Res<'/v1/sessions/:id/customer-reply/post', '$post'>>(({ sessionId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(sessionId)}/customer-reply/post`,
+    body,
+  })),
+  outboundPreview: op<Sid & { purpose: 'suggest' | 'summary' | 'reply' | 'briefing' | 'embed' }, Res<'/v1/sessions/:id/outbound-preview', '$get'>>((a) => ({
+    method: 'GET',
+    path: `/v1/sessions/${enc(a.sessionId)}/outbound-preview${query({ purpose: a.purpose })}`,
+  })),
+  clientMemory: op<{ company: string }, Res<'/v1/client-memory', '$get'>>((a) => ({ method: 'GET', path: `/v1/client-memory${query({ company: a.company })}` })),
+  confirmMemory: op<{ memoryId: string }, Res<'/v1/client-memory/:id/confirm', '$post'>>((a) => ({ method: 'POST', path: `/v1/client-memory/${enc(a.memoryId)}/confirm`, body: {} })),
+  editMemory: op<{ memoryId: string; text: string }, Res<'/v1/client-memory/:id', '$patch'>>((a) => ({ method: 'PATCH', path: `/v1/client-memory/${enc(a.memoryId)}`, body: { text: a.text } })),
+  deleteMemory: op<{ memoryId: string }, Res<'/v1/client-memory/:id', '$delete'>>((a) => ({ method: 'DELETE', path: `/v1/client-memory/${enc(a.memoryId)}` })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;

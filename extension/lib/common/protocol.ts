@@ -1,6 +1,6 @@
 // The one message protocol between content script, popup, options and background.
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { Proposal, User } from './api-types';
+import type { AskSource, AskTurn, Proposal, User } from './api-types';
 import type { OperationName, OpArgs, OpResult } from './operations';
 import type { TicketContext } from '../ticket-context';
 
@@ -47,7 +47,10 @@ export interface ProtocolMap {
   /** Opens the options page (content scripts cannot); sign-in happens there, never in the host page. */
   openOptions(): void;
   /** Opens the workspace page (library, flow editor, history) in a tab, from the panel, popup or options. */
+  /** `ref`: the API path of a flow or session (an Ask source) to open there. */
   openWorkspace(): void;
+  /** Panel → background: the workspace, opened on an Ask source (the API path of a flow or session). */
+  openSource(data: { ref: string }): void;
   /** Background → content script in a tab. */
   togglePanel(): void;
   /** Popup → content script: the ticket on screen in that tab, if any. */
@@ -58,10 +61,15 @@ export interface ProtocolMap {
 
 /** "Ask FlowPilot": the panel streams the copilot's proposal from the background over a runtime port of this name. */
 export const ASK_PORT = 'flowpilot-ask';
-export type AskRequest = { sessionId: string; question?: string };
+/** `conversation`: a turn of the session's Ask conversation (prose with sources) instead of a suggestion. */
+export type AskRequest = { sessionId: string; question?: string; conversation?: boolean };
 export type AskEvent =
   | { type: 'delta'; text: string }
   | { type: 'proposal'; proposal: Proposal }
+  | { type: 'sources'; sources: AskSource[] }
+  /** The prose streamed so far is void (the model failed half-way); the offline answer follows. */
+  | { type: 'reset' }
+  | { type: 'answer'; question: AskTurn; answer: AskTurn }
   | { type: 'error'; message: string; status: number }
   | { type: 'done' };
 

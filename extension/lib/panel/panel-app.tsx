@@ -127,7 +127,7 @@ function PanelFrame(props: { prefs: Signal<PanelPrefs>; dark: ReadonlySignal<boo
   return (
     <div class={props.dark.value ? 'fp-dock fp-dark' : 'fp-dock'} data-theme={props.dark.value ? 'dark' : 'light'} style={{ width: `${p.width}px` }}>
       <div class="fp-resize" onPointerDown={startResize} title="Drag to resize" />
-      <Panel onClose={() => setPrefs({ ...p, open: false })} onOpenOptions={() => void sendMessage('openOptions')} onOpenWorkspace={() => void sendMessage('openWorkspace')} />
+      <Panel onClose={() => setPrefs({ ...p, open: false })} onOpenOptions={() => void sendMessage('openOptions')} onOpenWorkspace={(ref) => void (ref ? sendMessage('openSource', { ref }) : sendMessage('openWorkspace'))} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // The panel's state and actions as signals, composed of its parts (session, flows, timeline, note, time,
 // ask, sync) over one core; built from its dependencies so each test gets a fresh one.
-import { batch } from '@preact/signals';
+import { batch, effect } from '@preact/signals';
 import type { TicketContext } from '../../ticket-context';
 import { createAsk } from './ask';
 import { createCloseOut } from './closeout';
@@ -12,6 +12,9 @@ import { createMaintenance } from './maintenance';
 import { createNote } from './note';
 import { createPast } from './past';
 import { createSession } from './session';
+import { createMemory } from './memory';
+import { createPrivacy } from './privacy';
+import { createReply } from './reply';
 import { createSummary } from './summary';
 import { createSync } from './sync';
 import { createTime } from './time';
@@ -43,7 +46,29 @@ export function createPanelModel(deps: PanelDeps) {
   const zone = createZone(core);
   const maintenance = createMaintenance(core);
   const entries = createEntries(core, reloadSession);
-  const summary = createSummary(core);
+  const privacy = createPrivacy(core);
+  const summary = createSummary(core, privacy);
+  const reply = createReply(core, privacy);
+  const memory = createMemory(core);
+
+  // A session on screen (opened, resumed or started): its conversation and summary load beside it.
+  let shownSessionId: string | undefined;
+  effect(() => {
+    const id = core.session.value?.id;
+    if (id === shownSessionId) return;
+    shownSessionId = id;
+    if (!id) return;
+    void ask.loadConversation();
+    void summary.loadSummary();
+  });
+  // ConnectWise fills the company in after the ticket number: the client memory follows it.
+  let shownCompany: string | undefined;
+  effect(() => {
+    const company = core.session.value ? core.ticket.value?.company?.trim() : undefined;
+    if (company === shownCompany) return;
+    shownCompany = company;
+    if (company) void memory.loadMemory();
+  });
   const decisions = createDecisions(core, sync);
   const closeOut = createCloseOut(core, {
     workedMinutes: () => time.timeMinutes.value,
@@ -69,6 +94,10 @@ export function createPanelModel(deps: PanelDeps) {
       sync.queued.value = [];
       flows.reset();
       ask.reset();
+      summary.reset();
+      reply.reset();
+      memory.reset();
+      privacy.closePreview();
       note.reset();
       time.reset();
       past.reset();
@@ -117,7 +146,6 @@ export function createPanelModel(deps: PanelDeps) {
     timeMinutes: time.timeMinutes,
     logTime: time.logTime,
     ask: ask.ask,
-    askCopilot: ask.askCopilot,
     past: past.past,
     loadPast: past.loadPast,
     useFixFrom: past.useFixFrom,
@@ -132,8 +160,26 @@ export function createPanelModel(deps: PanelDeps) {
       recordOnTargets: maintenance.recordOnTargets,
     },
     ...entries,
+    suggest: ask.suggest,
+    askQuestion: ask.askQuestion,
+    rate: ask.rate,
     summary: summary.summary,
+    summaryLoad: summary.summaryLoad,
+    summaryError: summary.summaryError,
     loadSummary: summary.loadSummary,
+    reply: reply.reply,
+    draftReply: reply.draftReply,
+    postReply: reply.postReply,
+    outboundPreview: privacy.preview,
+    previewError: privacy.previewError,
+    previewHeld: privacy.held,
+    showPreview: privacy.showPreview,
+    sendHeld: privacy.send,
+    closePreview: privacy.closePreview,
+    memory: memory.memory,
+    confirmMemory: memory.confirmMemory,
+    editMemory: memory.editMemory,
+    deleteMemory: memory.deleteMemory,
     ...closeOut,
     ...decisions,
   };

@@ -1,50 +1,39 @@
-// The ticket summary card: fetched once per session as it opens, never holding up the rest of the panel.
-import { batch, effect, signal } from '@preact/signals';
-import type { OpResult } from '../../common/operations';
+// The ticket summary card: three lines and which tier wrote them, loaded beside the session (never before it).
+import { signal } from '@preact/signals';
+import type { Res } from '../../common/api-types';
 import { failMessage, type Core, type Load } from './core';
+import type { createPrivacy } from './privacy';
 
-export type TicketSummary = OpResult<'ticketSummary'>;
+export type TicketSummary = Res<'/v1/sessions/:id/summary', '$get'>;
 
-export function createSummary(core: Core) {
-  const summary = {
-    data: signal<TicketSummary | null>(null),
-    load: signal<Load>('idle'),
-    error: signal<string | null>(null),
-  };
-  let shownFor: string | undefined;
+export function createSummary(core: Core, privacy: Pick<ReturnType<typeof createPrivacy>, 'holdIf'>) {
+  const summary = signal<TicketSummary | null>(null);
+  const summaryLoad = signal<Load>('idle');
+  const summaryError = signal<string | null>(null);
 
   async function loadSummary() {
     const id = core.sid();
     if (!id) return;
     const token = core.token();
-    summary.load.value = 'loading';
-    summary.error.value = null;
+    summaryLoad.value = 'loading';
+    summaryError.value = null;
     const r = await core.deps.call('ticketSummary', { sessionId: id });
-    // The engineer moved on to another ticket or session while this one was summarised.
     if (token !== core.token() || core.sid() !== id) return;
-    batch(() => {
-      if (r.ok) summary.data.value = r.data;
-      else summary.error.value = failMessage(r);
-      summary.load.value = r.ok ? 'ready' : 'error';
-    });
+    if (r.ok) {
+      summary.value = r.data;
+      summaryLoad.value = 'ready';
+    } else {
+      summaryError.value = failMessage(r) ?? 'The summary is not available offline.';
+      summaryLoad.value = 'error';
+      await privacy.holdIf(r, 'summary', loadSummary);
+    }
   }
-
-  // Not awaited by the session load: the summary arrives when it arrives.
-  effect(() => {
-    const id = core.session.value?.id;
-    if (id === shownFor) return;
-    shownFor = id;
-    reset();
-    if (id) void loadSummary();
-  });
 
   function reset() {
-    batch(() => {
-      summary.data.value = null;
-      summary.error.value = null;
-      summary.load.value = 'idle';
-    });
+    summary.value = null;
+    summaryLoad.value = 'idle';
+    summaryError.value = null;
   }
 
-  return { summary, loadSummary };
+  return { summary, summaryLoad, summaryError, loadSummary, reset };
 }
