@@ -59,6 +59,16 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   flowProposals: PAGES,
   decideProposal: PAGES,
   sessionHistory: PAGES,
+  // The workspace's Team and Usage sections: account-level, so pages only.
+  team: PAGES,
+  createUser: PAGES,
+  updateUser: PAGES,
+  psaMembers: PAGES,
+  mapMembers: PAGES,
+  testRedaction: PAGES,
+  usageReport: PAGES,
+  engineerReport: PAGES,
+  documentationReport: PAGES,
 };
 
 /** What a content script sees of a read it may make: the note defaults of the settings, never the redaction rules or models. */

@@ -42,6 +42,7 @@ const settingsPatch = z.strictObject({
   ai: z.optional(z.partial(z.strictObject({ fastModel: text(100), deepModel: text(100) }))),
 });
 
+const role = z.enum(['super_admin', 'team_admin', 'engineer', 'viewer']);
 const flowKind = z.enum(['troubleshooting', 'procedural', 'maintenance']);
 const graphId = z.string().check(z.maxLength(80));
 /** A flow's graph in the API's stored shape; the API applies the graph rules (reachability, answers, order). */
@@ -134,6 +135,18 @@ export const OPERATION_ARGS = {
     status: z.optional(z.enum(['active', 'paused', 'resolved', 'escalated', 'abandoned'])),
     ticket: z.optional(ticketNumber),
   }),
+  team: noArgs,
+  createUser: z.strictObject({ name: text(200), email: text(254), password: text(200), role: role }),
+  updateUser: z.strictObject({ userId: id, name: z.optional(text(200)), role: z.optional(role), disabled: z.optional(z.boolean()) }),
+  psaMembers: noArgs,
+  mapMembers: z.strictObject({
+    mappings: z.optional(z.array(z.strictObject({ userId: id, memberIdentifier: z.nullable(text(100)) })).check(z.maxLength(1000))),
+    autoMatch: z.optional(z.boolean()),
+  }),
+  testRedaction: z.strictObject({ text: text(20_000), rules: z.optional(z.partial(z.strictObject({ patterns: z.array(text(500)).check(z.maxLength(50)), words: z.array(text(200)).check(z.maxLength(200)) }))) }),
+  usageReport: noArgs,
+  engineerReport: noArgs,
+  documentationReport: noArgs,
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });

@@ -5,6 +5,7 @@ import type {
   BillableOption,
   FlowKind,
   PsaConnectionInput,
+  Req,
   Res,
   SettingsPatch,
   TicketRef,
@@ -187,6 +188,29 @@ export const OPERATIONS = {
     method: 'GET',
     path: `/v1/sessions${query({ status: a.status, ticket: a.ticket, limit: 200 })}`,
   })),
+  // The workspace's Team and Usage sections (extension pages only; managing is for team admins, the API enforces it).
+  team: op<void, Res<'/v1/team', '$get'>>(() => ({ method: 'GET', path: '/v1/team' })),
+  /** The account's first password is given by the admin who adds the user (the API has no invitation mail). */
+  createUser: op<Req<'/v1/users', '$post'>, Res<'/v1/users', '$post'>>((body) => ({ method: 'POST', path: '/v1/users', body })),
+  updateUser: op<{ userId: string } & Req<'/v1/users/:id', '$patch'>, Res<'/v1/users/:id', '$patch'>>(({ userId, ...body }) => ({
+    method: 'PATCH',
+    path: `/v1/users/${enc(userId)}`,
+    body,
+  })),
+  psaMembers: op<void, Res<'/v1/settings/psa/members', '$get'>>(() => ({ method: 'GET', path: '/v1/settings/psa/members' })),
+  mapMembers: op<Req<'/v1/settings/psa/members', '$put'>, Res<'/v1/settings/psa/members', '$put'>>((body) => ({
+    method: 'PUT',
+    path: '/v1/settings/psa/members',
+    body,
+  })),
+  testRedaction: op<Req<'/v1/settings/redaction/test', '$post'>, Res<'/v1/settings/redaction/test', '$post'>>((body) => ({
+    method: 'POST',
+    path: '/v1/settings/redaction/test',
+    body,
+  })),
+  usageReport: op<void, Res<'/v1/reports/usage', '$get'>>(() => ({ method: 'GET', path: '/v1/reports/usage' })),
+  engineerReport: op<void, Res<'/v1/reports/engineers', '$get'>>(() => ({ method: 'GET', path: '/v1/reports/engineers' })),
+  documentationReport: op<void, Res<'/v1/reports/documentation-time', '$get'>>(() => ({ method: 'GET', path: '/v1/reports/documentation-time' })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;
