@@ -1,15 +1,17 @@
-// The workspace page: sections for the flow library with its editor, the flywheel's proposals, and session history.
+// The workspace page: sections for the flow library with its editor, the flywheel's proposals, session history, and the team.
 import { useEffect } from 'preact/hooks';
 import { FlowEditor } from './FlowEditor';
 import { Library } from './Library';
 import { Proposals } from './Proposals';
 import { SessionList, SessionView } from './Sessions';
+import { Team } from './Team';
 import type { Section, WorkspaceModel } from './workspace-model';
 
 const SECTIONS: { id: Section; label: string }[] = [
   { id: 'flows', label: 'Flows' },
   { id: 'proposals', label: 'Proposals' },
   { id: 'sessions', label: 'Sessions' },
+  { id: 'team', label: 'Team' },
 ];
 
 export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
@@ -42,18 +44,22 @@ export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
           {account.user?.name} · {account.user?.role.replace('_', ' ')}
         </span>
       </header>
-      <div class="fp-ws-body">
-        {m.section.value === 'flows' ? <Library m={m} /> : m.section.value === 'proposals' ? <Proposals m={m} /> : <SessionList m={m} />}
-        {m.section.value === 'sessions' ? (
-          <SessionView m={m} />
-        ) : m.open.value ? (
-          <FlowEditor m={m} key={m.editor.generation.value} />
-        ) : (
-          <section class="fp-editor fp-empty muted">
-            {m.section.value === 'flows' ? 'Open a flow from the library, or start a new one.' : 'Preview a proposal to see it on the canvas.'}
-          </section>
-        )}
-      </div>
+      {m.section.value === 'team' ? (
+        <Team m={m} />
+      ) : (
+        <div class="fp-ws-body">
+          {m.section.value === 'flows' ? <Library m={m} /> : m.section.value === 'proposals' ? <Proposals m={m} /> : <SessionList m={m} />}
+          {m.section.value === 'sessions' ? (
+            <SessionView m={m} />
+          ) : m.open.value ? (
+            <FlowEditor m={m} key={m.editor.generation.value} />
+          ) : (
+            <section class="fp-editor fp-empty muted">
+              {m.section.value === 'flows' ? 'Open a flow from the library, or start a new one.' : 'Preview a proposal to see it on the canvas.'}
+            </section>
+          )}
+        </div>
+      )}
     </main>
   );
 }

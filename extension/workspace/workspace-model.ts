@@ -9,9 +9,10 @@ import { callApi, sendMessage, type AccountState, type CallApi, type CallResult 
 import type { FlowDraft, FlowProposal, LibraryFlowSummary, NotePreview, SessionListItem } from './api-types';
 import { createEditorModel } from './editor-model';
 import { flowFileName, parseFlowFile, toFlowFile } from './flow-file';
+import { createTeamModel } from './team-model';
 
 export type Feedback = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
-export type Section = 'flows' | 'proposals' | 'sessions';
+export type Section = 'flows' | 'proposals' | 'sessions' | 'team' | 'usage';
 
 export interface WorkspaceDeps {
   call: CallApi;
@@ -106,6 +107,8 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
   });
   const sessionFeedback = signal<Feedback>(null);
   const viewing = signal<{ session: SessionDetail; note: NotePreview['note'] | null } | null>(null);
+
+  const team = createTeamModel(deps.call, canManage, failure);
 
   async function init() {
     account.value = await deps.accountState();
@@ -320,6 +323,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     section.value = to;
     if (to === 'proposals') void loadProposals();
     if (to === 'sessions') void loadSessions();
+    if (to === 'team') void team.load();
   }
 
   return {
@@ -345,6 +349,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     shownSessions,
     sessionFeedback,
     viewing,
+    team,
     loadSessions,
     openSession,
     /** A flow's title from the library (null for one archived since, or none). */
