@@ -60,7 +60,9 @@ function Users({ m }: { m: WorkspaceModel }) {
                   <span data-fp="ws-user-role-text">{ROLE_LABEL[u.role as TeamRole] ?? u.role}</span>
                 )}
               </td>
-              <td>{u.member ? `${u.member.identifier} (${u.member.matchedBy === 'auto' ? 'by email' : 'by hand'})` : <span class="fp-chip warn">unmapped</span>}</td>
+              <td>
+                {u.member ? `${u.member.identifier} (${u.member.matchedBy === 'auto' ? 'by email' : 'by hand'})` : u.disabled ? '—' : <span class="fp-chip warn">unmapped</span>}
+              </td>
               <td>
                 {u.disabled ? <span class="fp-chip">disabled</span> : null}{' '}
                 {manage && u.id !== me ? (
