@@ -1,10 +1,11 @@
-// The workspace page: sections for the flow library with its editor, the flywheel's proposals, session history, and the team.
+// The workspace page: sections for the flow library with its editor, the flywheel's proposals, session history, the team and usage.
 import { useEffect } from 'preact/hooks';
 import { FlowEditor } from './FlowEditor';
 import { Library } from './Library';
 import { Proposals } from './Proposals';
 import { SessionList, SessionView } from './Sessions';
 import { Team } from './Team';
+import { Usage } from './Usage';
 import type { Section, WorkspaceModel } from './workspace-model';
 
 const SECTIONS: { id: Section; label: string }[] = [
@@ -12,6 +13,7 @@ const SECTIONS: { id: Section; label: string }[] = [
   { id: 'proposals', label: 'Proposals' },
   { id: 'sessions', label: 'Sessions' },
   { id: 'team', label: 'Team' },
+  { id: 'usage', label: 'Usage' },
 ];
 
 export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
@@ -46,6 +48,8 @@ export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
       </header>
       {m.section.value === 'team' ? (
         <Team m={m} />
+      ) : m.section.value === 'usage' ? (
+        <Usage m={m} />
       ) : (
         <div class="fp-ws-body">
           {m.section.value === 'flows' ? <Library m={m} /> : m.section.value === 'proposals' ? <Proposals m={m} /> : <SessionList m={m} />}

@@ -10,6 +10,7 @@ import type { FlowDraft, FlowProposal, LibraryFlowSummary, NotePreview, SessionL
 import { createEditorModel } from './editor-model';
 import { flowFileName, parseFlowFile, toFlowFile } from './flow-file';
 import { createTeamModel } from './team-model';
+import { createUsageModel } from './usage-model';
 
 export type Feedback = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
 export type Section = 'flows' | 'proposals' | 'sessions' | 'team' | 'usage';
@@ -109,6 +110,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
   const viewing = signal<{ session: SessionDetail; note: NotePreview['note'] | null } | null>(null);
 
   const team = createTeamModel(deps.call, canManage, failure);
+  const usage = createUsageModel(deps.call, canManage, failure);
 
   async function init() {
     account.value = await deps.accountState();
@@ -324,6 +326,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     if (to === 'proposals') void loadProposals();
     if (to === 'sessions') void loadSessions();
     if (to === 'team') void team.load();
+    if (to === 'usage') void usage.load();
   }
 
   return {
@@ -350,6 +353,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     sessionFeedback,
     viewing,
     team,
+    usage,
     loadSessions,
     openSession,
     /** A flow's title from the library (null for one archived since, or none). */
