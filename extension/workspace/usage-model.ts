@@ -12,10 +12,20 @@ export type DocumentationReport = OpResult<'documentationReport'>;
 export type Metric = 'costUsd' | 'tokens';
 const valueOf = (r: UsageRow, metric: Metric) => (metric === 'costUsd' ? r.costUsd : r.inputTokens + r.outputTokens);
 
+/** Every month from the first to the last ("YYYY-MM"), so a quiet month shows as an empty bar rather than vanishing. */
+export function monthsBetween(first: string, last: string): string[] {
+  const out: string[] = [];
+  for (let [y, m] = first.split('-').map(Number) as [number, number]; `${y}-${String(m).padStart(2, '0')}` <= last; m === 12 ? ((m = 1), y++) : m++) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+  }
+  return out;
+}
+
 /** One bar a month, one segment a tier, in the order tiers first appear. */
 export function monthBars(rows: UsageRow[], metric: Metric) {
   const tiers = [...new Set(rows.map((r) => r.tier))];
-  const months = [...new Set(rows.map((r) => r.month))].sort();
+  const seen = [...new Set(rows.map((r) => r.month))].sort();
+  const months = seen.length ? monthsBetween(seen[0]!, seen[seen.length - 1]!) : [];
   const bars = months.map((month) => {
     const segments = tiers.map((tier) => ({ tier, value: rows.filter((r) => r.month === month && r.tier === tier).reduce((a, r) => a + valueOf(r, metric), 0) }));
     return { month, segments, total: segments.reduce((a, s) => a + s.value, 0) };
