@@ -1,9 +1,10 @@
-// The workspace page: sections for the flow library with its editor, the flywheel's proposals, session history, the team and usage.
+// The workspace page: sections for the flow library with its editor, the flywheel's proposals, session history, scripts, the team and usage.
 import { useEffect } from 'preact/hooks';
 import { FlowEditor } from './FlowEditor';
 import { Library } from './Library';
 import { Proposals } from './Proposals';
 import { SessionList, SessionView } from './Sessions';
+import { Scripts } from './Scripts';
 import { Team } from './Team';
 import { Usage } from './Usage';
 import type { Section, WorkspaceModel } from './workspace-model';
@@ -12,6 +13,7 @@ const SECTIONS: { id: Section; label: string }[] = [
   { id: 'flows', label: 'Flows' },
   { id: 'proposals', label: 'Proposals' },
   { id: 'sessions', label: 'Sessions' },
+  { id: 'scripts', label: 'Scripts' },
   { id: 'team', label: 'Team' },
   { id: 'usage', label: 'Usage' },
 ];
@@ -39,6 +41,11 @@ export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
           {SECTIONS.map((s) => (
             <button type="button" key={s.id} class={m.section.value === s.id ? 'primary' : ''} aria-current={m.section.value === s.id ? 'page' : undefined} onClick={() => m.go(s.id)} data-fp={`ws-nav-${s.id}`}>
               {s.label}
+              {s.id === 'scripts' && m.scripts.pending.value ? (
+                <span class="fp-badge" data-fp="ws-drafts-badge" aria-label={`${m.scripts.pending.value} drafts to review`}>
+                  {m.scripts.pending.value}
+                </span>
+              ) : null}
             </button>
           ))}
         </nav>
@@ -46,7 +53,9 @@ export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
           {account.user?.name} · {account.user?.role.replace('_', ' ')}
         </span>
       </header>
-      {m.section.value === 'team' ? (
+      {m.section.value === 'scripts' ? (
+        <Scripts m={m} />
+      ) : m.section.value === 'team' ? (
         <Team m={m} />
       ) : m.section.value === 'usage' ? (
         <Usage m={m} />

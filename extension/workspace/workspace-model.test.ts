@@ -29,6 +29,7 @@ function scripted(role: Role, handlers: Partial<Record<OperationName, Handler>> 
     openOptions: () => {},
     download: (fileName, text) => downloads.push({ fileName, text }),
     confirm: () => true,
+    copy: async () => {},
   });
   return { model, calls, downloads, writes: () => calls.filter((c) => ['createFlow', 'updateFlow'].includes(c.op)) };
 }

@@ -9,11 +9,12 @@ import { callApi, sendMessage, type AccountState, type CallApi, type CallResult 
 import type { FlowDraft, FlowProposal, LibraryFlowSummary, NotePreview, SessionListItem } from './api-types';
 import { createEditorModel } from './editor-model';
 import { flowFileName, parseFlowFile, toFlowFile } from './flow-file';
+import { createScriptsModel } from './scripts-model';
 import { createTeamModel } from './team-model';
 import { createUsageModel } from './usage-model';
 
 export type Feedback = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
-export type Section = 'flows' | 'proposals' | 'sessions' | 'team' | 'usage';
+export type Section = 'flows' | 'proposals' | 'sessions' | 'scripts' | 'team' | 'usage';
 
 export interface WorkspaceDeps {
   call: CallApi;
@@ -22,6 +23,8 @@ export interface WorkspaceDeps {
   /** Offers a file to save (export). */
   download: (fileName: string, text: string) => void;
   confirm: (question: string) => boolean;
+  /** Puts text on the clipboard (a script copied from the library). */
+  copy: (text: string) => Promise<void>;
 }
 
 export function defaultWorkspaceDeps(): WorkspaceDeps {
@@ -36,6 +39,7 @@ export function defaultWorkspaceDeps(): WorkspaceDeps {
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     },
     confirm: (question) => window.confirm(question),
+    copy: (text) => navigator.clipboard.writeText(text),
   };
 }
 
@@ -111,10 +115,11 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
 
   const team = createTeamModel(deps.call, canManage, failure);
   const usage = createUsageModel(deps.call, canManage, failure);
+  const scripts = createScriptsModel(deps.call, canEdit, failure, deps.copy);
 
   async function init() {
     account.value = await deps.accountState();
-    if (account.value.signedIn) await refreshLibrary();
+    if (account.value.signedIn) await Promise.all([refreshLibrary(), scripts.loadCount()]);
   }
 
   async function refreshLibrary() {
@@ -327,6 +332,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     if (to === 'sessions') void loadSessions();
     if (to === 'team') void team.load();
     if (to === 'usage') void usage.load();
+    if (to === 'scripts') void scripts.load();
   }
 
   return {
@@ -354,6 +360,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     viewing,
     team,
     usage,
+    scripts,
     loadSessions,
     openSession,
     /** A flow's title from the library (null for one archived since, or none). */

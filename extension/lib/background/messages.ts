@@ -69,6 +69,13 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   usageReport: PAGES,
   engineerReport: PAGES,
   documentationReport: PAGES,
+  // The script library's review (drafts become team templates): pages only.
+  scriptTemplates: PAGES,
+  draftTemplates: PAGES,
+  draftCount: PAGES,
+  approveDraft: PAGES,
+  dismissDraft: PAGES,
+  useTemplate: PAGES,
 };
 
 /** What a content script sees of a read it may make: the note defaults of the settings, never the redaction rules or models. */

@@ -147,6 +147,19 @@ export const OPERATION_ARGS = {
   usageReport: noArgs,
   engineerReport: noArgs,
   documentationReport: noArgs,
+  scriptTemplates: noArgs,
+  draftTemplates: noArgs,
+  draftCount: noArgs,
+  approveDraft: z.strictObject({
+    draftId: id,
+    name: z.optional(text(200)),
+    description: z.optional(text(2000)),
+    body: z.optional(text(50_000)),
+    language: z.optional(z.enum(['powershell', 'cmd', 'bash', 'python', 'other'])),
+    tags: z.optional(z.array(text(60)).check(z.maxLength(30))),
+  }),
+  dismissDraft: z.strictObject({ draftId: id }),
+  useTemplate: z.strictObject({ templateId: id }),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });

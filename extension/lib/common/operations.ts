@@ -211,6 +211,27 @@ export const OPERATIONS = {
   usageReport: op<void, Res<'/v1/reports/usage', '$get'>>(() => ({ method: 'GET', path: '/v1/reports/usage' })),
   engineerReport: op<void, Res<'/v1/reports/engineers', '$get'>>(() => ({ method: 'GET', path: '/v1/reports/engineers' })),
   documentationReport: op<void, Res<'/v1/reports/documentation-time', '$get'>>(() => ({ method: 'GET', path: '/v1/reports/documentation-time' })),
+  // The workspace's Scripts section.
+  scriptTemplates: op<void, Res<'/v1/script-templates', '$get'>>(() => ({ method: 'GET', path: '/v1/script-templates' })),
+  draftTemplates: op<void, Res<'/v1/draft-templates', '$get'>>(() => ({ method: 'GET', path: '/v1/draft-templates?status=pending' })),
+  draftCount: op<void, Res<'/v1/draft-templates/count', '$get'>>(() => ({ method: 'GET', path: '/v1/draft-templates/count' })),
+  /** Approves a draft into the library, with the reviewer's edits. */
+  approveDraft: op<{ draftId: string } & Req<'/v1/draft-templates/:id/approve', '$post'>, Res<'/v1/draft-templates/:id/approve', '$post'>>(({ draftId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/draft-templates/${enc(draftId)}/approve`,
+    body,
+  })),
+  dismissDraft: op<{ draftId: string }, Res<'/v1/draft-templates/:id/dismiss', '$post'>>((a) => ({
+    method: 'POST',
+    path: `/v1/draft-templates/${enc(a.draftId)}/dismiss`,
+    body: {},
+  })),
+  /** Counts a use of a template (a copy from the library). */
+  useTemplate: op<{ templateId: string }, Res<'/v1/script-templates/:id/use', '$post'>>((a) => ({
+    method: 'POST',
+    path: `/v1/script-templates/${enc(a.templateId)}/use`,
+    body: {},
+  })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;
