@@ -1,9 +1,10 @@
-// The workspace page: sections for the flow library with its editor, the flywheel's proposals, session history, scripts, the team and usage.
+// The workspace page: sections for the flow library with its editor, the flywheel's proposals, session history, scripts, maintenance schedules, the team and usage.
 import { useEffect } from 'preact/hooks';
 import { FlowEditor } from './FlowEditor';
 import { Library } from './Library';
 import { Proposals } from './Proposals';
 import { SessionList, SessionView } from './Sessions';
+import { Schedules } from './Schedules';
 import { Scripts } from './Scripts';
 import { Team } from './Team';
 import { Usage } from './Usage';
@@ -14,6 +15,7 @@ const SECTIONS: { id: Section; label: string }[] = [
   { id: 'proposals', label: 'Proposals' },
   { id: 'sessions', label: 'Sessions' },
   { id: 'scripts', label: 'Scripts' },
+  { id: 'maintenance', label: 'Maintenance' },
   { id: 'team', label: 'Team' },
   { id: 'usage', label: 'Usage' },
 ];
@@ -53,7 +55,9 @@ export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
           {account.user?.name} · {account.user?.role.replace('_', ' ')}
         </span>
       </header>
-      {m.section.value === 'scripts' ? (
+      {m.section.value === 'maintenance' ? (
+        <Schedules m={m} />
+      ) : m.section.value === 'scripts' ? (
         <Scripts m={m} />
       ) : m.section.value === 'team' ? (
         <Team m={m} />

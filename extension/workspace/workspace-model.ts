@@ -9,12 +9,13 @@ import { callApi, sendMessage, type AccountState, type CallApi, type CallResult 
 import type { FlowDraft, FlowProposal, LibraryFlowSummary, NotePreview, SessionListItem } from './api-types';
 import { createEditorModel } from './editor-model';
 import { flowFileName, parseFlowFile, toFlowFile } from './flow-file';
+import { createSchedulesModel } from './schedules-model';
 import { createScriptsModel } from './scripts-model';
 import { createTeamModel } from './team-model';
 import { createUsageModel } from './usage-model';
 
 export type Feedback = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
-export type Section = 'flows' | 'proposals' | 'sessions' | 'scripts' | 'team' | 'usage';
+export type Section = 'flows' | 'proposals' | 'sessions' | 'scripts' | 'maintenance' | 'team' | 'usage';
 
 export interface WorkspaceDeps {
   call: CallApi;
@@ -116,6 +117,8 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
   const team = createTeamModel(deps.call, canManage, failure);
   const usage = createUsageModel(deps.call, canManage, failure);
   const scripts = createScriptsModel(deps.call, canEdit, failure, deps.copy);
+  const schedules = createSchedulesModel(deps.call, canManage, failure);
+  const maintenanceFlows = computed(() => allFlows.value.filter((f) => f.kind === 'maintenance'));
 
   async function init() {
     account.value = await deps.accountState();
@@ -333,6 +336,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     if (to === 'team') void team.load();
     if (to === 'usage') void usage.load();
     if (to === 'scripts') void scripts.load();
+    if (to === 'maintenance') void schedules.load();
   }
 
   return {
@@ -361,6 +365,8 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     team,
     usage,
     scripts,
+    schedules,
+    maintenanceFlows,
     loadSessions,
     openSession,
     /** A flow's title from the library (null for one archived since, or none). */

@@ -76,6 +76,9 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   approveDraft: PAGES,
   dismissDraft: PAGES,
   useTemplate: PAGES,
+  schedules: PAGES,
+  createSchedule: PAGES,
+  scheduleRuns: PAGES,
 };
 
 /** What a content script sees of a read it may make: the note defaults of the settings, never the redaction rules or models. */

@@ -160,6 +160,28 @@ export const OPERATION_ARGS = {
   }),
   dismissDraft: z.strictObject({ draftId: id }),
   useTemplate: z.strictObject({ templateId: id }),
+  schedules: noArgs,
+  createSchedule: z.strictObject({
+    name: text(200),
+    flowId: id,
+    recurrence: z.strictObject({
+      freq: z.enum(['daily', 'weekly', 'monthly']),
+      interval: z.optional(z.int().check(z.gte(1), z.lte(12))),
+      byWeekday: z.optional(z.array(z.enum(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'])).check(z.maxLength(7))),
+      nth: z.optional(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)])),
+      byMonthDay: z.optional(z.int().check(z.gte(-1), z.lte(31))),
+      time: z.optional(text(5)),
+      timeZone: z.optional(text(64)),
+      startsOn: text(10),
+    }),
+    targets: z
+      .array(z.strictObject({ id: z.optional(id), name: text(200), company: z.nullish(text(300)), companyIdentifier: z.nullish(text(100)), board: z.nullish(text(300)) }))
+      .check(z.maxLength(200)),
+    assigneeId: z.nullish(id),
+    createPsaTicket: z.optional(z.boolean()),
+    enabled: z.optional(z.boolean()),
+  }),
+  scheduleRuns: z.strictObject({ scheduleId: id, targetId: z.optional(id) }),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });

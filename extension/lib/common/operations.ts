@@ -232,6 +232,17 @@ export const OPERATIONS = {
     path: `/v1/script-templates/${enc(a.templateId)}/use`,
     body: {},
   })),
+  // The workspace's maintenance schedules.
+  schedules: op<void, Res<'/v1/maintenance-schedules', '$get'>>(() => ({ method: 'GET', path: '/v1/maintenance-schedules' })),
+  createSchedule: op<Req<'/v1/maintenance-schedules', '$post'>, Res<'/v1/maintenance-schedules', '$post'>>((body) => ({
+    method: 'POST',
+    path: '/v1/maintenance-schedules',
+    body,
+  })),
+  scheduleRuns: op<{ scheduleId: string; targetId?: string }, Res<'/v1/maintenance-schedules/:id/runs', '$get'>>((a) => ({
+    method: 'GET',
+    path: `/v1/maintenance-schedules/${enc(a.scheduleId)}/runs${query({ targetId: a.targetId })}`,
+  })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;
