@@ -295,15 +295,16 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     show({ id: null, version: null, kind: p.kind as FlowKind, title: p.title, description: p.description, category: '', tags: p.tags.join(', '), proposalId: p.id }, p.graph);
   }
 
-  async function decideProposal(p: FlowProposal, action: 'approve' | 'dismiss') {
-    const r = await deps.call('decideProposal', { proposalId: p.id, action });
+  async function decideProposal(p: FlowProposal, action: 'approve' | 'dismiss', reason = '') {
+    const why = reason.trim();
+    const r = await deps.call('decideProposal', { proposalId: p.id, action, ...(action === 'dismiss' && why ? { reason: why } : {}) });
     if (!r.ok) {
       proposalFeedback.value = { kind: 'error', text: `Not ${action === 'approve' ? 'approved' : 'dismissed'}: ${failure(r)}` };
       return;
     }
     proposals.value = proposals.value.filter((x) => x.id !== p.id);
     if (open.value?.proposalId === p.id) open.value = null;
-    proposalFeedback.value = { kind: 'ok', text: action === 'approve' ? `"${p.title}" is now in the library.` : `Dismissed "${p.title}".` };
+    proposalFeedback.value = { kind: 'ok', text: action === 'approve' ? `"${p.title}" is now in the library.` : `Dismissed "${p.title}"${why ? ` (${why})` : ''}.` };
     if (action === 'approve') await refreshLibrary();
   }
 

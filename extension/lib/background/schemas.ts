@@ -130,7 +130,7 @@ export const OPERATION_ARGS = {
   updateFlow: z.strictObject({ flowId: id, version: z.int().check(z.gte(1)), ...z.partial(z.strictObject(flowDraft)).shape }),
   archiveFlow: z.strictObject({ flowId: id }),
   flowProposals: z.strictObject({ status: z.enum(['pending', 'approved', 'dismissed']) }),
-  decideProposal: z.strictObject({ proposalId: id, action: z.enum(['approve', 'dismiss']) }),
+  decideProposal: z.strictObject({ proposalId: id, action: z.enum(['approve', 'dismiss']), reason: z.optional(text(500)) }),
   sessionHistory: z.strictObject({
     status: z.optional(z.enum(['active', 'paused', 'resolved', 'escalated', 'abandoned'])),
     ticket: z.optional(ticketNumber),

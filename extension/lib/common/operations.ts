@@ -179,10 +179,11 @@ export const OPERATIONS = {
     method: 'GET',
     path: `/v1/flow-proposals${query({ status: a.status })}`,
   })),
-  decideProposal: op<{ proposalId: string; action: 'approve' | 'dismiss' }, ProposalApproval | ProposalDismissal>((a) => ({
+  /** A dismissal may say why (the flywheel's owners read it); an approval carries nothing. */
+  decideProposal: op<{ proposalId: string; action: 'approve' | 'dismiss'; reason?: string }, ProposalApproval | ProposalDismissal>((a) => ({
     method: 'POST',
     path: `/v1/flow-proposals/${enc(a.proposalId)}/${a.action}`,
-    body: {},
+    body: a.action === 'dismiss' && a.reason ? { reason: a.reason } : {},
   })),
   sessionHistory: op<{ status?: SessionStatus; ticket?: string }, SessionList>((a) => ({
     method: 'GET',
