@@ -29,6 +29,7 @@ function scripted(role: Role, handlers: Partial<Record<OperationName, Handler>> 
     openOptions: () => {},
     download: (fileName, text) => downloads.push({ fileName, text }),
     confirm: () => true,
+    copy: async () => {},
   });
   return { model, calls, downloads, writes: () => calls.filter((c) => ['createFlow', 'updateFlow'].includes(c.op)) };
 }
@@ -148,5 +149,22 @@ describe('workspace model', () => {
       ok: false,
       error: "The flow's kind must be one of troubleshooting, procedural, maintenance.",
     });
+  });
+  it('sends a dismissal with the reason given (none when left blank), and takes the proposal off the list', async () => {
+    const proposal = (id: string) => ({ id, title: `Proposal ${id}`, kind: 'troubleshooting', description: '', tags: [], graph: { start: 'a', nodes: [] }, sources: [], sourceSessionIds: [] });
+    const { model, calls } = scripted('team_admin', {
+      flowProposals: (() => ({ ok: true, data: { proposals: [proposal('p1'), proposal('p2')] } })) as never,
+      decideProposal: (() => ({ ok: true, data: {} })) as never,
+    });
+    await model.init();
+    await model.loadProposals();
+    await model.decideProposal(model.proposals.value[0]!, 'dismiss', '  already covered by the VPN flow ');
+    await model.decideProposal(model.proposals.value[0]!, 'dismiss', '   ');
+    expect(calls.filter((c) => c.op === 'decideProposal').map((c) => c.args)).toEqual([
+      { proposalId: 'p1', action: 'dismiss', reason: 'already covered by the VPN flow' },
+      { proposalId: 'p2', action: 'dismiss' },
+    ]);
+    expect(model.proposals.value).toEqual([]);
+    expect(model.proposalFeedback.value?.text).toBe('Dismissed "Proposal p2".');
   });
 });

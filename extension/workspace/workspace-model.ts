@@ -9,9 +9,13 @@ import { callApi, sendMessage, type AccountState, type CallApi, type CallResult 
 import type { FlowDraft, FlowProposal, LibraryFlowSummary, NotePreview, SessionListItem } from './api-types';
 import { createEditorModel } from './editor-model';
 import { flowFileName, parseFlowFile, toFlowFile } from './flow-file';
+import { createSchedulesModel } from './schedules-model';
+import { createScriptsModel } from './scripts-model';
+import { createTeamModel } from './team-model';
+import { createUsageModel } from './usage-model';
 
 export type Feedback = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
-export type Section = 'flows' | 'proposals' | 'sessions';
+export type Section = 'flows' | 'proposals' | 'sessions' | 'scripts' | 'maintenance' | 'team' | 'usage';
 
 export interface WorkspaceDeps {
   call: CallApi;
@@ -20,6 +24,8 @@ export interface WorkspaceDeps {
   /** Offers a file to save (export). */
   download: (fileName: string, text: string) => void;
   confirm: (question: string) => boolean;
+  /** Puts text on the clipboard (a script copied from the library). */
+  copy: (text: string) => Promise<void>;
 }
 
 export function defaultWorkspaceDeps(): WorkspaceDeps {
@@ -34,6 +40,7 @@ export function defaultWorkspaceDeps(): WorkspaceDeps {
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     },
     confirm: (question) => window.confirm(question),
+    copy: (text) => navigator.clipboard.writeText(text),
   };
 }
 
@@ -107,11 +114,17 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
   const sessionFeedback = signal<Feedback>(null);
   const viewing = signal<{ session: SessionDetail; note: NotePreview['note'] | null } | null>(null);
 
+  const team = createTeamModel(deps.call, canManage, failure);
+  const usage = createUsageModel(deps.call, canManage, failure);
+  const scripts = createScriptsModel(deps.call, canEdit, failure, deps.copy);
+  const schedules = createSchedulesModel(deps.call, canManage, failure);
+  const maintenanceFlows = computed(() => allFlows.value.filter((f) => f.kind === 'maintenance'));
+
   /** `hash`: "#/v1/flows/<id>" or "#/v1/sessions/<id>" when the panel opened an Ask source here. */
   async function init(hash = '') {
     account.value = await deps.accountState();
     if (!account.value.signedIn) return;
-    await refreshLibrary();
+    await Promise.all([refreshLibrary(), scripts.loadCount()]);
     const target = /^#\/v1\/(flows|sessions)\/([0-9a-f-]{36})$/i.exec(hash);
     if (target?.[1] === 'flows') await openFlow(target[2]!);
     else if (target?.[1] === 'sessions') {
@@ -290,15 +303,16 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     show({ id: null, version: null, kind: p.kind as FlowKind, title: p.title, description: p.description, category: '', tags: p.tags.join(', '), proposalId: p.id }, p.graph);
   }
 
-  async function decideProposal(p: FlowProposal, action: 'approve' | 'dismiss') {
-    const r = await deps.call('decideProposal', { proposalId: p.id, action });
+  async function decideProposal(p: FlowProposal, action: 'approve' | 'dismiss', reason = '') {
+    const why = reason.trim();
+    const r = await deps.call('decideProposal', { proposalId: p.id, action, ...(action === 'dismiss' && why ? { reason: why } : {}) });
     if (!r.ok) {
       proposalFeedback.value = { kind: 'error', text: `Not ${action === 'approve' ? 'approved' : 'dismissed'}: ${failure(r)}` };
       return;
     }
     proposals.value = proposals.value.filter((x) => x.id !== p.id);
     if (open.value?.proposalId === p.id) open.value = null;
-    proposalFeedback.value = { kind: 'ok', text: action === 'approve' ? `"${p.title}" is now in the library.` : `Dismissed "${p.title}".` };
+    proposalFeedback.value = { kind: 'ok', text: action === 'approve' ? `"${p.title}" is now in the library.` : `Dismissed "${p.title}"${why ? ` (${why})` : ''}.` };
     if (action === 'approve') await refreshLibrary();
   }
 
@@ -328,6 +342,10 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     section.value = to;
     if (to === 'proposals') void loadProposals();
     if (to === 'sessions') void loadSessions();
+    if (to === 'team') void team.load();
+    if (to === 'usage') void usage.load();
+    if (to === 'scripts') void scripts.load();
+    if (to === 'maintenance') void schedules.load();
   }
 
   return {
@@ -353,6 +371,11 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     shownSessions,
     sessionFeedback,
     viewing,
+    team,
+    usage,
+    scripts,
+    schedules,
+    maintenanceFlows,
     loadSessions,
     openSession,
     /** A flow's title from the library (null for one archived since, or none). */

@@ -87,6 +87,25 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   outboundPreview: PAGES_AND_PANEL,
   postCustomerReply: PAGES_AND_PANEL,
   sessionHistory: PAGES,
+  // The workspace's Team and Usage sections: account-level, so pages only.
+  team: PAGES,
+  createUser: PAGES,
+  updateUser: PAGES,
+  psaMembers: PAGES,
+  mapMembers: PAGES,
+  testRedaction: PAGES,
+  usageReport: PAGES,
+  engineerReport: PAGES,
+  documentationReport: PAGES,
+  // The script library's review (drafts become team templates): pages only.
+  scriptTemplates: PAGES,
+  draftTemplates: PAGES,
+  approveDraft: PAGES,
+  dismissDraft: PAGES,
+  useTemplate: PAGES,
+  schedules: PAGES,
+  createSchedule: PAGES,
+  scheduleRuns: PAGES,
 };
 
 /** What a content script sees of a read it may make: the note defaults and time zone of the settings, never the redaction rules or models. */

@@ -50,6 +50,7 @@ const settingsPatch = z.strictObject({
   timeZone: z.optional(z.nullable(text(64))),
 });
 
+const role = z.enum(['super_admin', 'team_admin', 'engineer', 'viewer']);
 const flowKind = z.enum(['troubleshooting', 'procedural', 'maintenance']);
 const graphId = z.string().check(z.maxLength(80));
 /** A flow's graph in the API's stored shape; the API applies the graph rules (reachability, answers, order). */
@@ -175,7 +176,7 @@ export const OPERATION_ARGS = {
   updateFlow: z.strictObject({ flowId: id, version: z.int().check(z.gte(1)), ...z.partial(z.strictObject(flowDraft)).shape }),
   archiveFlow: z.strictObject({ flowId: id }),
   flowProposals: z.strictObject({ status: z.enum(['pending', 'approved', 'dismissed']) }),
-  decideProposal: z.strictObject({ proposalId: id, action: z.enum(['approve', 'dismiss']) }),
+  decideProposal: z.strictObject({ proposalId: id, action: z.enum(['approve', 'dismiss']), reason: z.optional(text(500)) }),
   sessionHistory: z.strictObject({
     status: z.optional(z.enum(['active', 'paused', 'resolved', 'escalated', 'abandoned'])),
     ticket: z.optional(ticketNumber),
@@ -190,6 +191,52 @@ export const OPERATION_ARGS = {
   deleteMemory: z.strictObject({ memoryId: id }),
   outboundPreview: z.strictObject({ ...sid, purpose: z.enum(['suggest', 'summary', 'reply', 'briefing', 'embed']) }),
   postCustomerReply: z.strictObject({ ...sid, text: text(8000), emailCustomer: z.boolean() }),
+  team: noArgs,
+  createUser: z.strictObject({ name: text(200), email: text(254), password: text(200), role: role }),
+  updateUser: z.strictObject({ userId: id, name: z.optional(text(200)), role: z.optional(role), disabled: z.optional(z.boolean()) }),
+  psaMembers: noArgs,
+  mapMembers: z.strictObject({
+    mappings: z.optional(z.array(z.strictObject({ userId: id, memberIdentifier: z.nullable(text(100)) })).check(z.maxLength(1000))),
+    autoMatch: z.optional(z.boolean()),
+  }),
+  testRedaction: z.strictObject({ text: text(20_000), rules: z.optional(z.partial(z.strictObject({ patterns: z.array(text(500)).check(z.maxLength(50)), words: z.array(text(200)).check(z.maxLength(200)) }))) }),
+  usageReport: noArgs,
+  engineerReport: noArgs,
+  documentationReport: noArgs,
+  scriptTemplates: noArgs,
+  draftTemplates: noArgs,
+  approveDraft: z.strictObject({
+    draftId: id,
+    name: z.optional(text(200)),
+    description: z.optional(text(2000)),
+    body: z.optional(text(50_000)),
+    language: z.optional(z.enum(['powershell', 'cmd', 'bash', 'python', 'other'])),
+    tags: z.optional(z.array(text(60)).check(z.maxLength(30))),
+  }),
+  dismissDraft: z.strictObject({ draftId: id }),
+  useTemplate: z.strictObject({ templateId: id }),
+  schedules: noArgs,
+  createSchedule: z.strictObject({
+    name: text(200),
+    flowId: id,
+    recurrence: z.strictObject({
+      freq: z.enum(['daily', 'weekly', 'monthly']),
+      interval: z.optional(z.int().check(z.gte(1), z.lte(12))),
+      byWeekday: z.optional(z.array(z.enum(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'])).check(z.maxLength(7))),
+      nth: z.optional(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)])),
+      byMonthDay: z.optional(z.int().check(z.gte(-1), z.lte(31))),
+      time: z.optional(text(5)),
+      timeZone: z.optional(text(64)),
+      startsOn: text(10),
+    }),
+    targets: z
+      .array(z.strictObject({ id: z.optional(id), name: text(200), company: z.nullish(text(300)), companyIdentifier: z.nullish(text(100)), board: z.nullish(text(300)) }))
+      .check(z.maxLength(200)),
+    assigneeId: z.nullish(id),
+    createPsaTicket: z.optional(z.boolean()),
+    enabled: z.optional(z.boolean()),
+  }),
+  scheduleRuns: z.strictObject({ scheduleId: id, targetId: z.optional(id) }),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });

@@ -8,6 +8,7 @@ import type {
   FixDecision,
   FlowKind,
   PsaConnectionInput,
+  Req,
   Res,
   SettingsPatch,
   TicketRef,
@@ -242,10 +243,11 @@ export const OPERATIONS = {
     method: 'GET',
     path: `/v1/flow-proposals${query({ status: a.status })}`,
   })),
-  decideProposal: op<{ proposalId: string; action: 'approve' | 'dismiss' }, ProposalApproval | ProposalDismissal>((a) => ({
+  /** A dismissal may say why (the flywheel's owners read it); an approval carries nothing. */
+  decideProposal: op<{ proposalId: string; action: 'approve' | 'dismiss'; reason?: string }, ProposalApproval | ProposalDismissal>((a) => ({
     method: 'POST',
     path: `/v1/flow-proposals/${enc(a.proposalId)}/${a.action}`,
-    body: {},
+    body: a.action === 'dismiss' && a.reason ? { reason: a.reason } : {},
   })),
   sessionHistory: op<{ status?: SessionStatus; ticket?: string }, SessionList>((a) => ({
     method: 'GET',
@@ -270,6 +272,60 @@ export const OPERATIONS = {
   confirmMemory: op<{ memoryId: string }, Res<'/v1/client-memory/:id/confirm', '$post'>>((a) => ({ method: 'POST', path: `/v1/client-memory/${enc(a.memoryId)}/confirm`, body: {} })),
   editMemory: op<{ memoryId: string; text: string }, Res<'/v1/client-memory/:id', '$patch'>>((a) => ({ method: 'PATCH', path: `/v1/client-memory/${enc(a.memoryId)}`, body: { text: a.text } })),
   deleteMemory: op<{ memoryId: string }, Res<'/v1/client-memory/:id', '$delete'>>((a) => ({ method: 'DELETE', path: `/v1/client-memory/${enc(a.memoryId)}` })),
+  // The workspace's Team and Usage sections (extension pages only; managing is for team admins, the API enforces it).
+  team: op<void, Res<'/v1/team', '$get'>>(() => ({ method: 'GET', path: '/v1/team' })),
+  /** The account's first password is given by the admin who adds the user (the API has no invitation mail). */
+  createUser: op<Req<'/v1/users', '$post'>, Res<'/v1/users', '$post'>>((body) => ({ method: 'POST', path: '/v1/users', body })),
+  updateUser: op<{ userId: string } & Req<'/v1/users/:id', '$patch'>, Res<'/v1/users/:id', '$patch'>>(({ userId, ...body }) => ({
+    method: 'PATCH',
+    path: `/v1/users/${enc(userId)}`,
+    body,
+  })),
+  psaMembers: op<void, Res<'/v1/settings/psa/members', '$get'>>(() => ({ method: 'GET', path: '/v1/settings/psa/members' })),
+  mapMembers: op<Req<'/v1/settings/psa/members', '$put'>, Res<'/v1/settings/psa/members', '$put'>>((body) => ({
+    method: 'PUT',
+    path: '/v1/settings/psa/members',
+    body,
+  })),
+  testRedaction: op<Req<'/v1/settings/redaction/test', '$post'>, Res<'/v1/settings/redaction/test', '$post'>>((body) => ({
+    method: 'POST',
+    path: '/v1/settings/redaction/test',
+    body,
+  })),
+  usageReport: op<void, Res<'/v1/reports/usage', '$get'>>(() => ({ method: 'GET', path: '/v1/reports/usage' })),
+  engineerReport: op<void, Res<'/v1/reports/engineers', '$get'>>(() => ({ method: 'GET', path: '/v1/reports/engineers' })),
+  documentationReport: op<void, Res<'/v1/reports/documentation-time', '$get'>>(() => ({ method: 'GET', path: '/v1/reports/documentation-time' })),
+  // The workspace's Scripts section.
+  scriptTemplates: op<void, Res<'/v1/script-templates', '$get'>>(() => ({ method: 'GET', path: '/v1/script-templates' })),
+  draftTemplates: op<void, Res<'/v1/draft-templates', '$get'>>(() => ({ method: 'GET', path: '/v1/draft-templates?status=pending' })),
+  /** Approves a draft into the library, with the reviewer's edits. */
+  approveDraft: op<{ draftId: string } & Req<'/v1/draft-templates/:id/approve', '$post'>, Res<'/v1/draft-templates/:id/approve', '$post'>>(({ draftId, ...body }) => ({
+    method: 'POST',
+    path: `/v1/draft-templates/${enc(draftId)}/approve`,
+    body,
+  })),
+  dismissDraft: op<{ draftId: string }, Res<'/v1/draft-templates/:id/dismiss', '$post'>>((a) => ({
+    method: 'POST',
+    path: `/v1/draft-templates/${enc(a.draftId)}/dismiss`,
+    body: {},
+  })),
+  /** Counts a use of a template (a copy from the library). */
+  useTemplate: op<{ templateId: string }, Res<'/v1/script-templates/:id/use', '$post'>>((a) => ({
+    method: 'POST',
+    path: `/v1/script-templates/${enc(a.templateId)}/use`,
+    body: {},
+  })),
+  // The workspace's maintenance schedules.
+  schedules: op<void, Res<'/v1/maintenance-schedules', '$get'>>(() => ({ method: 'GET', path: '/v1/maintenance-schedules' })),
+  createSchedule: op<Req<'/v1/maintenance-schedules', '$post'>, Res<'/v1/maintenance-schedules', '$post'>>((body) => ({
+    method: 'POST',
+    path: '/v1/maintenance-schedules',
+    body,
+  })),
+  scheduleRuns: op<{ scheduleId: string; targetId?: string }, Res<'/v1/maintenance-schedules/:id/runs', '$get'>>((a) => ({
+    method: 'GET',
+    path: `/v1/maintenance-schedules/${enc(a.scheduleId)}/runs${query({ targetId: a.targetId })}`,
+  })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;
