@@ -11,7 +11,7 @@ import { redactorFor, type Redact } from './privacy.js';
 import { trimText } from './prompt.js';
 import { publicSource, retrieve, type AskSource, type Retrieval, type RetrievedSource } from './retrieval.js';
 import { LlmError, type Embedder, type LlmMessage, type LlmProvider, type LlmUsage } from './types.js';
-import { addUsage, recordUsage, zeroUsage } from './usage.js';
+import { addUsage, chatProvider, recordUsage, zeroUsage } from './usage.js';
 
 export type { AskSource } from './retrieval.js';
 
@@ -416,8 +416,7 @@ export async function ask(p: AskParams): Promise<AskResult> {
       feature: 'ask',
       tier: servedTier,
       routedTier: route.tier,
-      provider: route.tier === 'offline' ? 'offline' : 'anthropic',
-      model: route.tier === 'offline' ? null : model,
+      ...chatProvider(route.tier, model),
       outcome,
       fallbackReason,
       usage,

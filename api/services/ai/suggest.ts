@@ -12,7 +12,7 @@ import { buildSuggestionPrompt, type SessionSnapshot } from './prompt.js';
 import { countContradictions, routeSuggestion, symptomAreas, type RouteDecision, type Situation } from './router.js';
 import { repairInstruction, SUGGESTION_TOOL, validateModelSuggestion, type ModelSuggestion } from './structured.js';
 import { LlmError, type LlmMessage, type LlmProvider, type LlmResponse, type LlmUsage } from './types.js';
-import { addUsage, recordUsage, zeroUsage } from './usage.js';
+import { addUsage, chatProvider, recordUsage, zeroUsage } from './usage.js';
 
 export type SuggestEvent =
   | { type: 'routing'; tier: Tier; complexity: number; reasons: string[] }
@@ -258,8 +258,7 @@ export async function suggest(p: SuggestParams): Promise<SuggestResult> {
         feature: 'suggest',
         tier: servedTier,
         routedTier: decision.tier,
-        provider: decision.tier === 'offline' ? 'offline' : 'anthropic',
-        model: decision.tier === 'offline' ? null : model,
+        ...chatProvider(decision.tier, model),
         outcome,
         fallbackReason,
         usage,

@@ -52,6 +52,11 @@ export interface UsageRecord {
   latencyMs: number;
 }
 
+/** Who a routed chat call was billed to: nobody when the router kept it offline, else Anthropic's model. */
+export function chatProvider(routedTier: Tier, model: string | null): Pick<UsageRecord, 'provider' | 'model'> {
+  return routedTier === 'offline' ? { provider: 'offline', model: null } : { provider: 'anthropic', model };
+}
+
 export async function recordUsage(tx: Tx, r: UsageRecord): Promise<void> {
   // The cost follows the model actually billed: a fallback after a failed call still paid for its tokens.
   const cost = r.provider === 'offline' ? 0 : costUsd(r.model, r.usage);

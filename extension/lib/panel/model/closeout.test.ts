@@ -1,10 +1,9 @@
 // The close-out part of the panel model with a scripted background: what one confirm sends, what a failed step
 // leaves on screen, and that a retry sends the same close-out again (the API redoes only what failed).
 import { describe, expect, it } from 'vitest';
-import type { CloseOutStep, SessionDetail, User } from '../../common/api-types';
-import type { OperationName } from '../../common/operations';
-import type { AccountState, CallResult } from '../../common/protocol';
-import { createPanelModel, defaultRootCause } from './index';
+import type { CloseOutStep, SessionDetail } from '../../common/api-types';
+import { defaultRootCause } from './index';
+import { scripted } from './scripted';
 
 const fix = { id: 'f1', title: 'Re-create the Outlook profile', body: '', confidence: null, origin: 'user' as const, decision: 'one_off' as const, accepted: true, decidedAt: null, createdBy: 'u', createdAt: '2026-12-04T10:00:00Z', supersededAt: null, fromSessionId: null };
 
@@ -32,19 +31,7 @@ function session(extra: Partial<SessionDetail> = {}): SessionDetail {
   } as SessionDetail;
 }
 
-const engineer: User = { id: 'u', accountId: 'a', name: 'U', email: 'u@x', role: 'engineer', disabled: false, createdAt: '2026-11-25T09:00:00Z' };
 
-function scripted(handlers: Partial<Record<OperationName, (args: never) => CallResult<unknown>>>) {
-  const calls: { op: OperationName; args: unknown }[] = [];
-  const call = async (op: OperationName, args: unknown) => {
-    calls.push({ op, args });
-    const h = handlers[op] as ((a: unknown) => CallResult<unknown>) | undefined;
-    return h ? h(args) : { ok: false as const, error: { status: 404, code: 'not_found', message: `no ${op}` } };
-  };
-  const signedIn: AccountState = { signedIn: true, user: engineer, apiBase: 'http://127.0.0.1:8787' };
-  const model = createPanelModel({ call: call as never, accountState: async () => signedIn });
-  return { model, calls };
-}
 
 const step = (s: CloseOutStep['step'], state: CloseOutStep['state'], detail = `${s} ${state}`): CloseOutStep => ({ step: s, state, detail });
 

@@ -1,51 +1,16 @@
 // The panel model with a scripted background: what the engineer sees as tickets change, writes queue, and replays land.
 import { describe, expect, it } from 'vitest';
-import type { NotePreview, SessionDetail, SessionSummary, User } from '../../common/api-types';
-import { OPERATIONS, type OperationName } from '../../common/operations';
+import type { NotePreview, SessionDetail, SessionSummary } from '../../common/api-types';
+import { OPERATIONS } from '../../common/operations';
 import { createPanelModel, noteText, workedMinutes } from './index';
-import type { AccountState, CallResult } from '../../common/protocol';
+import { scripted, sessionDetail as session } from './scripted';
+import type { CallResult } from '../../common/protocol';
 import type { TicketContext } from '../../ticket-context';
 
 const ticket = (id: string, summary = 'VPN drops'): TicketContext => ({ psa: 'connectwise', externalId: id, summary, url: `https://na.myconnectwise.net/v2025_1/x#${id}` });
 
-function session(id: string, ticketId: string, extra: Partial<SessionDetail> = {}): SessionDetail {
-  return {
-    id,
-    ticket: { psa: 'connectwise', externalId: ticketId },
-    flowId: null,
-    currentNodeId: null,
-    status: 'active',
-    stateVersion: 1,
-    userId: 'u',
-    rootCause: null,
-    resolutionNote: { postedAt: null, externalId: null },
-    escalation: { reason: null, postedAt: null, externalId: null },
-    updatedAt: '2026-11-25T10:00:00Z',
-    createdAt: '2026-11-25T10:00:00Z',
-    endedAt: null,
-    flowVersion: null,
-    currentNode: null,
-    lane: [],
-    facts: [],
-    activeFix: null,
-    ...extra,
-  };
-}
 
-const engineer: User = { id: 'u', accountId: 'a', name: 'U', email: 'u@x', role: 'engineer', disabled: false, createdAt: '2026-11-25T09:00:00Z' };
 
-function scripted(handlers: Partial<Record<OperationName, (args: never) => CallResult<unknown>>>) {
-  const calls: { op: OperationName; args: unknown }[] = [];
-  const call = async (op: OperationName, args: unknown) => {
-    calls.push({ op, args });
-    const h = handlers[op] as ((a: unknown) => CallResult<unknown>) | undefined;
-    return h ? h(args) : { ok: false as const, error: { status: 404, code: 'not_found', message: `no ${op}` } };
-  };
-  const signedIn: AccountState = { signedIn: true, user: engineer, apiBase: 'http://127.0.0.1:8787' };
-  // The scripted call answers whatever the handler gives; the model's generic signature is satisfied at runtime.
-  const model = createPanelModel({ call: call as never, accountState: async () => signedIn });
-  return { model, calls };
-}
 
 const summaries = (...s: SessionDetail[]): { sessions: SessionSummary[] } => ({ sessions: s });
 

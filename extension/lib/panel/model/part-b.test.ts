@@ -1,10 +1,10 @@
 // The panel's past sessions, timeline entries and maintenance run, with a scripted background.
 import { describe, expect, it } from 'vitest';
 import type { SessionDetail } from '../../common/api-types';
-import type { OperationName } from '../../common/operations';
-import type { AccountState, CallResult } from '../../common/protocol';
+import type { CallResult } from '../../common/protocol';
 import { luminance } from '../theme';
-import { createPanelModel, parseTargets, type PastSession } from './index';
+import { parseTargets, type PastSession } from './index';
+import { scripted as scriptedModel, type Script } from './scripted';
 
 const node = { id: 'install', kind: 'action', title: 'Install the updates', options: [{ id: 'done', label: 'Installed', next: 'reboot' }] };
 
@@ -42,20 +42,11 @@ const past = (id: string, fix: string | null): PastSession => ({
   endedAt: '2026-11-20T11:00:00Z',
 });
 
-type Handler = (args: never) => CallResult<unknown>;
-
-async function scripted(handlers: Partial<Record<OperationName, Handler>>, s = session()) {
-  const calls: { op: OperationName; args: unknown }[] = [];
-  const call = async (op: OperationName, args: unknown) => {
-    calls.push({ op, args });
-    const h = handlers[op] as ((a: unknown) => CallResult<unknown>) | undefined;
-    return h ? h(args) : { ok: false as const, error: { status: 404, code: 'not_found', message: `no ${op}` } };
-  };
-  const signedIn: AccountState = { signedIn: true, user: { id: 'u', accountId: 'a', name: 'U', email: 'u@x', role: 'engineer', disabled: false, createdAt: '2026-11-25T09:00:00Z' }, apiBase: 'http://127.0.0.1:8787' };
-  const model = createPanelModel({ call: call as never, accountState: async () => signedIn });
-  await model.refreshAccount();
-  model.session.value = s;
-  return { model, calls };
+async function scripted(handlers: Script, s = session()) {
+  const scriptedPanel = scriptedModel(handlers);
+  await scriptedPanel.model.refreshAccount();
+  scriptedPanel.model.session.value = s;
+  return scriptedPanel;
 }
 
 const ok = <T>(data: T): CallResult<T> => ({ ok: true, data });

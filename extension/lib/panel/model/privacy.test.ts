@@ -1,11 +1,11 @@
 // The account's "look before the first model call": a held call shows its preview and runs on Send.
 import { describe, expect, it } from 'vitest';
-import type { SessionDetail, User } from '../../common/api-types';
+import type { SessionDetail } from '../../common/api-types';
 import type { OperationName } from '../../common/operations';
 import type { AccountState, CallResult } from '../../common/protocol';
 import { createPanelModel } from './index';
+import { engineer } from './scripted';
 
-const engineer: User = { id: 'u', accountId: 'a', name: 'U', email: 'u@x', role: 'engineer', disabled: false, createdAt: '2026-11-25T09:00:00Z' };
 const session = { id: 's-1', ticket: { psa: 'connectwise', externalId: '1' }, status: 'active', facts: [], lane: [], activeFix: null } as unknown as SessionDetail;
 const preview = {
   purpose: 'reply',
