@@ -3,33 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CloseOutStep, SessionDetail } from '../../common/api-types';
 import { defaultRootCause } from './index';
-import { scripted } from './scripted';
+import { scripted, sessionDetail } from './scripted';
 
 const fix = { id: 'f1', title: 'Re-create the Outlook profile', body: '', confidence: null, origin: 'user' as const, decision: 'one_off' as const, accepted: true, decidedAt: null, createdBy: 'u', createdAt: '2026-12-04T10:00:00Z', supersededAt: null, fromSessionId: null };
 
-function session(extra: Partial<SessionDetail> = {}): SessionDetail {
-  return {
-    id: 's1',
-    ticket: { psa: 'connectwise', externalId: '184201' },
-    flowId: null,
-    currentNodeId: null,
-    status: 'active',
-    stateVersion: 3,
-    userId: 'u',
-    rootCause: null,
-    resolutionNote: { postedAt: null, externalId: null },
-    escalation: { reason: null, postedAt: null, externalId: null },
-    updatedAt: '2026-12-04T10:00:00Z',
-    createdAt: '2026-12-04T10:00:00Z',
-    endedAt: null,
-    flowVersion: null,
-    currentNode: null,
-    lane: [],
-    facts: [],
-    activeFix: fix,
-    ...extra,
-  } as SessionDetail;
-}
+const at = '2026-12-04T10:00:00Z';
+const session = (extra: Partial<SessionDetail> = {}): SessionDetail =>
+  sessionDetail('s1', '184201', { stateVersion: 3, updatedAt: at, createdAt: at, activeFix: fix, ...extra } as Partial<SessionDetail>);
 
 
 

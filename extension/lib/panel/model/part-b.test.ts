@@ -4,33 +4,12 @@ import type { SessionDetail } from '../../common/api-types';
 import type { CallResult } from '../../common/protocol';
 import { luminance } from '../theme';
 import { parseTargets, type PastSession } from './index';
-import { scripted as scriptedModel, type Script } from './scripted';
+import { scripted as scriptedModel, sessionDetail, type Script } from './scripted';
 
 const node = { id: 'install', kind: 'action', title: 'Install the updates', options: [{ id: 'done', label: 'Installed', next: 'reboot' }] };
 
-function session(extra: Partial<SessionDetail> = {}): SessionDetail {
-  return {
-    id: 's-1',
-    ticket: { psa: 'connectwise', externalId: '100', company: 'Contoso' },
-    flowId: null,
-    currentNodeId: null,
-    status: 'active',
-    stateVersion: 1,
-    userId: 'u',
-    rootCause: null,
-    resolutionNote: { postedAt: null, externalId: null },
-    escalation: { reason: null, postedAt: null, externalId: null },
-    updatedAt: '2026-11-25T10:00:00Z',
-    createdAt: '2026-11-25T10:00:00Z',
-    endedAt: null,
-    flowVersion: null,
-    currentNode: null,
-    lane: [],
-    facts: [],
-    activeFix: null,
-    ...extra,
-  } as SessionDetail;
-}
+const session = (extra: Partial<SessionDetail> = {}): SessionDetail =>
+  sessionDetail('s-1', '100', { ticket: { psa: 'connectwise', externalId: '100', company: 'Contoso' }, ...extra });
 
 const past = (id: string, fix: string | null): PastSession => ({
   sessionId: id,
