@@ -40,9 +40,10 @@ export function FlowPicker() {
           Search
         </button>
       </form>
-      {m.flowsLoad.value === 'loading' && <p class="fp-muted">Loading flows…</p>}
+      {/* A refresh keeps the list where it is (marked busy): a line pushed in above it would move the buttons under the cursor. */}
+      {m.flowsLoad.value === 'loading' && m.flows.value.length === 0 && <p class="fp-muted">Loading flows…</p>}
       {m.flowsLoad.value === 'ready' && m.flows.value.length === 0 && <p class="fp-muted">No flows match.</p>}
-      <ul class="fp-list">
+      <ul class="fp-list" aria-busy={m.flowsLoad.value === 'loading'} aria-label="Flows">
         {m.flows.value.map((f) => {
           const current = changing && s.flowId === f.id;
           return (

@@ -46,6 +46,14 @@ export function createFlows(core: Core, sync: SyncPart) {
   }
 
   /**
+   * The list to choose from once the ticket proves to have no open session, unless the engineer's own search
+   * got there first: loading it again would replace their results under the cursor.
+   */
+  function offerFlows(): Promise<void> {
+    return flowsLoad.value === 'idle' ? loadFlows() : Promise.resolve();
+  }
+
+  /**
    * Starts work on the ticket with this flow (or none). With a session already open, a flow is put on
    * it instead: POST /v1/sessions only ever answers with the ticket's open session, flow untouched.
    */
@@ -104,5 +112,5 @@ export function createFlows(core: Core, sync: SyncPart) {
     changingFlow.value = false;
   }
 
-  return { flows, recommended, flowsLoad, flowQuery, changingFlow, loadFlows, startSession, chooseFlow, changeFlow, reset };
+  return { flows, recommended, flowsLoad, flowQuery, changingFlow, loadFlows, offerFlows, startSession, chooseFlow, changeFlow, reset };
 }

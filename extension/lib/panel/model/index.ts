@@ -37,7 +37,7 @@ export function createPanelModel(deps: PanelDeps) {
   const reloadSession = () => session.reloadSession();
   const sync = createSync(core, reloadSession);
   const flows = createFlows(core, sync);
-  const session = createSession(core, sync, () => flows.loadFlows());
+  const session = createSession(core, sync, flows.offerFlows);
   const timeline = createTimeline(core, sync, reloadSession);
   const note = createNote(core, sync, reloadSession);
   const time = createTime(core);

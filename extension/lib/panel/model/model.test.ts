@@ -51,6 +51,29 @@ describe('the panel model', () => {
     expect(model.recommended.value).toEqual(['f2']);
   });
 
+  it('keeps the engineer’s search when the session check answers after it', async () => {
+    let answerFind: (r: CallResult<unknown>) => void = () => {};
+    const { model, calls } = scripted({
+      findSessions: (() => new Promise((r) => (answerFind = r))) as never,
+      searchFlows: ((a: { q?: string }) => ({
+        ok: true,
+        data: { flows: a.q ? [{ id: 'f9', title: 'Printer offline', kind: 'troubleshooting' }] : [{ id: 'f1', title: 'Account lockout', kind: 'troubleshooting' }] },
+      })) as never,
+    });
+    await model.refreshAccount();
+    const opening = model.setTicket(ticket('310'));
+    model.flowQuery.value = 'printer';
+    await model.loadFlows();
+    expect(model.flows.value.map((f) => f.id)).toEqual(['f9']);
+    answerFind({ ok: true, data: summaries() });
+    await opening;
+    await new Promise((r) => setTimeout(r, 0));
+    // No second load: the results the engineer is about to click stay put.
+    expect(calls.filter((c) => c.op === 'searchFlows')).toHaveLength(1);
+    expect(model.flowsLoad.value).toBe('ready');
+    expect(model.flows.value.map((f) => f.id)).toEqual(['f9']);
+  });
+
   it('puts a flow on a session started without one, and the flow’s first step shows', async () => {
     const firstStep = { id: 'n1', kind: 'question' as const, title: 'Does webmail (OWA) accept the password?', options: [{ id: 'yes', label: 'Yes' }] };
     const { model, calls } = scripted({

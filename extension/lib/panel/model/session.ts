@@ -4,7 +4,7 @@ import { isOpen } from '../../../../shared/sessions';
 import { failMessage, type Core } from './core';
 import type { SyncPart } from './sync';
 
-export function createSession(core: Core, sync: SyncPart, loadFlows: () => Promise<void>) {
+export function createSession(core: Core, sync: SyncPart, offerFlows: () => Promise<void>) {
   const { deps, ticket, account, session, sessionLoad, error, signedIn } = core;
 
   async function refreshAccount() {
@@ -32,7 +32,7 @@ export function createSession(core: Core, sync: SyncPart, loadFlows: () => Promi
     if (!open) {
       session.value = null;
       sessionLoad.value = 'ready';
-      void loadFlows();
+      void offerFlows();
       return;
     }
     await reloadSession(open.id, token);
