@@ -7,6 +7,8 @@ import { screenshot } from './browser.js';
 export const PANEL_HOST = 'flowpilot-panel';
 const DEFAULT_TIMEOUT = 15_000;
 const POLL_MS = 100;
+/** How long an element's box must hold still before a click or a keystroke goes to it. */
+const STABLE_MS = 80;
 
 /** The panel's shadow root (or null), as an expression evaluated in the content script's world. */
 const ROOT = `(() => {
@@ -96,9 +98,24 @@ export async function waitForPanel(page: Page, selector: string, timeout = DEFAU
   // Found: take the handle (it could vanish in between on a re-render, so look again until the deadline).
   for (;;) {
     const element = await panelQuery(page, selector).catch(() => null);
-    if (element) return element;
+    if (element) return settled(element, deadline);
     if (Date.now() > deadline) throw await explain(page, `panel element ${selector}`, 'it appeared, then went');
     await sleep(POLL_MS);
+  }
+}
+
+/**
+ * The element once it stops moving: the same box in two reads a moment apart (Playwright calls this "stable").
+ * A card that loads above it (the summary, the client's memory) would otherwise move it between finding it and
+ * clicking it, and the click would land on whatever took its place.
+ */
+async function settled(element: ElementHandle<Element>, deadline: number): Promise<ElementHandle<Element>> {
+  let last = '';
+  for (;;) {
+    const box = JSON.stringify(await element.boundingBox().catch(() => null));
+    if (box === last || Date.now() > deadline) return element;
+    last = box;
+    await sleep(STABLE_MS);
   }
 }
 

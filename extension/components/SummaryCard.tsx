@@ -35,7 +35,15 @@ export function SummaryCard() {
           ))}
         </dl>
       ) : loading ? (
-        <p class="fp-muted">Summarizing the ticket…</p>
+        // The three rows hold their place while the summary is written, so the step below does not jump when it lands.
+        <dl class="fp-summary fp-muted" aria-label="Summarizing the ticket…">
+          {LINE_LABELS.map((label) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>…</dd>
+            </div>
+          ))}
+        </dl>
       ) : (
         m.summaryError.value && (
           <p class="fp-muted" data-fp="summary-error">
