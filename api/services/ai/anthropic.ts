@@ -123,6 +123,7 @@ export function createAnthropicProvider(opts: AnthropicOptions): LlmProvider {
     const usage = emptyUsage();
     let model = req.model;
     let stopReason: string | null = null;
+    let finished = false;
     const blocks = new Map<number, { kind: 'text'; text: string } | { kind: 'tool'; id: string; name: string; json: string }>();
     for await (const ev of stream as AsyncIterable<RawMessageStreamEvent>) {
       switch (ev.type) {
@@ -155,10 +156,16 @@ export function createAnthropicProvider(opts: AnthropicOptions): LlmProvider {
           if (ev.usage.cache_creation_input_tokens != null) usage.cacheCreationInputTokens = ev.usage.cache_creation_input_tokens;
           if (ev.usage.cache_read_input_tokens != null) usage.cacheReadInputTokens = ev.usage.cache_read_input_tokens;
           break;
+        case 'message_stop':
+          finished = true;
+          break;
         default:
           break;
       }
     }
+    // A connection that closes cleanly mid-answer ends the SDK's iterator without an error: a cut-off answer
+    // must not pass for a whole one.
+    if (!finished) throw new LlmError('network', 'The model stopped answering before it finished.');
     const ordered = [...blocks.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b);
     const toolCalls = ordered.flatMap((b) => {
       if (b.kind !== 'tool') return [];
@@ -178,6 +185,10 @@ export function createAnthropicProvider(opts: AnthropicOptions): LlmProvider {
     name: 'anthropic',
     async complete(req, o = {}) {
       const outer = o.signal;
+      // Once part of an answer has been streamed to the caller, a retry would stream it a second time.
+      let streamed = false;
+      const forward = o.onEvent;
+      const opts: LlmCallOptions = forward ? { ...o, onEvent: (e) => ((streamed = true), forward(e)) } : o;
       let attempts = 0;
       for (;;) {
         attempts++;
@@ -187,13 +198,13 @@ export function createAnthropicProvider(opts: AnthropicOptions): LlmProvider {
           outer?.addEventListener('abort', onAbort, { once: true });
           if (outer?.aborted) controller.abort();
           try {
-            return { ...(await attempt(req, o, controller.signal)), attempts };
+            return { ...(await attempt(req, opts, controller.signal)), attempts };
           } finally {
             outer?.removeEventListener('abort', onAbort);
           }
         } catch (raw) {
           const err = classify(raw, attempts, outer);
-          if (!retryable(err) || attempts > policy.maxRetries || outer?.aborted) throw err;
+          if (!retryable(err) || streamed || attempts > policy.maxRetries || outer?.aborted) throw err;
           const hinted = raw instanceof APIError ? retryAfterMs(raw.headers as Headers | undefined) : undefined;
           const wait = retryWait({ baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs, maxRetryAfterMs: policy.maxRetryAfterMs }, attempts - 1, hinted);
           if (wait === 'too_long') {

@@ -23,6 +23,8 @@ export type Scripted =
   | { kind: 'tool'; input: unknown; name?: string; text?: string; outputTokens?: number; model?: string }
   /** Answers with a text block only (no tool call). */
   | { kind: 'text'; text: string; outputTokens?: number }
+  /** Streams the start of a text answer, then closes the connection cleanly without finishing the message. */
+  | { kind: 'cut'; text: string }
   /** Accepts the request and never answers (time-outs, client aborts). */
   | { kind: 'hang' };
 
@@ -215,11 +217,11 @@ export async function startAnthropicFake(opts: FakeOptions = {}): Promise<Anthro
     const id = `msg_${randomBytes(12).toString('hex')}`;
     const model = (answer.kind === 'tool' && answer.model) || body.model;
     const content: Record<string, unknown>[] = [];
-    if (answer.kind === 'text' || (answer.kind === 'tool' && answer.text)) content.push({ type: 'text', text: answer.text ?? '' });
+    if (answer.kind === 'text' || answer.kind === 'cut' || (answer.kind === 'tool' && answer.text)) content.push({ type: 'text', text: answer.text ?? '' });
     if (answer.kind === 'tool') {
       content.push({ type: 'tool_use', id: `toolu_${randomBytes(10).toString('hex')}`, name: answer.name ?? body.tools?.[0]?.name ?? 'answer', input: answer.input });
     }
-    const outputTokens = answer.outputTokens ?? tokensOf(content);
+    const outputTokens = (answer.kind !== 'cut' && answer.outputTokens) || tokensOf(content);
     const stopReason = answer.kind === 'tool' ? 'tool_use' : 'end_turn';
 
     if (!body.stream) {
@@ -245,6 +247,7 @@ export async function startAnthropicFake(opts: FakeOptions = {}): Promise<Anthro
           const text = String(block.text);
           for (let i = 0; i < text.length; i += 12) {
             await send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: text.slice(i, i + 12) } });
+            if (answer.kind === 'cut') return void res.end();
           }
         } else {
           await send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
