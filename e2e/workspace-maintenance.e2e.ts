@@ -37,7 +37,12 @@ describe('workspace: maintenance schedules', () => {
     await stack?.close();
   });
 
-  const waitText = (sel: string, want: string) => ws.waitForFunction((s, w) => document.querySelector(s)?.textContent?.includes(w), { timeout: 10_000 }, sel, want);
+  // On a time-out, say what the element did show (an error message, a stale one) rather than only "timed out".
+  const waitText = (sel: string, want: string) =>
+    ws.waitForFunction((s, w) => document.querySelector(s)?.textContent?.includes(w), { timeout: 20_000 }, sel, want).catch(async (err: unknown) => {
+      const shown = await ws.$eval(sel, (e) => e.textContent).catch(() => '(no such element)');
+      throw new Error(`${sel} never said "${want}"; it shows: ${shown}`, { cause: err });
+    });
 
   it('creates a schedule: the patching flow, two targets, monthly on the second Tuesday', async () => {
     const options = await signInViaOptions(eb, stack.apiUrl, stack.account.email, stack.account.password);

@@ -23,6 +23,29 @@ describe('opening a session for a ticket', () => {
     expect(again.body.session.id).toBe(first.body.session.id);
   });
 
+  it('fills in what the first opener could not see yet, and never overwrites what it saw', async () => {
+    // The panel read the ticket before ConnectWise had rendered its company and summary.
+    const first = await t.request('POST', '/v1/sessions', { token: a.token, body: { ticket: { externalId: '700004', summary: 'Scanner to email fails', company: '' } } });
+    expect(first.body.session.ticket.company).toBeNull();
+    const later = { externalId: '700004', summary: 'Scan to email', company: 'Fabrikam Manufacturing', contact: 'Dana Whitfield' };
+    const again = await t.request('POST', '/v1/sessions', { token: a.token, body: { ticket: later } });
+    expect(again.status).toBe(200);
+    expect(again.body.session.ticket).toMatchObject({ summary: 'Scanner to email fails', company: 'Fabrikam Manufacturing', contact: 'Dana Whitfield' });
+    const read = await t.request('GET', `/v1/sessions/${first.body.session.id}`, { token: a.token });
+    expect(read.body.session.ticket.company).toBe('Fabrikam Manufacturing');
+  });
+
+  it('takes the fields the page shows later through PATCH, filling blanks only, and refuses bad ones', async () => {
+    const s = await t.openSession(a, { externalId: '700005', summary: 'Laptop will not dock', company: '' });
+    const patched = await t.request('PATCH', `/v1/sessions/${s.id}`, { token: a.token, body: { ticket: { company: 'Contoso', summary: 'Other words' } } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.session.ticket).toMatchObject({ externalId: '700005', summary: 'Laptop will not dock', company: 'Contoso' });
+    const bad = await t.request('PATCH', `/v1/sessions/${s.id}`, { token: a.token, body: { ticket: { company: 'x'.repeat(301) } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_input');
+    expect((await t.request('GET', `/v1/sessions/${s.id}`, { token: a.token })).body.session.ticket.company).toBe('Contoso');
+  });
+
   it('gives concurrent opens on one ticket a single session', async () => {
     const ticket = { externalId: '700002', summary: 'VPN will not connect' };
     const results = await Promise.all(Array.from({ length: 8 }, () => t.request('POST', '/v1/sessions', { token: a.token, body: { ticket } })));

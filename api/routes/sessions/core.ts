@@ -33,8 +33,10 @@ const patchBody = z
     status: z.enum(['active', 'paused', 'abandoned']).optional(),
     flowId: uuid('flow').nullable().optional(),
     rootCause: z.string().trim().max(5000).nullable().optional(),
+    /** What the page shows of the ticket now: fills the fields the session lacks, never overwrites. */
+    ticket: ticketSchema.omit({ psa: true, externalId: true }).optional(),
   })
-  .refine((b) => b.status !== undefined || b.flowId !== undefined || b.rootCause !== undefined, 'give status, flowId or rootCause');
+  .refine((b) => b.status !== undefined || b.flowId !== undefined || b.rootCause !== undefined || b.ticket !== undefined, 'give status, flowId, rootCause or ticket');
 
 export const coreRoutes = new Hono<AppEnv>()
   .post('/', validate('json', createBody), async (c) => {

@@ -4,7 +4,8 @@ import { conflict, notFound } from '../../lib/errors.js';
 import type { FlowGraph } from '../flow-graph.js';
 import { renderEscalationPackage, renderResolutionNote } from '../notes/index.js';
 import { loadRedactionRules } from '../redaction/index.js';
-import { appendLane, lockForWrite, type SessionRow, type SessionStatus } from './index.js';
+import { appendLane, lockForWrite, type SessionRow, type SessionStatus, type TicketRef } from './index.js';
+import { fillTicket } from './open.js';
 import { draftsFromCommands } from './templates.js';
 
 /** The moves PATCH may make; resolve and escalate have their own routes because they produce documents. */
@@ -31,11 +32,14 @@ export interface SessionPatch {
   status?: 'active' | 'paused' | 'abandoned';
   flowId?: string | null;
   rootCause?: string | null;
+  /** Ticket fields the session lacks (the API fills blanks only). */
+  ticket?: Partial<TicketRef>;
 }
 
 /** Applies a PATCH in one note-changing write (state_version + 1). */
 export async function patchSession(tx: Tx, id: string, userId: string, patch: SessionPatch): Promise<SessionRow> {
   const s = await lockForWrite(tx, id);
+  if (patch.ticket) await fillTicket(tx, id, patch.ticket);
   if (patch.flowId !== undefined) await chooseFlow(tx, s, patch.flowId, userId);
   if (patch.rootCause !== undefined) {
     await tx`update ai_sessions set root_cause = ${patch.rootCause?.trim() || null} where id = ${id}`;

@@ -26,6 +26,7 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   findSessions: PAGES_AND_PANEL,
   startSession: PAGES_AND_PANEL,
   chooseFlow: PAGES_AND_PANEL,
+  fillTicket: PANEL,
   getSession: PAGES_AND_PANEL,
   recordStep: PAGES_AND_PANEL,
   addEvent: PAGES_AND_PANEL,

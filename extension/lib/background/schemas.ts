@@ -88,6 +88,7 @@ export const OPERATION_ARGS = {
   }),
   startSession: z.strictObject({ ticket: ticketRef, flowId: z.nullish(id) }),
   chooseFlow: z.strictObject({ ...sid, flowId: z.nullable(id) }),
+  fillTicket: z.strictObject({ ...sid, ticket: z.omit(ticketRef, { psa: true, externalId: true }) }),
   getSession: z.strictObject(sid),
   recordStep: z.strictObject({
     ...sid,

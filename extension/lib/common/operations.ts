@@ -72,6 +72,12 @@ export const OPERATIONS = {
     body: { flowId },
     queue: { kind: flowId ? 'chooseFlow' : 'removeFlow', sessionId },
   })),
+  /** Gives the open session ticket fields the page shows now and the session lacks (the API fills blanks only). */
+  fillTicket: op<Sid & { ticket: Omit<TicketRef, 'psa' | 'externalId'> }, Res<'/v1/sessions/:id', '$patch'>>(({ sessionId, ticket }) => ({
+    method: 'PATCH',
+    path: `/v1/sessions/${enc(sessionId)}`,
+    body: { ticket },
+  })),
   getSession: op<Sid, Res<'/v1/sessions/:id', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}` })),
   recordStep: op<Sid & { nodeId: string; optionId?: string; note?: string; targets?: TargetResult[] }, Res<'/v1/sessions/:id/steps', '$post'>>(({ sessionId, ...body }) => ({
     method: 'POST',

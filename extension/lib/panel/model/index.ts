@@ -17,6 +17,7 @@ import { createPrivacy } from './privacy';
 import { createReply } from './reply';
 import { createSummary } from './summary';
 import { createSync } from './sync';
+import { createTicketFill } from './ticket-fill';
 import { createTime } from './time';
 import { createTimeline } from './timeline';
 import { createZone } from './zone';
@@ -50,6 +51,7 @@ export function createPanelModel(deps: PanelDeps) {
   const summary = createSummary(core, privacy);
   const reply = createReply(core, privacy);
   const memory = createMemory(core);
+  createTicketFill(core);
 
   // A session on screen (opened, resumed or started): its conversation and summary load beside it.
   let shownSessionId: string | undefined;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NotePreview, SessionDetail, SessionSummary } from '../../common/api-types';
 import { OPERATIONS } from '../../common/operations';
-import { createPanelModel, noteText, workedMinutes } from './index';
+import { createPanelModel, noteText, toTicketRef, workedMinutes } from './index';
 import { scripted, sessionDetail as session } from './scripted';
 import type { CallResult } from '../../common/protocol';
 import type { TicketContext } from '../../ticket-context';
@@ -11,6 +11,9 @@ const ticket = (id: string, summary = 'VPN drops'): TicketContext => ({ psa: 'co
 
 
 
+
+/** The ticket as the API stores it from what the panel read. */
+const seen = (id: string) => toTicketRef(ticket(id));
 
 const summaries = (...s: SessionDetail[]): { sessions: SessionSummary[] } => ({ sessions: s });
 
@@ -79,10 +82,10 @@ describe('the panel model', () => {
     const { model, calls } = scripted({
       findSessions: (() => ({ ok: true, data: summaries() })) as never,
       searchFlows: (() => ({ ok: true, data: { flows: [{ id: 'f1', title: 'Outlook password loop', kind: 'troubleshooting' }] } })) as never,
-      startSession: (() => ({ ok: true, data: { session: session('s1', '700') } })) as never,
+      startSession: (() => ({ ok: true, data: { session: session('s1', '700', { ticket: seen('700') }) } })) as never,
       chooseFlow: ((a: { sessionId: string; flowId: string }) => ({
         ok: true,
-        data: { session: session(a.sessionId, '700', { flowId: a.flowId, currentNodeId: 'n1', currentNode: firstStep }) },
+        data: { session: session(a.sessionId, '700', { ticket: seen('700'), flowId: a.flowId, currentNodeId: 'n1', currentNode: firstStep }) },
       })) as never,
     });
     await model.refreshAccount();
@@ -106,8 +109,8 @@ describe('the panel model', () => {
       findSessions: (() => ({ ok: true, data: summaries() })) as never,
       searchFlows: (() => ({ ok: true, data: { flows: [] } })) as never,
       // POST /v1/sessions answers 200 with the session that was already open, flow untouched.
-      startSession: (() => ({ ok: true, data: { session: session('s9', '800') } })) as never,
-      chooseFlow: ((a: { sessionId: string; flowId: string }) => ({ ok: true, data: { session: session(a.sessionId, '800', { flowId: a.flowId }) } })) as never,
+      startSession: (() => ({ ok: true, data: { session: session('s9', '800', { ticket: seen('800') }) } })) as never,
+      chooseFlow: ((a: { sessionId: string; flowId: string }) => ({ ok: true, data: { session: session(a.sessionId, '800', { ticket: seen('800'), flowId: a.flowId }) } })) as never,
     });
     await model.refreshAccount();
     await model.setTicket(ticket('800'));
@@ -115,6 +118,31 @@ describe('the panel model', () => {
     expect(r.ok && r.data.session.flowId).toBe('f2');
     expect(calls.map((c) => c.op).filter((op) => op === 'startSession' || op === 'chooseFlow')).toEqual(['startSession', 'chooseFlow']);
     expect(model.session.value?.flowId).toBe('f2');
+  });
+
+  it('gives the open session the company ConnectWise renders after the ticket number, once', async () => {
+    const stored: { ticket: ReturnType<typeof seen> } = { ticket: { psa: 'connectwise', externalId: '850', summary: 'VPN drops' } };
+    const { model, calls } = scripted({
+      findSessions: (() => ({ ok: true, data: summaries(session('s5', '850', stored)) })) as never,
+      getSession: (() => ({ ok: true, data: { session: session('s5', '850', stored) } })) as never,
+      // The API fills in blanks only.
+      fillTicket: ((a: { ticket: Partial<ReturnType<typeof seen>> }) => {
+        stored.ticket = { ...stored.ticket, ...Object.fromEntries(Object.entries(a.ticket).filter(([k, v]) => v && !stored.ticket[k as 'company'])) };
+        return { ok: true, data: { session: session('s5', '850', stored) } };
+      }) as never,
+    });
+    await model.refreshAccount();
+    await model.setTicket(ticket('850'));
+    expect(model.session.value?.ticket.company ?? null).toBeNull();
+    await model.setTicket({ ...ticket('850'), company: 'Fabrikam Manufacturing' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(model.session.value?.ticket.company).toBe('Fabrikam Manufacturing');
+    // The same ticket read again (nothing new) sends nothing more.
+    await model.setTicket({ ...ticket('850'), company: 'Fabrikam Manufacturing' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls.filter((c) => c.op === 'fillTicket')).toHaveLength(1);
+    expect(calls.find((c) => c.op === 'fillTicket')?.args).toMatchObject({ sessionId: 's5', ticket: { company: 'Fabrikam Manufacturing' } });
+    expect(calls.some((c) => c.op === 'startSession')).toBe(false);
   });
 
   it('makes the engineer’s own fix the suggested one, and lists it as waiting when offline', async () => {
