@@ -92,8 +92,9 @@ export function createSchedulesModel(call: CallApi, canManage: ReadonlySignal<bo
       return false;
     }
     const s = r.data.schedule;
-    feedback.value = { kind: 'ok', text: `"${s.name}" runs ${s.recurrenceText}; next ${s.nextDueAt ? new Date(s.nextDueAt).toLocaleString() : 'never'}.` };
+    // The list first: reloading it resets the message line, and this message must stay.
     await load();
+    feedback.value = { kind: 'ok', text: `"${s.name}" runs ${s.recurrenceText}; next ${s.nextDueAt ? new Date(s.nextDueAt).toLocaleString() : 'never'}.` };
     return true;
   }
 

@@ -65,8 +65,9 @@ export function createScriptsModel(call: CallApi, canEdit: ReadonlySignal<boolea
       return;
     }
     review.value = null;
-    feedback.value = { kind: 'ok', text: `"${r.data.template.name}" is in the script library.` };
+    // The list first: reloading it resets the message line, and this message must stay.
     await load();
+    feedback.value = { kind: 'ok', text: `"${r.data.template.name}" is in the script library.` };
   }
 
   async function dismiss(draft: ScriptDraft) {
@@ -76,8 +77,8 @@ export function createScriptsModel(call: CallApi, canEdit: ReadonlySignal<boolea
       return;
     }
     if (review.value?.draft.id === draft.id) review.value = null;
-    feedback.value = { kind: 'ok', text: `Dismissed "${draft.name}".` };
     await load();
+    feedback.value = { kind: 'ok', text: `Dismissed "${draft.name}".` };
   }
 
   /** Copies the script and counts the use, so the library knows which scripts earn their place. */
