@@ -24,6 +24,7 @@ import { DraftBadge } from './DraftBadge';
 export function Panel(props: { onClose: () => void; onOpenOptions: () => void; onOpenWorkspace: (ref?: string) => void }) {
   const m = useModel();
   const t = m.ticket.value;
+  const meta = t ? [t.company, t.board, t.status, t.priority].filter(Boolean).join(' · ') : '';
   return (
     <aside class="fp-panel" aria-label="FlowPilot">
       <header class="fp-header">
@@ -48,8 +49,13 @@ export function Panel(props: { onClose: () => void; onOpenOptions: () => void; o
         {t && (
           <div class="fp-ticket" data-fp="ticket">
             <div class="fp-ticket-number" data-fp="ticket-number">Ticket #{t.externalId}</div>
-            {t.summary && <div class="fp-ticket-summary">{t.summary}</div>}
-            <div class="fp-ticket-meta">{[t.company, t.board, t.status, t.priority].filter(Boolean).join(' · ')}</div>
+            {/* Both lines hold their place while ConnectWise fills the ticket in (number first), so nothing below jumps. */}
+            <div class="fp-ticket-summary" title={t.summary ?? undefined}>
+              {t.summary}
+            </div>
+            <div class="fp-ticket-meta" title={meta || undefined}>
+              {meta}
+            </div>
           </div>
         )}
       </header>

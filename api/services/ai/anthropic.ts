@@ -119,6 +119,7 @@ export function createAnthropicProvider(opts: AnthropicOptions): LlmProvider {
       };
     }
     // Streaming: assemble tool input from input_json_delta fragments exactly as the API sends them.
+    const started = Date.now();
     const stream = await client.messages.create({ ...params, stream: true }, reqOpts);
     const usage = emptyUsage();
     let model = req.model;
@@ -163,9 +164,14 @@ export function createAnthropicProvider(opts: AnthropicOptions): LlmProvider {
           break;
       }
     }
-    // A connection that closes cleanly mid-answer ends the SDK's iterator without an error: a cut-off answer
-    // must not pass for a whole one.
-    if (!finished) throw new LlmError('network', 'The model stopped answering before it finished.');
+    // The SDK ends its iterator quietly when the call is aborted or times out, or the connection closes cleanly
+    // mid-answer: a cut-off answer must not pass for a whole one. (A retry streams from the start again; callers
+    // that show the stream say so with a reset.)
+    if (!finished) {
+      if (o.signal?.aborted || signal.aborted) throw new LlmError('aborted', 'The request was cancelled.');
+      if (Date.now() - started >= reqOpts.timeout - 50) throw new LlmError('timeout', 'The model did not answer in time.');
+      throw new LlmError('network', 'The model stopped answering before it finished.');
+    }
     const ordered = [...blocks.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b);
     const toolCalls = ordered.flatMap((b) => {
       if (b.kind !== 'tool') return [];
@@ -185,10 +191,6 @@ export function createAnthropicProvider(opts: AnthropicOptions): LlmProvider {
     name: 'anthropic',
     async complete(req, o = {}) {
       const outer = o.signal;
-      // Once part of an answer has been streamed to the caller, a retry would stream it a second time.
-      let streamed = false;
-      const forward = o.onEvent;
-      const opts: LlmCallOptions = forward ? { ...o, onEvent: (e) => ((streamed = true), forward(e)) } : o;
       let attempts = 0;
       for (;;) {
         attempts++;
@@ -198,13 +200,13 @@ export function createAnthropicProvider(opts: AnthropicOptions): LlmProvider {
           outer?.addEventListener('abort', onAbort, { once: true });
           if (outer?.aborted) controller.abort();
           try {
-            return { ...(await attempt(req, opts, controller.signal)), attempts };
+            return { ...(await attempt(req, o, controller.signal)), attempts };
           } finally {
             outer?.removeEventListener('abort', onAbort);
           }
         } catch (raw) {
           const err = classify(raw, attempts, outer);
-          if (!retryable(err) || streamed || attempts > policy.maxRetries || outer?.aborted) throw err;
+          if (!retryable(err) || attempts > policy.maxRetries || outer?.aborted) throw err;
           const hinted = raw instanceof APIError ? retryAfterMs(raw.headers as Headers | undefined) : undefined;
           const wait = retryWait({ baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs, maxRetryAfterMs: policy.maxRetryAfterMs }, attempts - 1, hinted);
           if (wait === 'too_long') {

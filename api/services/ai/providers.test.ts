@@ -65,17 +65,24 @@ describe('Anthropic provider', () => {
     expect(res.usage.outputTokens).toBeGreaterThan(0);
   });
 
-  it('fails a streamed answer cut off before message_stop, once, instead of passing part of it as whole', async () => {
-    const llm = createAnthropicProvider({ apiKey: 'k', baseUrl: anthropic.url, sleep: async () => {} });
-    const before = anthropic.requests.length;
+  it('fails a streamed answer cut off before message_stop instead of passing part of it as whole', async () => {
+    const llm = createAnthropicProvider({ apiKey: 'k', baseUrl: anthropic.url, retry: { maxRetries: 0 } });
     anthropic.script({ kind: 'cut', text: 'Restart the print spooler, then clear the queue and print a test page.' });
     const streamed: string[] = [];
     const err = await llm.complete(request, { onEvent: (e) => e.type === 'text' && streamed.push(e.text) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmError);
     expect((err as LlmError).kind).toBe('network');
     expect(streamed.join('')).toBe('Restart the ');
-    // Part of it already reached the caller: no second request that would stream it again.
-    expect(anthropic.requests.length - before).toBe(1);
+  });
+
+  it('asks again after a cut-off stream and answers with the whole second answer', async () => {
+    const llm = createAnthropicProvider({ apiKey: 'k', baseUrl: anthropic.url, sleep: async () => {} });
+    const before = anthropic.requests.length;
+    anthropic.script({ kind: 'cut', text: 'Restart the print spooler.' }, { kind: 'text', text: 'Restart the print spooler, then print a test page.' });
+    const res = await llm.complete(request, { onEvent: () => {} });
+    expect(res.text).toBe('Restart the print spooler, then print a test page.');
+    expect(res.attempts).toBe(2);
+    expect(anthropic.requests.length - before).toBe(2);
   });
 
   it('retries 429 and 529 honouring retry-after, then answers', async () => {
