@@ -11,7 +11,7 @@ import { DATA_RULE, fenceData } from './fence.js';
 import { LlmError, type LlmProvider, type LlmTool, type LlmUsage } from './types.js';
 import { recordUsage, zeroUsage, type UsageRecord } from './usage.js';
 
-export const PURPOSES = ['suggest', 'summary', 'reply', 'briefing', 'embed'] as const;
+export const PURPOSES = ['suggest', 'summary', 'reply', 'briefing', 'embed', 'ask'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 /** One field of an outbound request, already redacted; `untrusted` fields are fenced as data. */
