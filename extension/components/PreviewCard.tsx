@@ -2,13 +2,13 @@
 import type { Purpose } from '../lib/panel/model/privacy';
 import { useModel } from './model-context';
 
-const PURPOSE_LABEL: Record<Purpose, string> = { suggest: 'suggestion', summary: 'summary', reply: 'customer reply', briefing: 'escalation briefing', embed: 'search index' };
+const PURPOSE_LABEL: Record<Purpose, string> = { suggest: 'suggestion', summary: 'summary', reply: 'customer reply', briefing: 'escalation briefing', embed: 'search index', ask: 'question' };
 
-/** The link that opens the preview for one kind of model call. */
-export function WhatWillBeSent(props: { purpose: Purpose }) {
+/** The link that opens the preview for one kind of model call (a question's needs the question typed). */
+export function WhatWillBeSent(props: { purpose: Purpose; question?: string }) {
   const m = useModel();
   return (
-    <button class="fp-link" onClick={() => void m.showPreview(props.purpose)} data-fp={`preview-${props.purpose}`}>
+    <button class="fp-link" onClick={() => void m.showPreview(props.purpose, props.question)} data-fp={`preview-${props.purpose}`}>
       What will be sent
     </button>
   );
