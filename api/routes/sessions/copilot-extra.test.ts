@@ -446,6 +446,8 @@ describe('outbound preview and privacy.requirePreview', () => {
     expect((await ai.request('POST', `/v1/sessions/${s.id}/ask`, { token: admin.token, body: { question: 'Which driver?', tier: 'offline' } })).status).toBe(201);
 
     expect((await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=ask&question=driver`, { token: admin.token })).status).toBe(200);
+    // A look at what a question sends opens questions only: a suggestion sends other fields.
+    expect((await ai.request('POST', `/v1/sessions/${s.id}/suggest`, { token: admin.token, body: {} })).status).toBe(409);
     fake.script({ kind: 'text', text: 'The universal print driver.' });
     const ok = await ai.request('POST', `/v1/sessions/${s.id}/ask`, { token: admin.token, body: { question: 'Which driver did we use last time?' } });
     expect(ok.status).toBe(201);
