@@ -13,6 +13,7 @@ import { createAnthropicProvider } from '../api/services/ai/anthropic.js';
 import { drainEmbeddingJobs } from '../api/services/ai/embeddings.js';
 import { embedQuery, hybridRank } from '../api/services/ai/hybrid.js';
 import { redactorFor } from '../api/services/ai/privacy.js';
+import { TIER_THRESHOLDS, tierFor, type TierThresholds } from '../api/services/ai/router.js';
 import { buildAiProviders } from '../api/services/ai/providers.js';
 import type { AiProviders, Embedder } from '../api/services/ai/types.js';
 import { fullTextSearch } from '../api/services/search.js';
@@ -48,6 +49,10 @@ export interface TicketScore {
   category: string;
   route: boolean | null;
   routedTier: string | null;
+  /** The tier the ticket expects (an experienced dispatcher's choice). */
+  expectedTier: EvalTicket['expect']['tier'];
+  /** The router's complexity score (0–1); a hard rule (escalation) scores 1. */
+  complexity: number | null;
   factsRecall: number | null;
   grounded: number | null;
   fixFound: boolean;
@@ -138,7 +143,7 @@ interface Suggestion {
   routing?: { tier: string };
 }
 
-function scoreSuggestion(set: EvalSet, t: EvalTicket, s: Suggestion, raw: string, hasFlowPick: boolean): Omit<TicketScore, 'route' | 'routedTier' | 'askCites' | 'precisionAt3'> {
+function scoreSuggestion(set: EvalSet, t: EvalTicket, s: Suggestion, raw: string, hasFlowPick: boolean): Omit<TicketScore, 'route' | 'routedTier' | 'complexity' | 'askCites' | 'precisionAt3'> {
   const cat = set.categories[t.category]!;
   const factTexts = s.facts.map((f) => f.text.toLowerCase());
   const ticketText = `${t.summary}\n${t.description}`;
@@ -146,6 +151,7 @@ function scoreSuggestion(set: EvalSet, t: EvalTicket, s: Suggestion, raw: string
   return {
     id: t.id,
     category: t.category,
+    expectedTier: t.expect.tier,
     factsRecall: t.expect.facts.length ? found.length / t.expect.facts.length : null,
     grounded: s.facts.length ? s.facts.filter((f) => isGrounded(f.text, ticketText)).length / s.facts.length : null,
     fixFound: !!s.fix && includesAny(`${s.fix.title}\n${s.fix.body}`, cat.fix),
@@ -237,6 +243,7 @@ export async function runEval(opts: RunOptions): Promise<EvalReport> {
         ...scoreSuggestion(set, t, off, JSON.stringify([off, asked]), true),
         route: routedTier === t.expect.tier,
         routedTier,
+        complexity: routed.routing.complexity as number,
         askCites: cites,
         precisionAt3: precision,
       });
@@ -247,6 +254,7 @@ export async function runEval(opts: RunOptions): Promise<EvalReport> {
           ...scoreSuggestion(set, t, m, JSON.stringify([m, ma]), false),
           route: null,
           routedTier: m.tier,
+          complexity: null,
           askCites: (ma.answer.sources as { kind: string; id: string; cited: boolean }[]).some((x) => x.cited && x.kind === 'session' && categoryOf.get(x.id) === t.category),
           precisionAt3: null,
         });
@@ -332,6 +340,61 @@ export function formatTable(rows: SummaryRow[]): string {
   return [line(cells[0]!), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
 }
 
+// ---- routing ------------------------------------------------------------------------------------------
+
+const TIERS = ['offline', 'fast', 'deep'] as const;
+type EvalTier = (typeof TIERS)[number];
+
+/** Expected tier × routed tier: how many tickets in each cell. */
+export function routingConfusion(rows: TicketScore[]): Record<EvalTier, Record<EvalTier, number>> {
+  const m = Object.fromEntries(TIERS.map((e) => [e, Object.fromEntries(TIERS.map((r) => [r, 0]))])) as Record<EvalTier, Record<EvalTier, number>>;
+  for (const r of rows) if (r.routedTier && (TIERS as readonly string[]).includes(r.routedTier)) m[r.expectedTier][r.routedTier as EvalTier]++;
+  return m;
+}
+
+/** Share of tickets whose routed tier is the expected one. */
+export const routingAgreement = (rows: TicketScore[]) => rows.filter((r) => r.route).length / rows.length;
+
+/** The agreement the router would reach with other thresholds, from each ticket's complexity (what tuning reads). */
+export const agreementAt = (rows: TicketScore[], t: TierThresholds) => rows.filter((r) => r.complexity !== null && tierFor(r.complexity, t) === r.expectedTier).length / rows.length;
+
+/** The best thresholds on this set (a 0.05 grid; of equal ones, the nearest to today's), for the report to show beside today's. */
+export function bestThresholds(rows: TicketScore[]): TierThresholds & { agreement: number } {
+  let best: TierThresholds & { agreement: number } = { ...TIER_THRESHOLDS, agreement: agreementAt(rows, TIER_THRESHOLDS) };
+  const distance = (t: TierThresholds) => Math.abs(t.fast - TIER_THRESHOLDS.fast) + Math.abs(t.deep - TIER_THRESHOLDS.deep);
+  for (let f = 5; f <= 95; f += 5) {
+    for (let d = f + 5; d <= 100; d += 5) {
+      const t = { fast: f / 100, deep: d / 100 };
+      const agreement = agreementAt(rows, t);
+      if (agreement > best.agreement + 1e-9 || (Math.abs(agreement - best.agreement) < 1e-9 && distance(t) < distance(best))) best = { ...t, agreement };
+    }
+  }
+  return best;
+}
+
+/** The confusion table, each expected tier's agreement, and today's thresholds beside the best ones on this set. */
+export function formatRouting(rows: TicketScore[]): string {
+  const m = routingConfusion(rows);
+  const cells = [
+    ['expected \\ routed', ...TIERS, 'agree'],
+    ...TIERS.map((e) => {
+      const n = TIERS.reduce((a, r) => a + m[e][r], 0);
+      return [`${e} (${n})`, ...TIERS.map((r) => String(m[e][r])), n ? `${Math.round((m[e][e] / n) * 100)}%` : '—'];
+    }),
+  ];
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => `| ${c.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ')} |`;
+  const best = bestThresholds(rows);
+  const pctOf = (x: number) => `${Math.round(x * 100)}%`;
+  return [
+    line(cells[0]!),
+    `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...cells.slice(1).map(line),
+    `Thresholds today: fast from ${TIER_THRESHOLDS.fast}, deep from ${TIER_THRESHOLDS.deep} of complexity: ${pctOf(routingAgreement(rows))} agree.` +
+      ` Best on this set: fast from ${best.fast}, deep from ${best.deep}: ${pctOf(best.agreement)} (read eval/README.md before moving them).`,
+  ].join('\n');
+}
+
 /** The printed report: overall rows per pass, then the offline copilot per category. */
 export function formatReport(r: EvalReport): string {
   const overall = [summarise('offline copilot', r.offline), ...(r.model ? [summarise('model', r.model)] : [])];
@@ -344,6 +407,9 @@ export function formatReport(r: EvalReport): string {
     '',
     'Offline copilot by category:',
     formatTable(categories),
+    '',
+    'Routing (expected tier × routed tier):',
+    formatRouting(r.offline),
     '',
     `Routing disagreements (ticket→tier chosen): ${misrouted.length ? misrouted.join(', ') : 'none'}`,
   ].join('\n');

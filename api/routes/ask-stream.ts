@@ -1,4 +1,5 @@
 // Answers an Ask request as JSON, or as an SSE stream (sources, delta…, done | error) with Accept: text/event-stream.
+import { AppError } from '../lib/errors.js';
 import type { AppContext } from '../lib/http.js';
 import { authOf, withTenant } from '../lib/http.js';
 import { orderedSSE } from '../lib/sse.js';
@@ -37,6 +38,11 @@ export async function answerAsk(c: AppContext, input: AskInput): Promise<Respons
       const result = await ask({ ...params, signal, onEvent: (e) => void send(e.event, e.data) });
       await send('done', result);
     } catch (err) {
+      // Our own refusals (e.g. outbound_preview_required) say what to do; anything else stays generic.
+      if (err instanceof AppError) {
+        await send('error', { code: err.code, message: err.message });
+        return;
+      }
       // Never write err.message to the client: log it, send a generic event.
       deps.log.error('ask stream failed', { reqId: c.get('requestId'), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
       await send('error', { code: 'internal', message: `The answer failed (request ${c.get('requestId')}); try again.` });

@@ -16,7 +16,12 @@ export function AskCard(props: { onOpenSource: (ref: string) => void }) {
   const a = m.ask;
   return (
     <section class="fp-card" data-fp="ask">
-      <h3>Ask FlowPilot</h3>
+      <div class="fp-row">
+        <h3>Ask FlowPilot</h3>
+        <span class="fp-push" title="What your question would send">
+          <WhatWillBeSent purpose="ask" question={question.value} />
+        </span>
+      </div>
       {a.turns.value.length > 0 && (
         <ol class="fp-conversation" data-fp="ask-history" aria-label="Conversation">
           {a.turns.value.map((t) => (

@@ -397,6 +397,63 @@ describe('outbound preview and privacy.requirePreview', () => {
     expect((await offline.request('GET', `/v1/sessions/${os.id}/summary`, { token: off.token })).status).toBe(200);
   });
 
+  it('shows a question in Ask as sent: the model request field by field, redacted, with the earlier turns; the query Voyage would get', async () => {
+    const admin = await ai.register('preview-ask');
+    const s = await ai.openSession(admin, { summary: 'Outlook keeps asking for the password; password: Hunter2-Secret!' });
+    await ai.request('POST', `/v1/sessions/${s.id}/facts`, { token: admin.token, body: { text: 'Only on the laptop, the token is sk-live-Zz9Yy8Xx7Ww6', sourceRef: 'ticket' } });
+    fake.script({ kind: 'text', text: 'Clear the cached credentials first.' });
+    expect((await ai.request('POST', `/v1/sessions/${s.id}/ask`, { token: admin.token, body: { question: 'Where are the Outlook credentials cached?' } })).status).toBe(201);
+
+    const question = 'Should I reset the Outlook profile? The admin password is Hunter2-Secret!';
+    const preview = await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=ask&question=${encodeURIComponent(question)}`, { token: admin.token });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ purpose: 'ask', recorded: true });
+    expect(preview.text).not.toContain('Hunter2-Secret!');
+    expect(preview.text).not.toContain('sk-live-Zz9Yy8Xx7Ww6');
+    const [anthropic, voyage] = preview.body.providers;
+    expect(anthropic).toMatchObject({ provider: 'anthropic', willCall: true, model: 'claude-haiku-4-5', tool: null });
+    expect(anthropic.fields.map((f: { name: string }) => f.name)).toEqual(['Earlier question', 'Earlier answer', 'Ticket, session facts and sources', 'Question']);
+    expect(voyage).toMatchObject({ provider: 'voyage', willCall: false });
+    expect(voyage.fields[0].value).toContain('reset the Outlook profile');
+
+    fake.script({ kind: 'text', text: 'Not yet: clear the cached credentials first.' });
+    const before = fake.requests.length;
+    expect((await ai.request('POST', `/v1/sessions/${s.id}/ask`, { token: admin.token, body: { question } })).status).toBe(201);
+    const sent = fake.requests[before]!.body;
+    expect(sent.model).toBe(anthropic.model);
+    expect(sent.system[0].text).toBe(anthropic.system);
+    const texts = sent.messages.flatMap((m: { content: string | { type: string; text: string }[] }) => (typeof m.content === 'string' ? [m.content] : m.content.map((b) => b.text)));
+    expect(texts).toEqual(anthropic.fields.map((f: { value: string }) => f.value));
+    expect(JSON.stringify(sent)).not.toContain('Hunter2-Secret!');
+
+    const missing = await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=ask`, { token: admin.token });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('question');
+  });
+
+  it('with requirePreview, Ask on a ticket is held too (JSON and stream) until the preview was opened', async () => {
+    const admin = await ai.register('gate-ask');
+    await ai.request('PUT', '/v1/settings', { token: admin.token, body: { privacy: { requirePreview: true } } });
+    const s = await ai.openSession(admin, { summary: 'Printer offline on floor 3' });
+    const before = fake.requests.length;
+    const held = await ai.request('POST', `/v1/sessions/${s.id}/ask`, { token: admin.token, body: { question: 'Which driver did we use last time?' } });
+    expect(held.status).toBe(409);
+    expect(held.body.error.code).toBe('outbound_preview_required');
+    const stream = await ai.request('POST', `/v1/sessions/${s.id}/ask`, { token: admin.token, body: { question: 'Which driver did we use last time?' }, headers: { Accept: 'text/event-stream' } });
+    expect(stream.text).toMatch(/event: error\ndata: \{"code":"outbound_preview_required"/);
+    expect(fake.requests.length).toBe(before); // nothing left
+    // Offline sends nothing, so it is not held.
+    expect((await ai.request('POST', `/v1/sessions/${s.id}/ask`, { token: admin.token, body: { question: 'Which driver?', tier: 'offline' } })).status).toBe(201);
+
+    expect((await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=ask&question=driver`, { token: admin.token })).status).toBe(200);
+    // A look at what a question sends opens questions only: a suggestion sends other fields.
+    expect((await ai.request('POST', `/v1/sessions/${s.id}/suggest`, { token: admin.token, body: {} })).status).toBe(409);
+    fake.script({ kind: 'text', text: 'The universal print driver.' });
+    const ok = await ai.request('POST', `/v1/sessions/${s.id}/ask`, { token: admin.token, body: { question: 'Which driver did we use last time?' } });
+    expect(ok.status).toBe(201);
+    expect(ok.body.answer).toMatchObject({ tier: 'fast', text: 'The universal print driver.' });
+  });
+
   it('validates the purpose and hides other accounts\' sessions', async () => {
     const a = await ai.register('pv-a');
     const b = await ai.register('pv-b');
@@ -404,8 +461,8 @@ describe('outbound preview and privacy.requirePreview', () => {
     const bad = await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=everything`, { token: a.token });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('invalid_input');
-    for (const purpose of ['suggest', 'summary', 'reply', 'briefing', 'embed']) {
-      expect((await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=${purpose}`, { token: b.token })).status, purpose).toBe(404);
+    for (const purpose of ['suggest', 'summary', 'reply', 'briefing', 'embed', 'ask']) {
+      expect((await ai.request('GET', `/v1/sessions/${s.id}/outbound-preview?purpose=${purpose}&question=why`, { token: b.token })).status, purpose).toBe(404);
     }
   });
 });

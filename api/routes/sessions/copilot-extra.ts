@@ -21,7 +21,13 @@ const replyPostBody = z
   })
   .strict();
 
-const previewQuery = z.object({ purpose: z.enum(PURPOSES) });
+const previewQuery = z
+  .object({
+    purpose: z.enum(PURPOSES),
+    /** For purpose=ask: the question, since what is sent (and which sources are found) depends on it. */
+    question: z.string().trim().min(1).max(2000).optional(),
+  })
+  .refine((q) => q.purpose !== 'ask' || q.question !== undefined, { message: 'the preview of a question needs the question', path: ['question'] });
 
 const callOf = (c: AppContext, sessionId: string) => {
   const auth = authOf(c);
@@ -44,6 +50,7 @@ export const sessionCopilotExtraRoutes = new Hono<AppEnv>()
   .get('/:id/outbound-preview', validate('param', idParam), validate('query', previewQuery), async (c) => {
     const auth = authOf(c);
     const who = { accountId: auth.accountId, userId: auth.userId };
-    return c.json(await outboundPreview(c.get('deps'), tenantOf(c), who, c.req.valid('param').id, c.req.valid('query').purpose));
+    const { purpose, question } = c.req.valid('query');
+    return c.json(await outboundPreview(c.get('deps'), tenantOf(c), who, c.req.valid('param').id, purpose, { question }));
   })
   .post('/:id/escalation-briefing', callsOut(), validate('param', idParam), async (c) => c.json(await writeBriefing(callOf(c, c.req.valid('param').id))));

@@ -5,12 +5,13 @@ import { notFound } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { Tier } from '../copilot/types.js';
 import { activeFacts, getSession, ticketOf, type SessionRow, type TicketRef } from '../sessions/index.js';
-import { readPreferences } from '../settings.js';
+import { readPreferences, type Preferences } from '../settings.js';
 import { DATA_RULE, fenceData } from './fence.js';
+import { assertPreviewed } from './outbound.js';
 import { redactorFor, type Redact } from './privacy.js';
 import { trimText } from './prompt.js';
 import { publicSource, retrieve, type AskSource, type Retrieval, type RetrievedSource } from './retrieval.js';
-import { LlmError, type Embedder, type LlmMessage, type LlmProvider, type LlmUsage } from './types.js';
+import { LlmError, type Embedder, type LlmMessage, type LlmProvider, type LlmRequest, type LlmUsage } from './types.js';
 import { addUsage, chatProvider, recordUsage, zeroUsage } from './usage.js';
 
 export type { AskSource } from './retrieval.js';
@@ -277,9 +278,10 @@ interface Gathered {
   redact: Redact;
   fastModel: string;
   deepModel: string;
+  prefs: Preferences;
 }
 
-async function gather(tx: Tx, p: AskParams): Promise<Gathered> {
+async function gather(tx: Tx, p: Pick<AskParams, 'target' | 'userId'>): Promise<Gathered> {
   const prefs = await readPreferences(tx);
   let session: SessionRow | null = null;
   let conversationId: string | null = null;
@@ -302,12 +304,26 @@ async function gather(tx: Tx, p: AskParams): Promise<Gathered> {
   // The model API wants the conversation to start with a question.
   while (history[0]?.role === 'assistant') history.shift();
   const redact = redactorFor(prefs);
-  return { session, conversationId, history, facts: facts.map(redact), redact, fastModel: prefs.ai.fastModel, deepModel: prefs.ai.deepModel };
+  return { session, conversationId, history, facts: facts.map(redact), redact, fastModel: prefs.ai.fastModel, deepModel: prefs.ai.deepModel, prefs };
 }
 
-function chooseTier(p: AskParams): { tier: Tier; reasons: string[] } {
-  if (!p.llm) return { tier: 'offline', reasons: ['no model key is configured'] };
-  if (p.requestedTier) return { tier: p.requestedTier, reasons: [`the engineer asked for ${p.requestedTier}`] };
+/** The model request of one question: the real call and the outbound preview both build it here. */
+function askRequest(model: string, tier: Tier, question: string, ctx: AskContext, sources: RetrievedSource[], g: Pick<Gathered, 'history' | 'redact'>): LlmRequest {
+  return {
+    model,
+    system: [{ text: ASK_SYSTEM_PROMPT, cache: true }],
+    messages: buildAskMessages(question, ctx, sources, g.history, g.redact),
+    maxTokens: tier === 'deep' ? 1500 : 700,
+    temperature: 0.2,
+  };
+}
+
+/** "What should I try next?" names nothing to search for: the ticket's summary stands in for the subject. */
+const focusOf = (question: string, ticket: TicketRef | null) => (termsOf(question).size <= 1 && ticket?.summary ? `${question} ${ticket.summary}` : question);
+
+function chooseTier(modelAvailable: boolean, requestedTier: Tier | undefined): { tier: Tier; reasons: string[] } {
+  if (!modelAvailable) return { tier: 'offline', reasons: ['no model key is configured'] };
+  if (requestedTier) return { tier: requestedTier, reasons: [`the engineer asked for ${requestedTier}`] };
   return { tier: 'fast', reasons: ['questions go to the fast model; "think harder" asks the deep one'] };
 }
 
@@ -319,9 +335,11 @@ function chooseTier(p: AskParams): { tier: Tier; reasons: string[] } {
 export async function ask(p: AskParams): Promise<AskResult> {
   const started = performance.now();
   const g = await p.tenant((tx) => gather(tx, p));
+  const route = chooseTier(!!p.llm, p.requestedTier);
+  // With privacy.requirePreview, neither the question's embedding nor the model call leaves before an engineer has looked.
+  if (g.session && (route.tier !== 'offline' || p.embedder)) await p.tenant((tx) => assertPreviewed(tx, g.prefs, g.session!.id, 'ask'));
   const ticket = g.session ? ticketOf(g.session) : null;
-  // "What should I try next?" names nothing to search for: the ticket's summary stands in for the subject.
-  const focus = termsOf(p.question).size <= 1 && ticket?.summary ? `${p.question} ${ticket.summary}` : p.question;
+  const focus = focusOf(p.question, ticket);
   const retrieval = await retrieve({ embedder: p.embedder, log: p.log }, p.tenant, focus, g.redact, {
     company: g.session?.ticket_company,
     excludeSessionId: g.session?.id,
@@ -329,7 +347,6 @@ export async function ask(p: AskParams): Promise<AskResult> {
   p.onEvent?.({ event: 'sources', data: { sources: retrieval.sources.map(publicSource), mode: retrieval.mode } });
 
   const ctx: AskContext = { ticket, facts: g.facts };
-  const route = chooseTier(p);
   let usage = zeroUsage();
   let attempts = 0;
   let model: string | null = null;
@@ -351,13 +368,7 @@ export async function ask(p: AskParams): Promise<AskResult> {
     });
     try {
       const res = await p.llm.complete(
-        {
-          model,
-          system: [{ text: ASK_SYSTEM_PROMPT, cache: true }],
-          messages: buildAskMessages(p.question, ctx, retrieval.sources, g.history, g.redact),
-          maxTokens: tier === 'deep' ? 1500 : 700,
-          temperature: 0.2,
-        },
+        askRequest(model, tier, p.question, ctx, retrieval.sources, g),
         { signal, timeoutMs: perAttempt, onEvent: p.onEvent ? (e) => e.type === 'text' && guard.push(e.text) : undefined },
       );
       usage = addUsage(usage, res.usage);
@@ -452,4 +463,20 @@ async function saveConversation(tx: Tx, p: AskParams, g: Gathered): Promise<stri
   const [row] = await tx<[{ id: string }]>`
     insert into ask_conversations (account_id, user_id, title) values (${p.accountId}, ${p.userId}, ${g.redact(p.question).slice(0, 120)}) returning id`;
   return row.id;
+}
+
+/**
+ * What a question on this session would send (the outbound preview), built by the same code as the
+ * call. Sources are found by words only here: embedding the question would itself send it to Voyage.
+ */
+export async function previewAsk(p: Pick<AskParams, 'log' | 'userId' | 'tenant' | 'requestedTier' | 'question'> & { sessionId: string }) {
+  const g = await p.tenant((tx) => gather(tx, { target: { sessionId: p.sessionId }, userId: p.userId }));
+  const ticket = g.session ? ticketOf(g.session) : null;
+  const focus = focusOf(p.question, ticket);
+  const retrieval = await retrieve({ log: p.log }, p.tenant, focus, g.redact, { company: g.session?.ticket_company, excludeSessionId: g.session?.id });
+  // Routed as if a model were configured, so the preview shows what a key would send.
+  const route = chooseTier(true, p.requestedTier);
+  const model = route.tier === 'deep' ? g.deepModel : g.fastModel;
+  const request = route.tier === 'offline' ? null : askRequest(model, route.tier, p.question, { ticket, facts: g.facts }, retrieval.sources, g);
+  return { route, model: request ? model : null, request, query: g.redact(focus) };
 }

@@ -2,6 +2,7 @@
 import type { Tx } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
 import { notFound } from '../../lib/errors.js';
+import { previewAsk } from './ask.js';
 import { loadSourceTexts } from './embeddings.js';
 import { briefingPayload, loadBriefingInput } from './briefing.js';
 import { replyContext, replyPayload } from './customer-reply.js';
@@ -45,7 +46,7 @@ const MAX_EMBED_TEXT = 8000;
 
 const fromPayload = (p: ModelPayload) => ({ system: p.system, tool: p.tool.name, fields: p.fields });
 
-async function anthropicPreview(deps: Deps, tenant: Tenant, purpose: Exclude<Purpose, 'embed'>, sessionId: string, who: { accountId: string; userId: string }): Promise<ProviderPreview> {
+async function anthropicPreview(deps: Deps, tenant: Tenant, purpose: Exclude<Purpose, 'embed' | 'ask'>, sessionId: string, who: { accountId: string; userId: string }): Promise<ProviderPreview> {
   const prefs = await tenant(readPreferences);
   const redact = redactorFor(prefs);
   const willCall = !!deps.ai?.llm;
@@ -76,6 +77,41 @@ async function anthropicPreview(deps: Deps, tenant: Tenant, purpose: Exclude<Pur
   return { provider: 'anthropic', model: prefs.ai.deepModel, willCall, when: 'when the engineer asks for an escalation briefing', ...fromPayload(briefingPayload(input, redact)) };
 }
 
+/** A question on the session: the model request with its earlier turns, and the question's embedding when Voyage is configured. */
+async function askPreview(deps: Deps, tenant: Tenant, sessionId: string, who: { userId: string }, question: string): Promise<ProviderPreview[]> {
+  const a = await previewAsk({ log: deps.log, userId: who.userId, tenant, sessionId, question });
+  const turns = a.request?.messages ?? [];
+  // Each earlier turn, then the context block (ticket, facts and sources, fenced inside) and the question.
+  const fields = turns.flatMap((m, i) =>
+    m.content.flatMap((b, j): OutboundField[] => {
+      if (b.type !== 'text') return [];
+      if (i < turns.length - 1) return [{ name: m.role === 'user' ? 'Earlier question' : 'Earlier answer', value: b.text, untrusted: false }];
+      return [j === 0 ? { name: 'Ticket, session facts and sources', value: b.text, untrusted: true } : { name: 'Question', value: b.text, untrusted: false }];
+    }),
+  );
+  const embedder = deps.ai?.embedder;
+  return [
+    {
+      provider: 'anthropic',
+      model: a.model,
+      willCall: !!deps.ai?.llm && !!a.request,
+      when: `when the engineer asks (${a.route.reasons.join('; ')})${embedder ? '; the sources are then found with Voyage too, so they can differ from this list' : ''}`,
+      system: a.request?.system.map((b) => b.text).join('\n') ?? null,
+      tool: null,
+      fields,
+    },
+    {
+      provider: 'voyage',
+      model: embedder?.model ?? null,
+      willCall: !!embedder,
+      when: 'when the engineer asks: the question is embedded to find similar past work',
+      system: null,
+      tool: null,
+      fields: [{ name: 'Query (input_type "query")', value: a.query, untrusted: true }],
+    },
+  ];
+}
+
 async function voyagePreview(deps: Deps, tenant: Tenant, sessionId: string): Promise<ProviderPreview> {
   const { text, resolved } = await tenant(async (tx) => {
     const prefs = await readPreferences(tx);
@@ -101,11 +137,21 @@ async function voyagePreview(deps: Deps, tenant: Tenant, sessionId: string): Pro
 }
 
 /** Builds the preview (no transaction held across ConnectWise calls) and records that it was opened. */
-export async function outboundPreview(deps: Deps, tenant: Tenant, who: { accountId: string; userId: string }, sessionId: string, purpose: Purpose): Promise<OutboundPreview> {
-  const provider = purpose === 'embed' ? await voyagePreview(deps, tenant, sessionId) : await anthropicPreview(deps, tenant, purpose, sessionId, who);
+export async function outboundPreview(
+  deps: Deps,
+  tenant: Tenant,
+  who: { accountId: string; userId: string },
+  sessionId: string,
+  purpose: Purpose,
+  opts: { question?: string } = {},
+): Promise<OutboundPreview> {
+  const providers =
+    purpose === 'ask'
+      ? await askPreview(deps, tenant, sessionId, who, opts.question ?? '')
+      : [purpose === 'embed' ? await voyagePreview(deps, tenant, sessionId) : await anthropicPreview(deps, tenant, purpose, sessionId, who)];
   const requirePreview = await tenant(async (tx) => {
     await recordPreviewOpened(tx, who.accountId, sessionId, purpose, who.userId);
     return (await readPreferences(tx)).privacy.requirePreview;
   });
-  return { purpose, sessionId, providers: [provider], requirePreview, recorded: true };
+  return { purpose, sessionId, providers, requirePreview, recorded: true };
 }

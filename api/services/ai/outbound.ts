@@ -11,7 +11,7 @@ import { DATA_RULE, fenceData } from './fence.js';
 import { LlmError, type LlmProvider, type LlmTool, type LlmUsage } from './types.js';
 import { recordUsage, zeroUsage, type UsageRecord } from './usage.js';
 
-export const PURPOSES = ['suggest', 'summary', 'reply', 'briefing', 'embed'] as const;
+export const PURPOSES = ['suggest', 'summary', 'reply', 'briefing', 'embed', 'ask'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 /** One field of an outbound request, already redacted; `untrusted` fields are fenced as data. */
@@ -134,7 +134,7 @@ export async function recordQuietly(tx: Tx, log: Logger, r: UsageRecord): Promis
   await recordUsage(tx, r).catch((err: unknown) => log.error('usage not recorded', { error: err instanceof Error ? err.message : String(err) }));
 }
 
-/** Records that an engineer opened the outbound preview of a session (any purpose opens the gate). */
+/** Records that an engineer opened the outbound preview of one kind of call on a session (it opens that call's gate). */
 export async function recordPreviewOpened(tx: Tx, accountId: string, sessionId: string, purpose: Purpose, userId: string): Promise<void> {
   await tx`insert into session_outbound_previews (account_id, session_id, purpose, opened_by)
            values (${accountId}, ${sessionId}, ${purpose}, ${userId})
@@ -143,11 +143,12 @@ export async function recordPreviewOpened(tx: Tx, accountId: string, sessionId: 
 
 /**
  * With `privacy.requirePreview`, a model call on a ticket waits until an engineer has looked at what
- * would leave: a 409 the panel answers by opening GET …/outbound-preview.
+ * that kind of call would leave with: a 409 the panel answers by opening GET …/outbound-preview. Per
+ * kind, since each sends different fields (a look at the summary's says nothing of a question's).
  */
 export async function assertPreviewed(tx: Tx, prefs: Pick<Preferences, 'privacy'>, sessionId: string, purpose: Purpose): Promise<void> {
   if (!prefs.privacy.requirePreview) return;
-  const [seen] = await tx<[{ n: number }?]>`select 1 as n from session_outbound_previews where session_id = ${sessionId} limit 1`;
+  const [seen] = await tx<[{ n: number }?]>`select 1 as n from session_outbound_previews where session_id = ${sessionId} and purpose = ${purpose}`;
   if (!seen) {
     throw conflict(
       `Your account requires a look at what is sent to the model before the first call on this ticket: open GET /v1/sessions/${sessionId}/outbound-preview?purpose=${purpose}, then try again.`,

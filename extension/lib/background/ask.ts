@@ -59,8 +59,8 @@ export function toAskEvents(event: string, data: string): AskEvent[] {
     case 'suggestion':
       return isProposal(parsed) ? [{ type: 'proposal', proposal: parsed }] : [];
     case 'failed': {
-      const message = (parsed as Partial<AskFailure> | undefined)?.message;
-      return [{ type: 'error', message: typeof message === 'string' ? message : data, status: 0 }];
+      const { message, code } = (parsed as Partial<AskFailure> | undefined) ?? {};
+      return [{ type: 'error', message: typeof message === 'string' ? message : data, status: 0, ...(typeof code === 'string' ? { code } : {}) }];
     }
     default:
       return [];
@@ -82,7 +82,14 @@ export function toConversationEvents(event: string, data: string): AskEvent[] {
       return done?.answer && done.question ? [{ type: 'answer', question: done.question, answer: done.answer }] : [];
     }
     case 'error':
-      return [{ type: 'error', message: typeof parsed?.message === 'string' ? parsed.message : 'The answer failed; try again.', status: 0 }];
+      return [
+        {
+          type: 'error',
+          message: typeof parsed?.message === 'string' ? parsed.message : 'The answer failed; try again.',
+          status: 0,
+          ...(typeof parsed?.code === 'string' ? { code: parsed.code } : {}),
+        },
+      ];
     default:
       return [];
   }
@@ -126,7 +133,7 @@ export function setupAsk(api: ApiClient) {
           post({ type: 'done' });
         } catch (err) {
           const e = toCallError(err);
-          post({ type: 'error', message: e.message, status: e.status });
+          post({ type: 'error', message: e.message, status: e.status, code: e.code });
         }
       })();
     });

@@ -190,7 +190,7 @@ export const OPERATION_ARGS = {
   confirmMemory: z.strictObject({ memoryId: id }),
   editMemory: z.strictObject({ memoryId: id, text: text(500) }),
   deleteMemory: z.strictObject({ memoryId: id }),
-  outboundPreview: z.strictObject({ ...sid, purpose: z.enum(['suggest', 'summary', 'reply', 'briefing', 'embed']) }),
+  outboundPreview: z.strictObject({ ...sid, purpose: z.enum(['suggest', 'summary', 'reply', 'briefing', 'embed', 'ask']), question: z.optional(text(2000)) }),
   postCustomerReply: z.strictObject({ ...sid, text: text(8000), emailCustomer: z.boolean() }),
   team: noArgs,
   createUser: z.strictObject({ name: text(200), email: text(254), password: text(200), role: role }),

@@ -270,9 +270,9 @@ export const OPERATIONS = {
     path: `/v1/sessions/${enc(sessionId)}/customer-reply/post`,
     body,
   })),
-  outboundPreview: op<Sid & { purpose: 'suggest' | 'summary' | 'reply' | 'briefing' | 'embed' }, Res<'/v1/sessions/:id/outbound-preview', '$get'>>((a) => ({
+  outboundPreview: op<Sid & { purpose: 'suggest' | 'summary' | 'reply' | 'briefing' | 'embed' | 'ask'; question?: string }, Res<'/v1/sessions/:id/outbound-preview', '$get'>>((a) => ({
     method: 'GET',
-    path: `/v1/sessions/${enc(a.sessionId)}/outbound-preview${query({ purpose: a.purpose })}`,
+    path: `/v1/sessions/${enc(a.sessionId)}/outbound-preview${query({ purpose: a.purpose, question: a.question })}`,
   })),
   clientMemory: op<{ company: string }, Res<'/v1/client-memory', '$get'>>((a) => ({ method: 'GET', path: `/v1/client-memory${query({ company: a.company })}` })),
   confirmMemory: op<{ memoryId: string }, Res<'/v1/client-memory/:id/confirm', '$post'>>((a) => ({ method: 'POST', path: `/v1/client-memory/${enc(a.memoryId)}/confirm`, body: {} })),

@@ -70,7 +70,8 @@ export type AskEvent =
   /** The prose streamed so far is void (the model failed half-way); the offline answer follows. */
   | { type: 'reset' }
   | { type: 'answer'; question: AskTurn; answer: AskTurn }
-  | { type: 'error'; message: string; status: number }
+  /** `code` is the API's error code when it refused (e.g. outbound_preview_required). */
+  | { type: 'error'; message: string; status: number; code?: string }
   | { type: 'done' };
 
 export const messenger = defineExtensionMessaging<ProtocolMap>();

@@ -4,10 +4,11 @@ import { batch, signal } from '@preact/signals';
 import type { AskSource, AskTurn, Proposal } from '../../common/api-types';
 import type { AskEvent } from '../../common/protocol';
 import { failMessage, type Core } from './core';
+import type { createPrivacy } from './privacy';
 
 export type Rating = 'up' | 'down';
 
-export function createAsk(core: Core) {
+export function createAsk(core: Core, privacy: Pick<ReturnType<typeof createPrivacy>, 'holdOn'>) {
   const ask = {
     streaming: signal(false),
     /** The conversation so far (questions and answers, oldest first). */
@@ -33,11 +34,15 @@ export function createAsk(core: Core) {
     });
   }
 
-  function onFailure(e: Extract<AskEvent, { type: 'error' }>) {
-    batch(() => {
-      ask.error.value = e.message;
-      ask.streaming.value = false;
-    });
+  /** A call the account holds until its preview was seen waits behind the preview; any other failure shows. */
+  function onFailure(e: Extract<AskEvent, { type: 'error' }>, purpose: 'suggest' | 'ask', retry: () => void, question?: string) {
+    ask.streaming.value = false;
+    if (e.code === 'outbound_preview_required') {
+      if (purpose === 'ask') ask.pendingQuestion.value = null;
+      void privacy.holdOn(e.code, purpose, async () => retry(), question);
+      return;
+    }
+    ask.error.value = e.message;
   }
 
   /** The copilot's suggested next step for the session (facts, fix, rationale). */
@@ -51,7 +56,7 @@ export function createAsk(core: Core) {
     cancelAsk = core.deps.ask({ sessionId: id }, (e) => {
       if (e.type === 'delta') ask.text.value += e.text;
       else if (e.type === 'proposal') ask.proposal.value = e.proposal;
-      else if (e.type === 'error') onFailure(e);
+      else if (e.type === 'error') onFailure(e, 'suggest', suggest);
       else if (e.type === 'done') ask.streaming.value = false;
     });
   }
@@ -77,7 +82,7 @@ export function createAsk(core: Core) {
           ask.text.value = '';
           ask.sources.value = [];
         });
-      else if (e.type === 'error') onFailure(e);
+      else if (e.type === 'error') onFailure(e, 'ask', () => askQuestion(q), q);
       else if (e.type === 'done') ask.streaming.value = false;
     });
   }

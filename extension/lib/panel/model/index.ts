@@ -42,12 +42,12 @@ export function createPanelModel(deps: PanelDeps) {
   const timeline = createTimeline(core, sync, reloadSession);
   const note = createNote(core, sync, reloadSession);
   const time = createTime(core);
-  const ask = createAsk(core);
   const past = createPast(core);
   const zone = createZone(core);
   const maintenance = createMaintenance(core);
   const entries = createEntries(core, reloadSession);
   const privacy = createPrivacy(core);
+  const ask = createAsk(core, privacy);
   const summary = createSummary(core, privacy);
   const reply = createReply(core, privacy);
   const memory = createMemory(core);

@@ -4,7 +4,7 @@ import type { SessionDetail } from '../../common/api-types';
 import type { OperationName } from '../../common/operations';
 import type { AccountState, CallResult } from '../../common/protocol';
 import { createPanelModel } from './index';
-import { engineer } from './scripted';
+import { engineer, scripted, sessionDetail } from './scripted';
 
 const session = { id: 's-1', ticket: { psa: 'connectwise', externalId: '1' }, status: 'active', facts: [], lane: [], activeFix: null } as unknown as SessionDetail;
 const preview = {
@@ -65,5 +65,85 @@ describe('privacy.requirePreview in the panel', () => {
     expect(model.error.value).toBe('Post the customer reply failed: no postCustomerReply');
     expect(model.previewHeld.value).toBeNull();
     expect(model.outboundPreview.value).toBeNull();
+  });
+});
+
+describe('privacy.requirePreview for suggest and Ask', () => {
+  const held = { type: 'error', status: 0, code: 'outbound_preview_required', message: 'Your account requires a look first.' } as const;
+  const turn = (id: string, role: 'user' | 'assistant', text: string) => ({ id, role, text, sources: [], tier: role === 'user' ? null : 'fast', model: null, createdAt: '2026-11-25T10:00:00Z' });
+  const proposal = { tier: 'fast', model: 'claude', nextStep: { title: 'Check the VPN lifetime' }, facts: [], fix: null, flows: [], confidence: 0.6, band: 'exploring', rationale: 'r' };
+
+  /** A model whose Ask port is held until the scripted preview was opened, then answers. */
+  async function gated() {
+    let previewed = false;
+    const s = scripted(
+      {
+        askHistory: () => ({ ok: true, data: { conversationId: null, turns: [] } }),
+        outboundPreview: ((a: { purpose: string }) => {
+          previewed = true;
+          return { ok: true, data: { ...preview, purpose: a.purpose } };
+        }) as never,
+      },
+      (req) => {
+        if (!previewed) return [held];
+        if (!req.conversation) return [{ type: 'proposal', proposal: proposal as never }, { type: 'done' }];
+        return [{ type: 'delta', text: 'Try the universal driver.' }, { type: 'answer', question: turn('q', 'user', req.question!) as never, answer: turn('a', 'assistant', 'Try the universal driver.') as never }, { type: 'done' }];
+      },
+    );
+    await s.model.refreshAccount();
+    s.model.session.value = sessionDetail('s-1', '1');
+    return s;
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+
+  it('a held suggestion opens its preview instead of an error, and runs on Send', async () => {
+    const { model, calls } = await gated();
+    model.suggest();
+    await settle();
+    expect(model.ask.error.value).toBeNull();
+    expect(model.ask.streaming.value).toBe(false);
+    expect(model.outboundPreview.value?.purpose).toBe('suggest');
+    expect(calls.find((c) => c.op === 'outboundPreview')?.args).toEqual({ sessionId: 's-1', purpose: 'suggest' });
+    expect(model.ask.proposal.value).toBeNull();
+
+    await model.sendHeld();
+    expect(model.outboundPreview.value).toBeNull();
+    expect(model.ask.proposal.value?.nextStep?.title).toBe('Check the VPN lifetime');
+    expect(calls.filter((c) => c.op === 'ask')).toHaveLength(2);
+  });
+
+  it('a held question opens the preview of that question, and is asked again on Send', async () => {
+    const { model, calls } = await gated();
+    model.askQuestion('Which driver did we use last time?');
+    await settle();
+    expect(model.ask.error.value).toBeNull();
+    expect(model.ask.pendingQuestion.value).toBeNull();
+    expect(calls.find((c) => c.op === 'outboundPreview')?.args).toEqual({ sessionId: 's-1', purpose: 'ask', question: 'Which driver did we use last time?' });
+    expect(model.previewHeld.value).not.toBeNull();
+
+    await model.sendHeld();
+    expect(model.ask.turns.value.map((t) => t.text)).toEqual(['Which driver did we use last time?', 'Try the universal driver.']);
+    expect(calls.filter((c) => c.op === 'ask').map((c) => c.args)).toEqual([
+      { sessionId: 's-1', question: 'Which driver did we use last time?', conversation: true },
+      { sessionId: 's-1', question: 'Which driver did we use last time?', conversation: true },
+    ]);
+  });
+
+  it('"What will be sent" for a question needs the question; other failures show as errors, holding nothing', async () => {
+    const { model, calls } = await gated();
+    await model.showPreview('ask', '  ');
+    expect(model.previewError.value).toMatch(/type your question first/);
+    expect(calls.some((c) => c.op === 'outboundPreview')).toBe(false);
+    await model.showPreview('ask', 'Why does it drop?');
+    expect(model.outboundPreview.value?.purpose).toBe('ask');
+    model.closePreview();
+
+    const other = scripted({}, () => [{ type: 'error', status: 0, code: 'internal', message: 'The answer failed; try again.' }]);
+    await other.model.refreshAccount();
+    other.model.session.value = sessionDetail('s-2', '2');
+    other.model.askQuestion('Why?');
+    expect(other.model.ask.error.value).toBe('The answer failed; try again.');
+    expect(other.model.previewHeld.value).toBeNull();
+    expect(other.calls.some((c) => c.op === 'outboundPreview')).toBe(false);
   });
 });

@@ -14,21 +14,34 @@ export function createPrivacy(core: Core) {
   /** The model call the account held until its preview was seen; "Send" runs it. */
   const held = signal<(() => Promise<unknown>) | null>(null);
 
-  async function showPreview(purpose: Purpose) {
+  /** A question's preview needs the question: what is sent, and which sources are found, depend on it. */
+  async function showPreview(purpose: Purpose, question?: string) {
     const id = core.sid();
     if (!id) return;
     previewError.value = null;
-    const r = await core.deps.call('outboundPreview', { sessionId: id, purpose });
+    if (purpose === 'ask' && !question?.trim()) {
+      preview.value = null;
+      previewError.value = 'type your question first: what is sent depends on it.';
+      return;
+    }
+    const r = await core.deps.call('outboundPreview', { sessionId: id, purpose, ...(purpose === 'ask' ? { question: question!.trim() } : {}) });
     if (r.ok) preview.value = r.data;
     else previewError.value = failMessage(r);
   }
 
   /** After a model call: if the account held it for a preview, shows the preview and keeps `retry` for "Send". */
   async function holdIf(r: CallResult<unknown>, purpose: Purpose, retry: () => Promise<unknown>) {
-    if (r.ok || r.queued || r.error.code !== 'outbound_preview_required') return;
+    if (r.ok || r.queued) return;
+    await holdOn(r.error.code, purpose, retry);
+  }
+
+  /** The same for a streamed call (suggest, Ask) that failed with `code`; true when it was held. */
+  async function holdOn(code: string | undefined, purpose: Purpose, retry: () => Promise<unknown>, question?: string) {
+    if (code !== 'outbound_preview_required') return false;
     core.error.value = null;
     held.value = retry;
-    await showPreview(purpose);
+    await showPreview(purpose, question);
+    return true;
   }
 
   async function send() {
@@ -45,5 +58,5 @@ export function createPrivacy(core: Core) {
     });
   }
 
-  return { preview, previewError, held, showPreview, holdIf, send, closePreview };
+  return { preview, previewError, held, showPreview, holdIf, holdOn, send, closePreview };
 }

@@ -2,7 +2,7 @@
 // as the API shapes it. Nothing in the panel imports this; only tests do.
 import type { SessionDetail, User } from '../../common/api-types';
 import type { OperationName } from '../../common/operations';
-import type { AccountState, CallResult } from '../../common/protocol';
+import type { AccountState, AskEvent, AskRequest, CallResult } from '../../common/protocol';
 import { createPanelModel } from './index';
 
 export type Script = Partial<Record<OperationName, (args: never) => CallResult<unknown>>>;
@@ -34,9 +34,15 @@ export function sessionDetail(id: string, ticketId: string, extra: Partial<Sessi
   };
 }
 
-/** The panel model over a scripted background: an operation without a handler answers 404; every call is recorded. */
-export function scripted(handlers: Script) {
-  const calls: { op: OperationName; args: unknown }[] = [];
+/** What the Ask port streams back for one request (suggest, or a question with `conversation`). */
+export type AskScript = (req: AskRequest) => AskEvent[];
+
+/**
+ * The panel model over a scripted background: an operation without a handler answers 404; every call is
+ * recorded. With `ask`, the Ask port answers each request with the scripted events (recorded as op "ask").
+ */
+export function scripted(handlers: Script, ask?: AskScript) {
+  const calls: { op: OperationName | 'ask'; args: unknown }[] = [];
   const call = async (op: OperationName, args: unknown) => {
     calls.push({ op, args });
     const h = handlers[op] as ((a: unknown) => CallResult<unknown>) | undefined;
@@ -44,6 +50,13 @@ export function scripted(handlers: Script) {
   };
   const signedIn: AccountState = { signedIn: true, user: engineer, apiBase: 'http://127.0.0.1:8787' };
   // The scripted call answers whatever the handler gives; the model's generic signature is satisfied at runtime.
-  const model = createPanelModel({ call: call as never, accountState: async () => signedIn });
+  const askPort = ask
+    ? (req: AskRequest, onEvent: (e: AskEvent) => void) => {
+        calls.push({ op: 'ask', args: req });
+        for (const e of ask(req)) onEvent(e);
+        return () => {};
+      }
+    : undefined;
+  const model = createPanelModel({ call: call as never, accountState: async () => signedIn, ask: askPort });
   return { model, calls };
 }
