@@ -35,7 +35,7 @@ export interface Situation {
 
 /**
  * The complexity at or above which the fast model, and the deep one, answer. `fast` is tuned on the
- * eval set (eval/README.md: 0.25 → 0.3, routing agreement 56% → 71% of 48 tickets); `deep` is not:
+ * eval set (eval/README.md: 0.25 → 0.3, routing agreement 56% → 69% of 48 tickets); `deep` is not:
  * the set holds one deep ticket, and only two tickets of one category argue for raising it.
  */
 export const TIER_THRESHOLDS = { fast: 0.3, deep: 0.65 } as const;
