@@ -41,10 +41,10 @@ function Filters({ h }: { h: SessionsModel }) {
           ))}
         </select>
         <label>
-          from <input type="date" name="historyFrom" value={f.from} max={f.to || undefined} onChange={(e) => h.setFilter({ from: e.currentTarget.value })} />
+          from <input type="date" name="historyFrom" value={f.from} max={f.to || undefined} onInput={(e) => h.setFilter({ from: e.currentTarget.value })} />
         </label>
         <label>
-          to <input type="date" name="historyTo" value={f.to} min={f.from || undefined} onChange={(e) => h.setFilter({ to: e.currentTarget.value })} />
+          to <input type="date" name="historyTo" value={f.to} min={f.from || undefined} onInput={(e) => h.setFilter({ to: e.currentTarget.value })} />
         </label>
       </div>
     </div>
