@@ -116,6 +116,9 @@ describe('workspace: session history and share links', () => {
     const { shares } = await stack.api<{ shares: { id: string; expiresAt: string; revokedAt: string | null }[] }>('GET', `/v1/sessions/${resolvedId}/shares`);
     expect(shares).toHaveLength(1);
     expect(await ws.$eval('[data-fp="ws-share"]', (e) => e.getAttribute('data-share-id'))).toBe(shares[0]!.id);
+    // Who made it and when it stops working, as the API stored it (shown in the browser's own locale).
+    expect(await ws.$eval('[data-fp="ws-share"]', (e) => e.textContent)).toContain('John Doe');
+    expect(state).toBe(`expires ${await ws.evaluate((at) => new Date(at).toLocaleString(), shares[0]!.expiresAt)}`);
 
     await eb.browser.defaultBrowserContext().overridePermissions(`chrome-extension://${eb.extensionId}`, ['clipboard-read', 'clipboard-write', 'clipboard-sanitized-write']);
     await ws.click('[data-fp="ws-share-copy"]');

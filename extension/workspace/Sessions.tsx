@@ -154,8 +154,15 @@ export function SessionView({ m }: { m: WorkspaceModel }) {
       <p class="hint" data-fp="ws-session-note-state">
         {note.posted ? `Posted to ConnectWise ${note.postedAt ? new Date(note.postedAt).toLocaleString() : ''}` : 'Not posted: shown as it would be posted now.'}
       </p>
-      {/* renderMarkdown's output has been through DOMPurify; the note itself was redacted by the API. */}
-      <div class="fp-md-preview" data-fp="ws-session-note" dangerouslySetInnerHTML={{ __html: renderMarkdown(note.text) }} />
+      {'format' in note && note.format === 'markdown' ? (
+        // renderMarkdown's output has been through DOMPurify; the note itself was redacted by the API.
+        <div class="fp-md-preview" data-fp="ws-session-note" dangerouslySetInnerHTML={{ __html: renderMarkdown(note.text) }} />
+      ) : (
+        // What was posted, or the account's plain-text format: shown line for line, as ConnectWise shows it.
+        <pre class="fp-md-preview fp-note-text" data-fp="ws-session-note">
+          {note.text}
+        </pre>
+      )}
       <ShareLinks h={h} />
     </section>
   );

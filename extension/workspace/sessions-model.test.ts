@@ -122,7 +122,9 @@ describe('session history model', () => {
     const made = link('new');
     const { model, of, copied } = scripted((op, args) => {
       if (op === 'sessionHistoryView') return ok({ session: { id: args.sessionId }, engineer: 'Ann', flowTitle: null, note: { kind: 'resolution', text: 'n' }, shares: [link('old', { active: false, revokedAt: '2026-12-04T11:00:00.000Z' })] });
-      if (op === 'createShare') return ok({ url: 'http://127.0.0.1:8787/v1/shared/fpsl_x', expiresAt: made.expiresAt, share: made });
+      // The link as made carries no creator's name; the list read after it does.
+      if (op === 'createShare') return ok({ url: 'http://127.0.0.1:8787/v1/shared/fpsl_x', expiresAt: made.expiresAt, share: { ...made, createdBy: { id: 'u', name: null } } });
+      if (op === 'listShares') return ok({ shares: [made, link('old', { active: false, revokedAt: '2026-12-04T11:00:00.000Z' })] });
       if (op === 'revokeShare') return ok({ share: { ...made, active: false, revokedAt: '2026-12-04T12:00:00.000Z' } });
       throw new Error(`unexpected ${op}`);
     });
@@ -131,7 +133,10 @@ describe('session history model', () => {
 
     await model.createShare();
     expect(of('createShare')).toEqual([{ sessionId: SID }]);
-    expect(model.shares.value.map((s) => s.id)).toEqual(['new', 'old']);
+    expect(model.shares.value.map((s) => [s.id, s.createdBy.name])).toEqual([
+      ['new', 'Ann'],
+      ['old', 'Ann'],
+    ]);
     expect(model.created.value).toEqual({ shareId: 'new', url: 'http://127.0.0.1:8787/v1/shared/fpsl_x' });
     await model.copyCreated();
     expect(copied).toEqual(['http://127.0.0.1:8787/v1/shared/fpsl_x']);

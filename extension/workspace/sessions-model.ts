@@ -153,8 +153,10 @@ export function createSessionsModel({ call, canEdit, failure, copy, confirm }: O
       shareFeedback.value = { kind: 'error', text: `No link made: ${failure(r)}` };
       return;
     }
+    // The list as the API gives it (with who made each link); the new link alone if that read fails.
+    const listed = await call('listShares', { sessionId: v.session.id });
     if (viewing.value?.session.id !== v.session.id) return;
-    viewing.value = { ...viewing.value, shares: [r.data.share, ...viewing.value.shares] };
+    viewing.value = { ...viewing.value, shares: listed.ok ? listed.data.shares : [r.data.share, ...viewing.value.shares] };
     created.value = { shareId: r.data.share.id, url: r.data.url };
     shareFeedback.value = { kind: 'ok', text: `Link made; it ${shareState(r.data.share)}. Copy it now: it is shown only once.` };
   }
