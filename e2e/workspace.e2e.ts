@@ -246,7 +246,10 @@ describe('workspace: flow library and visual editor', () => {
     await ws.click('[data-fp="ws-nav-sessions"]');
     await ws.waitForSelector('[data-fp="ws-session"]', { timeout: 15_000 });
     await ws.type('[data-fp="ws-session-search"]', 'fabrikam 184203');
-    await ws.waitForFunction(() => document.querySelectorAll('[data-fp="ws-session"]').length === 1);
+    // The API answers the search: wait for that answer (the list no longer busy), not for a count the unfiltered list may already have.
+    const answered = (n: number) =>
+      ws.waitForFunction((k) => document.querySelector('[data-fp="ws-session-list"]')?.getAttribute('aria-busy') === 'false' && document.querySelectorAll('[data-fp="ws-session"]').length === k, { timeout: 10_000 }, n);
+    await answered(1);
     await ws.click('[data-fp="ws-session"] .fp-flow-title');
     await ws.waitForSelector('[data-fp="ws-session-note"]', { timeout: 15_000 });
     const view = await ws.$eval('[data-fp="ws-session-view"]', (e) => (e as HTMLElement).innerText);
@@ -256,6 +259,7 @@ describe('workspace: flow library and visual editor', () => {
     await screenshot(ws, 'workspace-session-history');
 
     await ws.type('[data-fp="ws-session-search"]', ' no-such-words');
-    await ws.waitForFunction(() => document.querySelectorAll('[data-fp="ws-session"]').length === 0);
+    await answered(0);
+    expect(await ws.$eval('[data-fp="ws-sessions-msg"]', (e) => e.textContent)).toBe('No session matches.');
   });
 });

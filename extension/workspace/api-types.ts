@@ -10,11 +10,7 @@ export type ProposalList = Res<'/v1/flow-proposals', '$get'>;
 export type FlowProposal = ProposalList['proposals'][number];
 export type ProposalApproval = Res<'/v1/flow-proposals/:id/approve', '$post'>;
 export type ProposalDismissal = Res<'/v1/flow-proposals/:id/dismiss', '$post'>;
-export type SessionList = Res<'/v1/sessions', '$get'>;
-export type SessionListItem = SessionList['sessions'][number];
 export type SessionResponse = Res<'/v1/sessions/:id', '$get'>;
-/** The note as JSON (the markdown format; text and html answer with the bare text). */
-export type NotePreview = Extract<Res<'/v1/sessions/:id/resolution-note', '$get'>, { note: unknown }>;
 
 /** What creating or editing a flow sends (the route validates `graph` as a whole with the API's graph rules). */
 export interface FlowDraft {

@@ -167,4 +167,17 @@ describe('workspace model', () => {
     expect(model.proposals.value).toEqual([]);
     expect(model.proposalFeedback.value?.text).toBe('Dismissed "Proposal p2".');
   });
+
+  it('opens a session the panel linked to (#/v1/sessions/<id>) in the history, searched on the server', async () => {
+    const id = '0b7d7c3e-3f6b-4f7e-9f59-6a1d7d1f0c01';
+    const { model, calls } = scripted('viewer', {
+      sessionHistory: (() => ({ ok: true, data: { sessions: [], nextCursor: null } })) as never,
+      team: (() => ({ ok: true, data: { users: [], unmapped: [] } })) as never,
+      sessionHistoryView: ((a: { sessionId: string }) => ({ ok: true, data: { session: { id: a.sessionId }, shares: [] } })) as never,
+    });
+    await model.init(`#/v1/sessions/${id}`);
+    expect(model.section.value).toBe('sessions');
+    expect(model.history.viewing.value?.session.id).toBe(id);
+    expect(calls.find((c) => c.op === 'sessionHistory')?.args).toEqual({ limit: 25 });
+  });
 });

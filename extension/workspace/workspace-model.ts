@@ -3,14 +3,14 @@
 // through the background.
 import { computed, signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
-import type { FlowKind, SessionDetail, User } from '../lib/common/api-types';
-import type { SessionStatus } from '../../shared/sessions';
+import type { FlowKind, User } from '../lib/common/api-types';
 import { callApi, sendMessage, type AccountState, type CallApi, type CallResult } from '../lib/common/protocol';
-import type { FlowDraft, FlowProposal, LibraryFlowSummary, NotePreview, SessionListItem } from './api-types';
+import type { FlowDraft, FlowProposal, LibraryFlowSummary } from './api-types';
 import { createEditorModel } from './editor-model';
 import { flowFileName, parseFlowFile, toFlowFile } from './flow-file';
 import { createSchedulesModel } from './schedules-model';
 import { createScriptsModel } from './scripts-model';
+import { createSessionsModel } from './sessions-model';
 import { createTeamModel } from './team-model';
 import { createUsageModel } from './usage-model';
 
@@ -101,18 +101,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
   const proposals = signal<FlowProposal[]>([]);
   const proposalFeedback = signal<Feedback>(null);
 
-  const sessions = signal<SessionListItem[]>([]);
-  const sessionFilter = signal<{ text: string; status: SessionStatus | '' }>({ text: '', status: '' });
-  /** Sessions matching the search words, each in the ticket number, summary, company, contact or status. */
-  const shownSessions = computed(() => {
-    const words = sessionFilter.value.text.toLowerCase().split(/\s+/).filter(Boolean);
-    return sessions.value.filter((s) => {
-      const hay = [s.ticket.externalId, s.ticket.summary, s.ticket.company, s.ticket.contact, s.status].filter(Boolean).join(' ').toLowerCase();
-      return words.every((w) => hay.includes(w));
-    });
-  });
-  const sessionFeedback = signal<Feedback>(null);
-  const viewing = signal<{ session: SessionDetail; note: NotePreview['note'] | null } | null>(null);
+  const history = createSessionsModel({ call: deps.call, canEdit, failure, copy: deps.copy, confirm: deps.confirm });
 
   const team = createTeamModel(deps.call, canManage, failure);
   const usage = createUsageModel(deps.call, canManage, failure);
@@ -129,7 +118,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     if (target?.[1] === 'flows') await openFlow(target[2]!);
     else if (target?.[1] === 'sessions') {
       go('sessions');
-      await openSession(target[2]!);
+      await history.open(target[2]!);
     }
   }
 
@@ -316,32 +305,10 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     if (action === 'approve') await refreshLibrary();
   }
 
-  async function loadSessions() {
-    sessionFeedback.value = { kind: 'busy', text: 'Loading sessions…' };
-    const status = sessionFilter.value.status || undefined;
-    const r = await deps.call('sessionHistory', { status });
-    if (!r.ok) {
-      sessionFeedback.value = { kind: 'error', text: `Sessions did not load: ${failure(r)}` };
-      return;
-    }
-    sessions.value = r.data.sessions;
-    sessionFeedback.value = r.data.sessions.length ? null : { kind: 'ok', text: 'No sessions yet.' };
-  }
-
-  /** A session, read-only, with its resolution note as the API writes it (redacted). */
-  async function openSession(sessionId: string) {
-    const [s, n] = await Promise.all([deps.call('getSession', { sessionId }), deps.call('resolutionNote', { sessionId, format: 'markdown' })]);
-    if (!s.ok) {
-      sessionFeedback.value = { kind: 'error', text: `The session did not open: ${failure(s)}` };
-      return;
-    }
-    viewing.value = { session: s.data.session, note: n.ok ? (n.data as NotePreview).note : null };
-  }
-
   function go(to: Section) {
     section.value = to;
     if (to === 'proposals') void loadProposals();
-    if (to === 'sessions') void loadSessions();
+    if (to === 'sessions') void history.load();
     if (to === 'team') void team.load();
     if (to === 'usage') void usage.load();
     if (to === 'scripts') void scripts.load();
@@ -366,18 +333,12 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     editorFeedback,
     proposals,
     proposalFeedback,
-    sessions,
-    sessionFilter,
-    shownSessions,
-    sessionFeedback,
-    viewing,
+    history,
     team,
     usage,
     scripts,
     schedules,
     maintenanceFlows,
-    loadSessions,
-    openSession,
     /** A flow's title from the library (null for one archived since, or none). */
     flowTitle: (flowId: string | null) => allFlows.value.find((f) => f.id === flowId)?.title ?? null,
     init,

@@ -15,6 +15,7 @@ import { MAX_MINUTES } from '../../../shared/time';
  */
 const id = z.guid();
 const text = (max: number) => z.string().check(z.maxLength(max));
+const isoDay = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'));
 const ticketNumber = z.string().check(z.regex(/^\d{1,12}$/, 'must be a ConnectWise ticket number'));
 const optionalText = (max: number) => z.nullish(text(max));
 const noArgs = z.undefined();
@@ -179,8 +180,13 @@ export const OPERATION_ARGS = {
   flowProposals: z.strictObject({ status: z.enum(['pending', 'approved', 'dismissed']) }),
   decideProposal: z.strictObject({ proposalId: id, action: z.enum(['approve', 'dismiss']), reason: z.optional(text(500)) }),
   sessionHistory: z.strictObject({
-    status: z.optional(z.enum(['active', 'paused', 'resolved', 'escalated', 'abandoned'])),
-    ticket: z.optional(ticketNumber),
+    q: z.optional(text(200)),
+    status: z.optional(z.array(z.enum(['active', 'paused', 'resolved', 'escalated', 'abandoned'])).check(z.maxLength(5))),
+    engineer: z.optional(id),
+    from: z.optional(isoDay),
+    to: z.optional(isoDay),
+    cursor: z.optional(text(200)),
+    limit: z.optional(z.int().check(z.gte(1), z.lte(100))),
   }),
   askHistory: z.strictObject(sid),
   feedback: z.strictObject({ ...sid, target: z.enum(['suggestion', 'answer', 'fix']), targetId: z.optional(text(100)), rating: z.enum(['up', 'down']) }),
@@ -238,6 +244,7 @@ export const OPERATION_ARGS = {
     enabled: z.optional(z.boolean()),
   }),
   scheduleRuns: z.strictObject({ scheduleId: id, targetId: z.optional(id) }),
+  sessionHistoryView: z.strictObject(sid),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });

@@ -15,7 +15,7 @@ import type {
 } from './api-types';
 import type { QueueKind } from './queue-kinds';
 import type { SessionStatus } from '../../../shared/sessions';
-import type { FlowDraft, LibraryFlowList, LibraryFlowResponse, ProposalApproval, ProposalDismissal, ProposalList, SessionList } from '../../workspace/api-types';
+import type { FlowDraft, LibraryFlowList, LibraryFlowResponse, ProposalApproval, ProposalDismissal, ProposalList } from '../../workspace/api-types';
 
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -47,6 +47,16 @@ function query(params: Record<string, string | number | undefined | null>): stri
 }
 
 type Sid = { sessionId: string };
+/** What the session history searches by; dates are YYYY-MM-DD (UTC days, both ends included). */
+export interface SessionSearch {
+  q?: string;
+  status?: SessionStatus[];
+  engineer?: string;
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: number;
+}
 /** A maintenance step's result on one target (server, workstation). */
 export type TargetResult = { name: string; result: 'done' | 'failed' | 'skipped'; note?: string };
 
@@ -255,9 +265,10 @@ export const OPERATIONS = {
     path: `/v1/flow-proposals/${enc(a.proposalId)}/${a.action}`,
     body: a.action === 'dismiss' && a.reason ? { reason: a.reason } : {},
   })),
-  sessionHistory: op<{ status?: SessionStatus; ticket?: string }, SessionList>((a) => ({
+  /** The account's session history, searched and paged by the API (`cursor` from the previous page's nextCursor). */
+  sessionHistory: op<SessionSearch, Res<'/v1/session-history', '$get'>>((a) => ({
     method: 'GET',
-    path: `/v1/sessions${query({ status: a.status, ticket: a.ticket, limit: 200 })}`,
+    path: `/v1/session-history${query({ ...a, status: a.status?.join(',') })}`,
   })),
   askHistory: op<Sid, Res<'/v1/sessions/:id/ask', '$get'>>((a) => ({ method: 'GET', path: `/v1/sessions/${enc(a.sessionId)}/ask` })),
   feedback: op<Sid & { target: 'suggestion' | 'answer' | 'fix'; targetId?: string; rating: 'up' | 'down' }, Res<'/v1/sessions/:id/feedback', '$post'>>(
@@ -332,6 +343,8 @@ export const OPERATIONS = {
     method: 'GET',
     path: `/v1/maintenance-schedules/${enc(a.scheduleId)}/runs${query({ targetId: a.targetId })}`,
   })),
+  /** A session read-only, with its note and its share links (the history's view). */
+  sessionHistoryView: op<Sid, Res<'/v1/session-history/:id', '$get'>>((a) => ({ method: 'GET', path: `/v1/session-history/${enc(a.sessionId)}` })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;
