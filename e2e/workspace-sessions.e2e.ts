@@ -15,6 +15,7 @@ describe('workspace: session history and share links', () => {
   let eb: ExtensionBrowser;
   let ws: Page;
   let raviId = '';
+  const RAVI_EMAIL = 'ravi.kumar.history@bluewave-it.example';
   let resolvedId = '';
 
   /** The API as another user (the stack's helper speaks as the account's first user). */
@@ -32,9 +33,10 @@ describe('workspace: session history and share links', () => {
       await stack.api('POST', '/v1/sessions', { ticket: { psa: 'connectwise', externalId: String(186000 + n), summary: `Mailbox full for user ${n}`, company: 'Contoso Dental' } });
     }
     // Two worked by Ravi, one of them resolved.
-    const { user } = await stack.api<{ user: { id: string } }>('POST', '/v1/users', { name: 'Ravi Kumar', email: 'ravi.kumar@bluewave-it.example', password: 'ravi-password-1', role: 'engineer' });
+    // Sign-in emails are unique across accounts, and every e2e suite shares one database: this one is its own.
+    const { user } = await stack.api<{ user: { id: string } }>('POST', '/v1/users', { name: 'Ravi Kumar', email: RAVI_EMAIL, password: 'ravi-password-1', role: 'engineer' });
     raviId = user.id;
-    const login = await fetch(`${stack.apiUrl}/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'ravi.kumar@bluewave-it.example', password: 'ravi-password-1' }) });
+    const login = await fetch(`${stack.apiUrl}/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: RAVI_EMAIL, password: 'ravi-password-1' }) });
     const { accessToken } = (await login.json()) as { accessToken: string };
     await as(accessToken, 'POST', '/v1/sessions', { ticket: { psa: 'connectwise', externalId: '186101', summary: 'VPN drops every hour', company: 'Northwind Traders' } });
     const { session } = await as(accessToken, 'POST', '/v1/sessions', { ticket: { psa: 'connectwise', externalId: '186102', summary: 'Scanner will not send to email', company: 'Northwind Traders' } });
