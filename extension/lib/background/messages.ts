@@ -106,6 +106,12 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   schedules: PAGES,
   createSchedule: PAGES,
   scheduleRuns: PAGES,
+  steps: PAGES,
+  getStep: PAGES,
+  createStep: PAGES,
+  rateStep: PAGES,
+  useStep: PAGES,
+  generateFlow: PAGES,
 };
 
 /** What a content script sees of a read it may make: the note defaults and time zone of the settings, never the redaction rules or models. */
