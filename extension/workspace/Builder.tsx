@@ -9,7 +9,7 @@ export function Builder({ m }: { m: WorkspaceModel }) {
   const b = m.builder;
   const g = b.result.value;
   return (
-    <section class="fp-ws-wide" data-fp="ws-builder" aria-label="AI flow builder">
+    <section class="fp-ws-wide fp-builder" data-fp="ws-builder" aria-label="AI flow builder">
       <div class="fp-card">
         <h2>AI flow builder</h2>
         <form
