@@ -289,7 +289,11 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
   /** The builder's draft opens in the editor as a new flow: nothing is stored until it is saved. */
   function openDraft() {
     const g = builder.result.value;
-    if (!g || !mayLeave()) return;
+    if (!g) return;
+    if (!mayLeave()) {
+      builder.feedback.value = { kind: 'error', text: 'The flow open in the editor has unsaved changes: save it, or press "Open in the editor" again to discard them.' };
+      return;
+    }
     const d = g.draft;
     section.value = 'flows';
     show({ id: null, version: null, kind: d.kind, title: d.title, description: d.description, category: '', tags: d.tags.join(', ') }, d.graph, true);
