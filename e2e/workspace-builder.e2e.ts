@@ -69,6 +69,18 @@ describe('workspace: step library and AI flow builder', () => {
   const steps = async () => (await stack.api<{ steps: Step[] }>('GET', '/v1/step-library')).steps;
   const node = (id: string) => `.react-flow__node [data-node-id="${id}"]`;
 
+  /** Waits until the cards stop moving (the view fits itself to a step added out of sight), so a click lands where aimed. */
+  async function settled() {
+    let last = '';
+    for (let i = 0; i < 50; i++) {
+      const now = JSON.stringify(await ws.$$eval('.react-flow__node', (els) => els.map((e) => e.getBoundingClientRect().toJSON())));
+      if (now === last) return;
+      last = now;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error('the canvas kept moving');
+  }
+
   it('adds a step to the library and rates it with a short review', async () => {
     await ws.click('[data-fp="ws-nav-steps"]');
     await ws.waitForSelector('[data-fp="ws-step-add"]');
@@ -83,7 +95,7 @@ describe('workspace: step library and AI flow builder', () => {
     expect(added).toMatchObject({ title: STEP, useCount: 0, rating: { average: null, count: 0 } });
 
     const row = `[data-fp="ws-step"][data-step-id="${added!.id}"]`;
-    await ws.waitForSelector(`${row}:not([aria-busy="true"])`);
+    await ws.waitForSelector(`[data-fp="ws-step-list"][aria-busy="false"] ${row}`);
     expect(await ws.$eval(`${row} [data-fp="ws-step-rating"]`, (e) => e.textContent)).toBe('not rated yet');
     await ws.click(`${row} [data-fp="ws-step-open"]`);
     await ws.waitForSelector(`${row} [data-fp="ws-step-reviews"]`);
@@ -106,7 +118,7 @@ describe('workspace: step library and AI flow builder', () => {
     await ws.waitForSelector('[data-fp="ws-valid"]');
 
     await ws.click('[data-fp="ws-insert-step-open"]');
-    await ws.waitForSelector('[data-fp="ws-step-picker"] [data-fp="ws-step-pick"]');
+    await ws.waitForSelector('[data-fp="ws-step-picker"][aria-busy="false"] [data-fp="ws-step-pick"]');
     await ws.click('[data-fp="ws-step-pick"] [data-fp="ws-step-insert"]');
     // The API names the inserted node afresh (the step's id and a random tail).
     const added = '.react-flow__node [data-node-id^="action_"]';
@@ -122,9 +134,11 @@ describe('workspace: step library and AI flow builder', () => {
     await ws.waitForSelector(node(id));
 
     // Connect it: the question's "No" now leads to it, and its own answer on to the escalation.
+    await settled();
     await ws.click(`${node('q1')} .fp-step-title`);
     await ws.waitForSelector('[data-fp="ws-inspector"][aria-label="Step q1"]');
     await ws.select('[data-fp="ws-inspector-option"][data-option-id="no"] [data-fp="ws-option-target"]', id);
+    await settled();
     await ws.click(`${node(id)} .fp-step-title`);
     await ws.waitForSelector(`[data-fp="ws-inspector"][aria-label="Step ${id}"]`);
     await ws.select('[data-fp="ws-inspector-option"] [data-fp="ws-option-target"]', 'e1');
