@@ -8,6 +8,7 @@ import { renderMarkdown } from '../lib/common/markdown';
 import { NODE_KIND_LABELS, type EditorModel, type EditorNode, type Position } from './editor-model';
 import { FlowCanvas, PALETTE_MIME, useNewStepPlace } from './FlowCanvas';
 import { Msg } from './Msg';
+import { StepInsert } from './StepInsert';
 import type { WorkspaceModel } from './workspace-model';
 
 const KINDS: FlowKind[] = ['troubleshooting', 'procedural', 'maintenance'];
@@ -191,6 +192,7 @@ function EditorView({ m }: { m: WorkspaceModel }) {
               + {NODE_KIND_LABELS[p.kind]}
             </button>
           ))}
+        {!readOnly && <StepInsert m={m} />}
         <span class="grow" />
         <button type="button" onClick={ed.undo} disabled={readOnly || !ed.canUndo.value} data-fp="ws-undo" title="Undo (Ctrl+Z)">
           Undo

@@ -8,6 +8,8 @@ import { Schedules } from './Schedules';
 import { Scripts } from './Scripts';
 import { Team } from './Team';
 import { Usage } from './Usage';
+import { Steps } from './Steps';
+import { Builder } from './Builder';
 import type { Section, WorkspaceModel } from './workspace-model';
 
 const SECTIONS: { id: Section; label: string }[] = [
@@ -18,6 +20,8 @@ const SECTIONS: { id: Section; label: string }[] = [
   { id: 'maintenance', label: 'Maintenance' },
   { id: 'team', label: 'Team' },
   { id: 'usage', label: 'Usage' },
+  { id: 'steps', label: 'Steps' },
+  { id: 'builder', label: 'AI builder' },
 ];
 
 export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
@@ -63,6 +67,10 @@ export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
         <Team m={m} />
       ) : m.section.value === 'usage' ? (
         <Usage m={m} />
+      ) : m.section.value === 'steps' ? (
+        <Steps m={m} />
+      ) : m.section.value === 'builder' ? (
+        <Builder m={m} />
       ) : (
         <div class="fp-ws-body">
           {m.section.value === 'flows' ? <Library m={m} /> : m.section.value === 'proposals' ? <Proposals m={m} /> : <SessionList m={m} />}

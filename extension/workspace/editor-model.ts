@@ -167,6 +167,20 @@ export function createEditorModel(initial: { graph?: FlowGraph; kind?: FlowKind 
   }
 
   /**
+   * Adds a node from the step library as one undo step: its options stay unconnected; an id the flow already uses
+   * is renamed, so a step inserted twice stays two steps.
+   */
+  function insertNode(node: FlowNode): string {
+    const nodes = doc.value.nodes;
+    const id = nodes.some((n) => n.id === node.id) ? freshId(node.id, nodes.map((n) => n.id)) : node.id;
+    const below = nodes.reduce((y, n) => Math.max(y, n.position.y + nodeHeight(n)), 0);
+    const fresh = { ...node, id, options: node.options.map((o) => ({ ...o, next: null })) };
+    commit({ start: doc.value.start || id, nodes: [...nodes, { ...fresh, position: freeSpot(nodes, { x: 40, y: nodes.length ? below + 40 : 40 }, nodeHeight(fresh)) }] });
+    selected.value = id;
+    return id;
+  }
+
+  /**
    * Removes steps and cuts connections as one undo step (a Delete on the canvas takes both). Options that led to a
    * removed step keep pointing there, so validation shows each as dangling until it is reconnected.
    */
@@ -278,6 +292,7 @@ export function createEditorModel(initial: { graph?: FlowGraph; kind?: FlowKind 
     graph: () => toGraph(doc.value),
     load,
     addNode,
+    insertNode,
     removeNode,
     removeElements,
     updateNode,

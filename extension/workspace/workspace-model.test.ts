@@ -180,4 +180,28 @@ describe('workspace model', () => {
     expect(model.history.viewing.value?.session.id).toBe(id);
     expect(calls.find((c) => c.op === 'sessionHistory')?.args).toEqual({ limit: 25 });
   });
+
+  it("opens the builder's draft in the editor as a new, unsaved flow, and asks first when the open flow has unsaved changes", async () => {
+    const graph = { start: 'q', nodes: [{ id: 'q', kind: 'solution', title: 'Clear the jam', options: [] }] };
+    const { model } = scripted('engineer', {
+      generateFlow: (() => ({
+        ok: true,
+        data: { draft: { kind: 'troubleshooting', title: 'Printer jams', description: 'From a sentence', tags: ['printer'], graph }, origin: 'offline', model: null, basedOn: null, repaired: false, fallbackReason: null, tier: 'offline' },
+      })) as never,
+    });
+    await model.init();
+    model.newFlow();
+    model.setMeta({ title: 'Half-drawn' });
+    model.builder.prompt.value = 'printer jams';
+    await model.builder.generate();
+    model.go('builder');
+    model.openDraft();
+    expect(model.open.value?.title).toBe('Half-drawn');
+    expect(model.builder.feedback.value?.text).toMatch(/unsaved changes/);
+    model.openDraft();
+    expect(model.section.value).toBe('flows');
+    expect(model.open.value).toMatchObject({ id: null, title: 'Printer jams', description: 'From a sentence', tags: 'printer' });
+    expect(model.editor.graph()).toEqual(graph);
+    expect(model.dirty.value).toBe(true);
+  });
 });

@@ -13,9 +13,11 @@ import { createScriptsModel } from './scripts-model';
 import { createSessionsModel } from './sessions-model';
 import { createTeamModel } from './team-model';
 import { createUsageModel } from './usage-model';
+import { createStepsModel } from './steps-model';
+import { createBuilderModel } from './builder-model';
 
 export type Feedback = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
-export type Section = 'flows' | 'proposals' | 'sessions' | 'scripts' | 'maintenance' | 'team' | 'usage';
+export type Section = 'flows' | 'proposals' | 'sessions' | 'scripts' | 'maintenance' | 'team' | 'usage' | 'steps' | 'builder';
 
 export interface WorkspaceDeps {
   call: CallApi;
@@ -107,6 +109,8 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
   const usage = createUsageModel(deps.call, canManage, failure);
   const scripts = createScriptsModel(deps.call, canEdit, failure, deps.copy);
   const schedules = createSchedulesModel(deps.call, canManage, failure);
+  const steps = createStepsModel(deps.call, canEdit, failure);
+  const builder = createBuilderModel(deps.call, failure);
   const maintenanceFlows = computed(() => allFlows.value.filter((f) => f.kind === 'maintenance'));
 
   /** `hash`: "#/v1/flows/<id>" or "#/v1/sessions/<id>" when the panel opened an Ask source here. */
@@ -271,6 +275,20 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     editorFeedback.value = { kind: 'ok', text: 'Imported as a new flow: review it and save it to add it to the library.' };
   }
 
+  /** The builder's draft opens in the editor as a new flow: nothing is stored until it is saved. */
+  function openDraft() {
+    const g = builder.result.value;
+    if (!g) return;
+    if (!mayLeave()) {
+      builder.feedback.value = { kind: 'error', text: 'The flow open in the editor has unsaved changes: save it, or press "Open in the editor" again to discard them.' };
+      return;
+    }
+    const d = g.draft;
+    section.value = 'flows';
+    show({ id: null, version: null, kind: d.kind, title: d.title, description: d.description, category: '', tags: d.tags.join(', ') }, d.graph, true);
+    editorFeedback.value = { kind: 'ok', text: 'The drafted flow: review it and save it to add it to the library.' };
+  }
+
   async function loadProposals() {
     if (!canManage.value) {
       proposals.value = [];
@@ -313,6 +331,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     if (to === 'usage') void usage.load();
     if (to === 'scripts') void scripts.load();
     if (to === 'maintenance') void schedules.load();
+    if (to === 'steps') void steps.load();
   }
 
   return {
@@ -338,6 +357,9 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     usage,
     scripts,
     schedules,
+    steps,
+    builder,
+    openDraft,
     maintenanceFlows,
     /** A flow's title from the library (null for one archived since, or none). */
     flowTitle: (flowId: string | null) => allFlows.value.find((f) => f.id === flowId)?.title ?? null,

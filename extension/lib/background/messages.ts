@@ -108,6 +108,12 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   createSchedule: PAGES,
   scheduleRuns: PAGES,
   sessionHistoryView: PAGES,
+  steps: PAGES,
+  getStep: PAGES,
+  createStep: PAGES,
+  rateStep: PAGES,
+  useStep: PAGES,
+  generateFlow: PAGES,
 };
 
 /** What a content script sees of a read it may make: the note defaults and time zone of the settings, never the redaction rules or models. */

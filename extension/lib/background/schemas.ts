@@ -245,6 +245,17 @@ export const OPERATION_ARGS = {
   }),
   scheduleRuns: z.strictObject({ scheduleId: id, targetId: z.optional(id) }),
   sessionHistoryView: z.strictObject(sid),
+  steps: z.strictObject({ q: z.optional(text(200)) }),
+  getStep: z.strictObject({ stepId: id }),
+  createStep: z.strictObject({
+    node: flowGraph.shape.nodes.def.element,
+    description: z.optional(text(2000)),
+    category: z.nullish(text(100)),
+    tags: z.optional(z.array(text(50)).check(z.maxLength(20))),
+  }),
+  rateStep: z.strictObject({ stepId: id, rating: z.int().check(z.gte(1), z.lte(5)), review: z.nullish(text(500)) }),
+  useStep: z.strictObject({ stepId: id }),
+  generateFlow: z.strictObject({ prompt: text(2000), kind: z.optional(flowKind) }),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });

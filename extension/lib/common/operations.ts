@@ -345,6 +345,18 @@ export const OPERATIONS = {
   })),
   /** A session read-only, with its note and its share links (the history's view). */
   sessionHistoryView: op<Sid, Res<'/v1/session-history/:id', '$get'>>((a) => ({ method: 'GET', path: `/v1/session-history/${enc(a.sessionId)}` })),
+  // The workspace's step library (reusable nodes with ratings) and the AI flow builder.
+  steps: op<{ q?: string }, Res<'/v1/step-library', '$get'>>((a) => ({ method: 'GET', path: `/v1/step-library${query({ q: a.q, limit: 200 })}` })),
+  getStep: op<{ stepId: string }, Res<'/v1/step-library/:id', '$get'>>((a) => ({ method: 'GET', path: `/v1/step-library/${enc(a.stepId)}` })),
+  createStep: op<Req<'/v1/step-library', '$post'>, Res<'/v1/step-library', '$post'>>((body) => ({ method: 'POST', path: '/v1/step-library', body })),
+  rateStep: op<{ stepId: string; rating: number; review?: string | null }, Res<'/v1/step-library/:id/rating', '$put'>>(({ stepId, ...body }) => ({
+    method: 'PUT',
+    path: `/v1/step-library/${enc(stepId)}/rating`,
+    body,
+  })),
+  /** The step as a node ready to insert (fresh id, options unconnected); counts the use. */
+  useStep: op<{ stepId: string }, Res<'/v1/step-library/:id/use', '$post'>>((a) => ({ method: 'POST', path: `/v1/step-library/${enc(a.stepId)}/use`, body: {} })),
+  generateFlow: op<{ prompt: string; kind?: FlowKind }, Res<'/v1/flows/generate', '$post'>>((body) => ({ method: 'POST', path: '/v1/flows/generate', body })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;
