@@ -238,6 +238,8 @@ export const OPERATION_ARGS = {
     enabled: z.optional(z.boolean()),
   }),
   scheduleRuns: z.strictObject({ scheduleId: id, targetId: z.optional(id) }),
+  psaBoards: noArgs,
+  psaBoardStatuses: z.strictObject({ boardId: statusId }),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });

@@ -332,6 +332,9 @@ export const OPERATIONS = {
     method: 'GET',
     path: `/v1/maintenance-schedules/${enc(a.scheduleId)}/runs${query({ targetId: a.targetId })}`,
   })),
+  // The escalation's board picker: the account's active ConnectWise boards and a chosen board's statuses (cached by the API).
+  psaBoards: op<void, Res<'/v1/psa/boards', '$get'>>(() => ({ method: 'GET', path: '/v1/psa/boards' })),
+  psaBoardStatuses: op<{ boardId: number }, Res<'/v1/psa/boards/:boardId/statuses', '$get'>>((a) => ({ method: 'GET', path: `/v1/psa/boards/${a.boardId}/statuses` })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;
