@@ -22,6 +22,7 @@ import { searchRoutes } from './routes/search.js';
 import { usageRoutes } from './routes/usage.js';
 import { settingsRoutes } from './routes/settings/index.js';
 import { psaTicketRoutes } from './routes/psa-tickets.js';
+import { psaBoardRoutes } from './routes/psa-boards.js';
 import { mountDocs } from './routes/docs.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { stepRoutes } from './routes/steps.js';
@@ -105,7 +106,8 @@ export function createApp(deps: Deps) {
     .route('/v1/step-library', stepRoutes)
     .route('/v1/reports', reportRoutes)
     .route('/v1/session-history', sessionHistoryRoutes)
-    .route('/v1/team', teamRoutes);
+    .route('/v1/team', teamRoutes)
+    .route('/v1/psa/boards', psaBoardRoutes);
 
   // Public: the OpenAPI document of every route above, and Scalar's reference page over it.
   mountDocs(app, (path) => PUBLIC_V1.some((re) => re.test(path)));

@@ -14,6 +14,8 @@ const MEASURED_TICKET = 184209; // Help Desk, "New"
 const RETRY_TICKET = 184210; // Help Desk, "Waiting on Client"
 const ESCALATE_TICKET = 184213; // Help Desk, "In Progress"
 const DECISIONS_TICKET = 184205; // Help Desk, "New"
+const BOARD_TICKET = 184203; // Help Desk, "Scheduled"
+const TIER2 = { board: 9, status: 902 }; // "Tier 2 Escalations", its "Engineer Assigned"
 const CLOSED = 536; // Help Desk's ">Closed"
 const ESCALATED = 535; // Help Desk's "Escalated"
 const MEMBER = 'jdoe';
@@ -234,5 +236,46 @@ describe('closing a ticket from the panel', () => {
     await click(page, '[data-fp="share-revoke"]');
     await inPanel(page, '[data-fp="share-none"]');
     expect((await fetch(local)).status).not.toBe(200);
+  });
+
+  it('escalates to another board: the status picker offers that board\'s statuses, the preview says where it goes, the ticket moves once', async () => {
+    await page.goto(ticketUrl(eb, BOARD_TICKET));
+    await waitForPanelText(page, `Ticket #${BOARD_TICKET}`);
+    const sessionId = await startWithoutFlow(page);
+    await click(page, '[data-fp="escalate-open"]');
+    await (await inPanel(page, '[data-fp="escalation-reason"]')).type('ERP licensing needs Tier 2');
+    await click(page, '[data-fp="escalation-preview-button"]');
+    await panelWaitFor(page, (root) => root?.querySelector('[data-fp="escalation-preview"]')?.textContent?.includes('ERP licensing needs Tier 2'), { what: 'the package with the reason' });
+    // By default the ticket keeps its board; the retired board is never offered.
+    await panelWaitFor(page, (root, id) => root?.querySelector(`[data-fp="escalation-board"] option[value="${id}"]`), { what: 'the boards' }, String(TIER2.board));
+    const boardOptions = await panelEval(page, (root) => [...(root?.querySelectorAll('[data-fp="escalation-board"] option') ?? [])].map((o) => o.textContent));
+    expect(boardOptions).toEqual(['Keep the board (Help Desk)', 'Network Operations', 'Projects Intake', 'Tier 2 Escalations']);
+    expect(await (await inPanel(page, '[data-fp="escalation-where"]')).evaluate((e) => e.textContent)).toBe('The ticket stays on the board "Help Desk", status unchanged.');
+
+    await (await inPanel(page, '[data-fp="escalation-board"]')).select(String(TIER2.board));
+    await panelWaitFor(page, (root, id) => root?.querySelector(`[data-fp="escalation-status"] option[value="${id}"]`), { what: 'Tier 2\'s statuses' }, String(TIER2.status));
+    const statusOptions = await panelEval(page, (root) => [...(root?.querySelectorAll('[data-fp="escalation-status"] option') ?? [])].map((o) => o.textContent));
+    expect(statusOptions).toEqual(["The board's default", 'New (Escalated)', 'Engineer Assigned', 'Waiting on Tier 1']);
+    await (await inPanel(page, '[data-fp="escalation-status"]')).select(String(TIER2.status));
+    await panelWaitFor(
+      page,
+      (root) => root?.querySelector('[data-fp="escalation-where"]')?.textContent === 'The ticket moves to the board "Tier 2 Escalations", status "Engineer Assigned".',
+      { what: 'where the ticket goes' },
+    );
+    // Nothing moved yet.
+    expect(stack.sim.data.tickets.find((t) => t.id === BOARD_TICKET)?.boardId).toBe(1);
+    await shoot(page, '[data-fp="escalation"]', 'panel-escalation-board');
+
+    await panelWaitFor(page, (root) => (root?.querySelector('[data-fp="escalation-send"]') as HTMLButtonElement | null)?.disabled === false, { what: 'the send button' });
+    await click(page, '[data-fp="escalation-send"]');
+    await inPanel(page, '[data-fp="escalation-steps"]', 30_000);
+    const states = await panelEval(page, (root) => [...(root?.querySelectorAll('[data-fp="escalation-step"]') ?? [])].map((e) => `${e.getAttribute('data-step')}:${e.getAttribute('data-state')}`));
+    expect(states).toEqual(['escalate:done', 'note:done', 'ticket:done']);
+    expect(await panelEval(page, (root) => root?.querySelector('[data-fp="escalation-step"][data-step="ticket"]')?.textContent)).toContain('Tier 2 Escalations');
+    expect(stack.sim.data.tickets.find((t) => t.id === BOARD_TICKET)).toMatchObject({ boardId: TIER2.board, statusId: TIER2.status });
+    expect(stack.sim.requests.filter((r) => r.method === 'PATCH' && r.apiPath === `service/tickets/${BOARD_TICKET}`)).toHaveLength(1);
+    expect(stack.sim.data.notes.filter((n) => n.ticketId === BOARD_TICKET && /ERP licensing needs Tier 2/.test(n.text))).toHaveLength(1);
+    expect((await stack.api<{ session: Session }>('GET', `/v1/sessions/${sessionId}`)).session.status).toBe('escalated');
+    await shoot(page, '[data-fp="escalation"]', 'panel-escalation-board-sent');
   });
 });

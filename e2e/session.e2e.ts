@@ -114,7 +114,7 @@ describe('working a ticket from the panel', () => {
     await screenshot(page, 'panel-fix-accepted');
   });
 
-  it('posts the resolution note to the ticket with the chosen flags, exactly once', async () => {
+  it('posts the resolution note once through the close-out, with the chosen flags and the time; the note card keeps its preview and offers no second Post', async () => {
     await (await inPanel(page, '[data-fp="option"][data-option-id="fixed"]')).click();
     // Let the step land (the card above changes height) before clicking below it.
     await waitForPanelText(page, 'Stale credentials removed');
@@ -127,21 +127,26 @@ describe('working a ticket from the panel', () => {
     expect(seenByPage.text).not.toContain(preview.slice(0, 30));
     expect(await page.evaluate(() => document.body.innerText)).not.toContain(preview.slice(0, 30));
     expect(await panelEval(page, (root) => root !== null)).toBe(true);
-    await panelWaitFor(page, (root) => (root?.querySelector('[data-fp="post-note"]') as HTMLButtonElement | null)?.disabled === false, {
-      timeout: 20_000,
-      what: 'the post button enabled',
-    });
+
+    // The fix is accepted: the close-out card is the one way to post this note.
+    await inPanel(page, '[data-fp="note-post-via-closeout"]');
+    expect(await panelEval(page, (root) => ['post-note', 'post-confirm', 'flag-internal'].filter((k) => root?.querySelector(`[data-fp="${k}"]`)))).toEqual([]);
+    await screenshot(page, 'panel-note-via-closeout');
+
+    // Wait for the account defaults (internal, not the resolution) and the note, then make it a customer-visible resolution.
+    await panelWaitFor(page, (root) => (root?.querySelector('[data-fp="closeout-internal"]') as HTMLInputElement | null)?.checked === true, { what: 'the note defaults' });
+    await panelWaitFor(page, (root) => (root?.querySelector('[data-fp="closeout-confirm"]') as HTMLButtonElement | null)?.disabled === false, { timeout: 20_000, what: 'close-out ready' });
+    expect(await panelEval(page, (root) => (root?.querySelector('[data-fp="closeout-resolution"]') as HTMLInputElement | null)?.checked)).toBe(false);
     const notesBefore = stack.sim.data.notes.filter((n) => n.ticketId === TICKET).length;
-    // The account defaults (internal, not the resolution) preset the flags; make it a customer-visible resolution.
-    expect(await (await inPanel(page, '[data-fp="flag-internal"]')).evaluate((e) => (e as HTMLInputElement).checked)).toBe(true);
-    expect(await (await inPanel(page, '[data-fp="flag-resolution"]')).evaluate((e) => (e as HTMLInputElement).checked)).toBe(false);
-    await (await inPanel(page, '[data-fp="flag-internal"]')).click();
-    await (await inPanel(page, '[data-fp="flag-resolution"]')).click();
-    await (await inPanel(page, '[data-fp="post-note"]')).click();
-    await inPanel(page, '[data-fp="post-confirm"]');
-    await screenshot(page, 'panel-post-confirm');
-    await (await inPanel(page, '[data-fp="post-confirm-yes"]')).click();
-    await inPanel(page, '[data-fp="note-posted"]', 20_000);
+    // Clicked where they are (the note above them may still re-render with the root cause), not at coordinates.
+    const press = (key: string) => panelEval(page, (root, k) => ((root?.querySelector(`[data-fp="${k}"]`) as HTMLElement | null)?.click(), true), key);
+    await press('closeout-internal');
+    await press('closeout-resolution');
+    await panelWaitFor(page, (root) => (root?.querySelector('[data-fp="closeout-resolution"]') as HTMLInputElement | null)?.checked === true, { what: 'the resolution flag' });
+    const minutes = Number(await panelEval(page, (root) => (root?.querySelector('[data-fp="closeout-minutes"]') as HTMLInputElement | null)?.value));
+    expect(Number.isInteger(minutes) && minutes >= 1).toBe(true);
+    await press('closeout-confirm');
+    await inPanel(page, '[data-fp="closeout-complete"]', 30_000);
     await waitForPanelText(page, 'Posted to ticket');
 
     const notes = stack.sim.data.notes.filter((n) => n.ticketId === TICKET);
@@ -154,21 +159,14 @@ describe('working a ticket from the panel', () => {
     expect((sim[0]!.body as { processNotifications?: boolean }).processNotifications ?? false).toBe(false);
     await screenshot(page, 'panel-note-posted');
 
-    // Log the session's time to the ticket: the minutes come prefilled with the worked time.
-    expect(stack.sim.data.timeEntries.filter((e) => e.chargeToId === TICKET)).toEqual([]);
-    const minutes = Number(await (await inPanel(page, '[data-fp="time-minutes"]')).evaluate((e) => (e as HTMLInputElement).value));
-    expect(Number.isInteger(minutes) && minutes >= 1).toBe(true);
-    const logButton = await inPanel(page, '[data-fp="log-time"]');
-    expect(await logButton.evaluate((e) => e.textContent)).toBe(`Log time to ticket #${TICKET}`);
-    await logButton.click();
-    await inPanel(page, '[data-fp="time-logged"]', 20_000);
+    // The same confirm logged the session's time, as the mapped member, for the prefilled minutes.
     const entries = stack.sim.data.timeEntries.filter((e) => e.chargeToId === TICKET);
     expect(entries).toHaveLength(1);
     const entry = entries[0]!;
     expect(stack.sim.data.members.find((m) => m.id === entry.memberId)?.identifier).toBe(MEMBER);
-    expect(entry).toMatchObject({ chargeToType: 'ServiceTicket', billableOption: 'Billable' });
+    expect(entry).toMatchObject({ chargeToType: 'ServiceTicket' });
     expect(Date.parse(entry.timeEnd) - Date.parse(entry.timeStart)).toBe(minutes * 60_000);
-    await waitForPanelText(page, `Logged ${minutes} min · entry #${entry.id}`);
+    await panelWaitFor(page, (root) => root?.querySelector('[data-fp="closeout-step"][data-step="time"]')?.getAttribute('data-state') === 'done', { what: 'the time step' });
     await screenshot(page, 'panel-time-logged');
   });
 });

@@ -73,3 +73,51 @@ describe('PATCH|DELETE /v1/sessions/:id/events/:itemId', () => {
     expect((await ctx.request('PATCH', `/v1/sessions/${s.id}/events/${cmd.body.item.id}`, { token: stranger.token, body: { text: 'x' } })).status).toBe(404);
   });
 });
+
+describe('typed timeline text in responses', () => {
+  it('carries the account\'s redaction (built-in detectors and its own patterns); an edit replaces the stored text', async () => {
+    const admin = await ctx.register('timeline-secrets');
+    expect((await ctx.request('PUT', '/v1/settings', { token: admin.token, body: { redaction: { patterns: ['CUST-\\d{6}'] } } })).status).toBe(200);
+    const s = await ctx.openSession(admin);
+    const token = `ghp_${'a1B2c3D4e5'.repeat(4)}`;
+    const cmd = await ctx.request('POST', `/v1/sessions/${s.id}/events`, {
+      token: admin.token,
+      body: { kind: 'command', text: `git clone https://x:${token}@github.example/acme/tools.git` },
+    });
+    expect(cmd.status).toBe(201);
+    expect(cmd.body.item.text).toBe('git clone https://x:[redacted token]@github.example/acme/tools.git');
+    const obs = await ctx.request('POST', `/v1/sessions/${s.id}/events`, {
+      token: admin.token,
+      body: { kind: 'observation', text: 'Signed in as the customer with password: Hunter2!x for account CUST-123456' },
+    });
+    expect(obs.body.item.text).not.toContain('Hunter2!x');
+    expect(obs.body.item.text).not.toContain('CUST-123456');
+    expect(obs.body.item.text).toMatch(/^Signed in as the customer with password: ?\[redacted password\] for account \[redacted [a-z ]+\]$/);
+
+    // GET /v1/sessions/:id: the timeline as the panel and the workspace read it.
+    const read = await ctx.request('GET', `/v1/sessions/${s.id}`, { token: admin.token });
+    const raw = JSON.stringify(read.body);
+    for (const secret of [token, 'Hunter2!x', 'CUST-123456']) expect(raw).not.toContain(secret);
+    const lane = read.body.session.lane as Array<{ id: string; text: string }>;
+    expect(lane.find((i) => i.id === cmd.body.item.id)?.text).toBe(cmd.body.item.text);
+    expect(lane.find((i) => i.id === obs.body.item.id)?.text).toBe(obs.body.item.text);
+
+    // The stored entry keeps what was typed (the note redacts it again on its own) until an edit replaces it.
+    const [row] = await ctx.owner<[{ lane: Array<{ id: string; text: string }> }]>`select pending_task_lane as lane from ai_sessions where id = ${s.id}`;
+    expect(row.lane.find((i) => i.id === obs.body.item.id)?.text).toContain('Hunter2!x');
+    const edited = await ctx.request('PATCH', `/v1/sessions/${s.id}/events/${obs.body.item.id}`, { token: admin.token, body: { text: 'Signed in as the customer (password from the vault: Vault-Pass 9Zq!)' } });
+    expect(edited.status).toBe(200);
+    expect(edited.body.item.editedAt).toEqual(expect.any(String));
+    const after = await ctx.request('GET', `/v1/sessions/${s.id}`, { token: admin.token });
+    const item = (after.body.session.lane as Array<{ id: string; text: string }>).find((i) => i.id === obs.body.item.id)!;
+    expect(item.text).toBe(edited.body.item.text);
+    expect(item.text).toContain('Signed in as the customer');
+    expect(JSON.stringify(after.body)).not.toContain('Hunter2!x');
+    const [stored] = await ctx.owner<[{ lane: Array<{ id: string; text: string }> }]>`select pending_task_lane as lane from ai_sessions where id = ${s.id}`;
+    expect(stored.lane.find((i) => i.id === obs.body.item.id)?.text).toBe('Signed in as the customer (password from the vault: Vault-Pass 9Zq!)');
+
+    // An entry with nothing secret comes back as typed.
+    const plain = await ctx.request('POST', `/v1/sessions/${s.id}/events`, { token: admin.token, body: { kind: 'note', text: 'Rebooted CDG-FRONT-02 at 10:40' } });
+    expect(plain.body.item.text).toBe('Rebooted CDG-FRONT-02 at 10:40');
+  });
+});

@@ -46,6 +46,10 @@ export interface SimStatus extends Ref {
 export interface SimBoard {
   id: number;
   name: string;
+  /** A retired board: still listed (`inactiveFlag: true`), no ticket can be moved onto it. */
+  inactive?: boolean;
+  location: string;
+  department: string;
   /** The first one is the board's default (what a new ticket gets). */
   statuses: SimStatus[];
 }
@@ -164,9 +168,14 @@ export function seedData(): SimData {
     { id: 537, name: 'Waiting on Vendor', inactive: true },
   ];
   const boards: SimBoard[] = [
-    { id: 1, name: 'Help Desk', statuses: serviceStatuses },
-    { id: 4, name: 'Network Operations', statuses: serviceStatuses.map((s) => ({ ...s, id: s.id + 100 })) },
-    { id: 7, name: 'Projects Intake', statuses: [{ id: 751, name: 'New' }, { id: 752, name: 'Quoted' }, { id: 753, name: '>Closed' }] },
+    { id: 1, name: 'Help Desk', location: 'Main', department: 'Service', statuses: serviceStatuses },
+    { id: 4, name: 'Network Operations', location: 'Main', department: 'Network', statuses: serviceStatuses.map((s) => ({ ...s, id: s.id + 100 })) },
+    { id: 7, name: 'Projects Intake', location: 'Main', department: 'Projects', statuses: [{ id: 751, name: 'New' }, { id: 752, name: 'Quoted' }, { id: 753, name: '>Closed' }] },
+    // Tier 2 for escalations: its own statuses, none shared with the Help Desk.
+    { id: 9, name: 'Tier 2 Escalations', location: 'Main', department: 'Service',
+      statuses: [{ id: 901, name: 'New (Escalated)' }, { id: 902, name: 'Engineer Assigned' }, { id: 903, name: 'Waiting on Tier 1' }, { id: 904, name: '>Closed' }] },
+    // Retired when the MSP merged its desks: ConnectWise still lists it with inactiveFlag true.
+    { id: 11, name: 'Legacy Desk (retired)', location: 'Main', department: 'Service', inactive: true, statuses: [{ id: 1101, name: 'New' }, { id: 1102, name: '>Closed' }] },
   ];
   const priorities: SimPriority[] = [
     { id: 1, name: 'Priority 1 - Critical', sort: 1 },

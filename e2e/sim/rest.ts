@@ -107,6 +107,35 @@ function hrefPath(kind: string) {
 
 const memberName = (m: SimMember) => `${m.firstName} ${m.lastName}`;
 
+/** ConnectWise's Board (the fields a board list carries; `inactiveFlag` is what `conditions` filter on). */
+function boardJson(b: SimBoard, base: string) {
+  const dept = { Service: 10, Network: 11, Projects: 12 }[b.department] ?? 10;
+  return {
+    id: b.id,
+    name: b.name,
+    location: { id: 2, name: b.location, _info: { location_href: `${base}/system/locations/2` } },
+    department: { id: dept, identifier: b.department, name: b.department, _info: { department_href: `${base}/system/departments/${dept}` } },
+    inactiveFlag: b.inactive ?? false,
+    signOffTemplate: { id: 1, name: 'Default Sign-Off' },
+    sendToContactFlag: false,
+    sendToResourceFlag: false,
+    projectFlag: false,
+    showDependenciesFlag: false,
+    showEstimatesFlag: false,
+    boardIcon: null,
+    billTicketsAfterClosedFlag: false,
+    billUnapprovedTimeExpenseFlag: false,
+    overrideBillingSetupFlag: false,
+    autoCloseStatus: null,
+    autoAssignNewTicketsFlag: false,
+    restrictBoardFlag: false,
+    timeEntryDiscussionFlag: true,
+    timeEntryResolutionFlag: true,
+    timeEntryInternalAnalysisFlag: true,
+    _info: { lastUpdated: '2026-01-05T14:02:11Z', updatedBy: 'admin1', statuses_href: `${base}/service/boards/${b.id}/statuses` },
+  };
+}
+
 /** ConnectWise's BoardStatus: the first status is the board's default; `>Closed…` names are closed statuses. */
 function boardStatusJson(board: SimBoard, s: SimStatus, index: number, base: string) {
   return {
@@ -360,7 +389,7 @@ export function handleRest(env: RestEnv, req: RestRequest): RestResponse {
   }
   // service/boards
   if (seg[0] === 'service' && seg[1] === 'boards' && M === 'GET') {
-    if (seg.length === 2) return list(req, d.boards.map((b) => ({ id: b.id, name: b.name, inactiveFlag: false, _info: {} })));
+    if (seg.length === 2) return list(req, d.boards.map((b) => boardJson(b, base)));
     const board = d.boards.find((b) => String(b.id) === seg[2]);
     if (!board) return cwError(404, 'NotFound', `Board ${seg[2]} not found`);
     if (seg.length === 4 && seg[3] === 'statuses') {
@@ -370,7 +399,7 @@ export function handleRest(env: RestEnv, req: RestRequest): RestResponse {
       const i = board.statuses.findIndex((s) => String(s.id) === seg[4]);
       return i >= 0 ? { status: 200, body: boardStatusJson(board, board.statuses[i]!, i, base) } : cwError(404, 'NotFound', `Board Status ${seg[4]} not found`);
     }
-    if (seg.length === 3) return { status: 200, body: { id: board.id, name: board.name, inactiveFlag: false } };
+    if (seg.length === 3) return { status: 200, body: boardJson(board, base) };
   }
   // service/tickets
   if (seg[0] === 'service' && seg[1] === 'tickets') {
@@ -550,6 +579,7 @@ function patchTicket(env: RestEnv, req: RestRequest, ticket: SimTicket, apiMembe
       const v = asObj(op.value) ?? (path === 'board/id' ? { id: op.value } : { name: op.value });
       const next = env.data.boards.find((b) => b.id === v.id || (typeof v.name === 'string' && b.name.toLowerCase() === v.name.toLowerCase()));
       if (!next) return invalid('ticket', 'board', 'Board not found');
+      if (next.inactive) return invalid('ticket', 'board', `Board ${next.name} is inactive`);
       board = next;
       ticket.boardId = next.id;
       if (!next.statuses.some((s) => s.id === ticket.statusId)) ticket.statusId = next.statuses[0]!.id;

@@ -172,7 +172,7 @@ function rpc(req: WebRequest, rest: string): WebResponse {
         const v = ticketView(d, t);
         return { id: t.id, summary: t.summary, company: v.company.name, status: v.status, priority: v.priority, board: v.board };
       });
-    return json(200, { boards: d.boards.map((b) => ({ id: b.id, name: b.name })), boardId, rows });
+    return json(200, { boards: d.boards.filter((b) => !b.inactive).map((b) => ({ id: b.id, name: b.name })), boardId, rows });
   }
   const c = d.companies.find((x) => String(x.id) === m[2]);
   if (!c) return json(404, { error: `Company ${m[2]} could not be found` });

@@ -1,5 +1,5 @@
 // Escalation with a preview: the reason, the package as it would be posted (with the copilot's briefing when one
-// was written), where it goes and an optional status change; then one send, each step reported.
+// was written), where it goes and an optional board and status change; then one send, each step reported.
 import { useSignal } from '@preact/signals';
 import { isOpen } from '../../shared/sessions';
 import { renderMarkdown } from '../lib/common/markdown';
@@ -25,6 +25,7 @@ export function EscalationCard() {
           onClick={() => {
             expanded.value = true;
             if (m.closeOut.statusesLoad.value === 'idle') void m.loadStatuses();
+            void m.loadEscalationBoards();
           }}
           data-fp="escalate-open"
         >
@@ -35,6 +36,12 @@ export function EscalationCard() {
   }
   const p = e.preview.value;
   const st = m.closeOut.statuses.value;
+  const current = st?.board ?? null;
+  const boardId = e.boardId.value;
+  const target = boardId === null ? null : (e.boards.value?.find((b) => b.id === boardId) ?? null);
+  // The status picker offers the chosen board's statuses, else the ticket's own board's.
+  const choices = boardId === null ? st?.statuses : e.boardStatuses.value?.statuses;
+  const chosenStatus = choices?.find((x) => x.id === e.statusId.value) ?? null;
   const reasonChanged = e.previewedReason.value !== null && e.previewedReason.value !== e.reason.value.trim();
   const steps = e.steps.value;
   const failed = steps?.some((x) => x.state === 'failed') ?? false;
@@ -86,17 +93,37 @@ export function EscalationCard() {
             </pre>
           )}
           <label class="fp-field">
+            Move the ticket to the board
+            <select
+              class="fp-input"
+              value={boardId === null ? '' : String(boardId)}
+              disabled={!e.boards.value}
+              onChange={(ev) => void m.chooseEscalationBoard(ev.currentTarget.value ? Number(ev.currentTarget.value) : null)}
+              data-fp="escalation-board"
+            >
+              <option value="">Keep the board{current?.name ? ` (${current.name})` : ''}</option>
+              {e.boards.value
+                ?.filter((b) => b.id !== current?.id)
+                .map((b) => (
+                  <option key={b.id} value={String(b.id)}>
+                    {b.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+          <label class="fp-field">
             Then set the ticket's status
             <select
               class="fp-input"
               value={e.statusId.value === null ? '' : String(e.statusId.value)}
-              disabled={!st}
+              disabled={!choices}
               onChange={(ev) => (e.statusId.value = ev.currentTarget.value ? Number(ev.currentTarget.value) : null)}
               data-fp="escalation-status"
+              data-board={boardId ?? current?.id ?? ''}
             >
-              <option value="">Leave it as it is</option>
-              {st?.statuses
-                .filter((x) => !x.closed)
+              <option value="">{boardId === null ? 'Leave it as it is' : 'The board\'s default'}</option>
+              {choices
+                ?.filter((x) => !x.closed)
                 .map((x) => (
                   <option key={x.id} value={String(x.id)}>
                     {x.name}
@@ -104,8 +131,13 @@ export function EscalationCard() {
                 ))}
             </select>
           </label>
+          <p class="fp-muted" data-fp="escalation-where">
+            {target
+              ? `The ticket moves to the board "${target.name}"${chosenStatus ? `, status "${chosenStatus.name}"` : ', in its default status'}.`
+              : `The ticket stays on ${current?.name ? `the board "${current.name}"` : 'its board'}${chosenStatus ? ` and becomes "${chosenStatus.name}"` : ', status unchanged'}.`}
+          </p>
           {reasonChanged && <p class="fp-muted">The reason changed: preview again before sending.</p>}
-          <button class="fp-primary" disabled={e.sending.value || reasonChanged} onClick={() => void m.sendEscalation()} data-fp="escalation-send">
+          <button class="fp-primary" disabled={e.sending.value || reasonChanged || e.boardStatusesLoad.value === 'loading'} onClick={() => void m.sendEscalation()} data-fp="escalation-send">
             {e.sending.value ? 'Escalating…' : 'Escalate and post'}
           </button>
         </>

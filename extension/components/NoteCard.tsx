@@ -6,7 +6,7 @@ import type { BillableOption } from '../lib/common/api-types';
 import { renderMarkdown } from '../lib/common/markdown';
 import { NOTE_FORMATS } from '../../shared/notes';
 import { MAX_MINUTES } from '../../shared/time';
-import { hiddenSummary, kindLabel } from '../lib/panel/model';
+import { closeOutReady, hiddenSummary, kindLabel } from '../lib/panel/model';
 import { useModel } from './model-context';
 
 const MARKER = /\[redacted(?: [a-z /-]+)?\]/gi;
@@ -98,6 +98,8 @@ export function NoteCard() {
   const n = m.note;
   const closed = !isOpen(s);
   const text = n.draft.value ?? n.text.value;
+  // Once a fix is accepted the close-out card posts this note (with the time and status): one way to post it.
+  const viaCloseOut = closeOutReady(s) || m.closeOut.steps.value !== null;
   return (
     <section class="fp-card" data-fp="note">
       <h3>
@@ -145,7 +147,12 @@ export function NoteCard() {
               <MarkedText text={text} />
             </pre>
           )}
-          {!m.posted.value && (
+          {!m.posted.value && viaCloseOut && (
+            <p class="fp-muted" data-fp="note-post-via-closeout">
+              The close-out above posts this note, with the time and the status, in one confirm.
+            </p>
+          )}
+          {!m.posted.value && !viaCloseOut && (
             <div class="fp-post">
               <label class="fp-check">
                 <input type="checkbox" checked={n.internal.value} onChange={(e) => (n.internal.value = e.currentTarget.checked)} data-fp="flag-internal" />{' '}

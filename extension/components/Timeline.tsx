@@ -13,8 +13,8 @@ const KIND_LABEL: Record<string, string> = { step: 'Step', note: 'Note', command
 
 /**
  * What an entry says before the engineer asks to see its text: a step's title and answer, a status. Typed text
- * (notes, commands, a step's note) is unredacted in the session and may hold a password: it reaches the page's
- * DOM only when the engineer shows that one entry.
+ * (notes, commands, a step's note) comes from the API with the account's redaction applied, and still reaches the
+ * page's DOM only when the engineer shows that one entry.
  */
 function headline(i: LaneItem): string {
   if (i.kind === 'step') return [i.nodeTitle ?? 'Step', i.optionLabel].filter(Boolean).join(' — ');
@@ -66,6 +66,11 @@ export function Timeline() {
                     <button class="fp-link" type="button" onClick={() => (editing.value = null)}>
                       Cancel
                     </button>
+                    {/\[redacted [a-z -]+\]/i.test(i.text ?? '') && (
+                      <p class="fp-muted fp-small" data-fp="lane-edit-redacted">
+                        Saving replaces the entry with this text: a hidden secret stays hidden, as its marker.
+                      </p>
+                    )}
                   </form>
                 ) : (
                   <>

@@ -1,13 +1,14 @@
-// The statuses a session's ticket may take (its ConnectWise board's active statuses), cached per board in the database.
+// The statuses a session's ticket may take (its ConnectWise board's active statuses), cached per board in the database,
+// and the account's active boards (where an escalation may move the ticket), cached per account.
 //
 // The ticket is read each time (its board and status change in ConnectWise); the board's statuses are
 // kept in psa_board_statuses for BOARD_STATUS_TTL_MS, so every API instance shares one cache and a
 // panel opening the status picker costs one ConnectWise call, not two. No connection is held while
 // ConnectWise answers.
 import type { Deps } from '../../deps.js';
-import { unprocessable } from '../../lib/errors.js';
+import { AppError, unprocessable } from '../../lib/errors.js';
 import { getSession } from '../sessions/index.js';
-import type { CwStatus, CwTicket } from './connectwise/types.js';
+import type { CwBoard, CwStatus, CwTicket } from './connectwise/types.js';
 import { clientFor, requireConnection, toAppError, type ConnectionRow } from './connection.js';
 import type { TenantRunner } from '../../db/database.js';
 
@@ -107,4 +108,52 @@ export async function sessionBoardStatuses(deps: Deps, tenant: TenantRunner, ses
     throw toAppError(err);
   }
   return boardStatusesFor(deps, tenant, conn, ticket, opts);
+}
+
+export interface BoardView {
+  id: number;
+  name: string;
+  location: string | null;
+  department: string | null;
+}
+
+const boardView = (b: CwBoard): BoardView => ({ id: b.id, name: b.name, location: b.location?.name ?? null, department: b.department?.name ?? null });
+
+/** GET /v1/psa/boards: the account's active service boards, from psa_boards while fresh, else from ConnectWise (and cached). */
+export async function accountBoards(deps: Deps, tenant: TenantRunner, opts: { refresh?: boolean } = {}) {
+  const ttlSeconds = (deps.psa?.boardStatusTtlMs ?? BOARD_STATUS_TTL_MS) / 1000;
+  const { conn, hit } = await tenant(async (tx) => {
+    const conn = await requireConnection(tx);
+    const [hit] = opts.refresh
+      ? []
+      : await tx<[{ boards: BoardView[]; fetched_at: Date }?]>`
+          select boards, fetched_at from psa_boards where fetched_at > now() - make_interval(secs => ${ttlSeconds})`;
+    return { conn, hit };
+  });
+  if (hit) return { boards: hit.boards, cached: true, fetchedAt: hit.fetched_at.toISOString() };
+  let boards: BoardView[];
+  try {
+    // Asked for active boards only; a server that ignores the condition still never offers an inactive one.
+    boards = (await clientFor(deps, conn).listBoards()).filter((b) => !b.inactiveFlag).map(boardView);
+  } catch (err) {
+    throw toAppError(err);
+  }
+  const fetchedAt = await tenant(async (tx) => {
+    const [row] = await tx<[{ fetched_at: Date }]>`
+      insert into psa_boards (account_id, boards) values (${conn.account_id}, ${tx.json(boards as never)})
+      on conflict (account_id) do update set boards = excluded.boards, fetched_at = now()
+      returning fetched_at`;
+    return row.fetched_at;
+  });
+  return { boards, cached: false, fetchedAt: fetchedAt.toISOString() };
+}
+
+/** GET /v1/psa/boards/:boardId/statuses: one board's active statuses (the escalation's status picker after a board change). */
+export async function boardStatuses(deps: Deps, tenant: TenantRunner, boardId: number, opts: { refresh?: boolean } = {}) {
+  const { boards } = await accountBoards(deps, tenant);
+  const board = boards.find((b) => b.id === boardId);
+  if (!board) throw new AppError(404, 'board_not_found', `Service board ${boardId} is not one of this account's active boards.`);
+  const conn = await tenant(requireConnection);
+  const { statuses, cached, fetchedAt } = await cachedBoardStatuses(deps, tenant, conn, { id: board.id, name: board.name }, opts);
+  return { board: { id: board.id, name: board.name }, statuses, cached, fetchedAt };
 }

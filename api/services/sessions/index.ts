@@ -2,7 +2,8 @@
 import type { Tx } from '../../db/database.js';
 import { conflict, notFound, unprocessable } from '../../lib/errors.js';
 import type { FlowGraph } from '../flow-graph.js';
-import { newLaneItemId, type LaneItem } from './lane.js';
+import { loadRedactionRules } from '../redaction/index.js';
+import { newLaneItemId, redactLaneItem, type LaneItem } from './lane.js';
 import { OPEN_STATUSES, type SessionStatus } from '../../../shared/sessions.js';
 
 export { OPEN_STATUSES, type SessionStatus } from '../../../shared/sessions.js';
@@ -163,12 +164,13 @@ export async function activeFix(tx: Tx, sessionId: string): Promise<FixRow | und
 
 export async function sessionDetail(tx: Tx, id: string) {
   const s = await getSession(tx, id);
-  const [facts, fix] = await Promise.all([activeFacts(tx, id), activeFix(tx, id)]);
+  const [facts, fix, rules] = await Promise.all([activeFacts(tx, id), activeFix(tx, id), loadRedactionRules(tx)]);
   const node = s.flow_graph && s.current_node_id ? s.flow_graph.nodes.find((n) => n.id === s.current_node_id) ?? null : null;
   return {
     ...sessionSummaryView(s),
     currentNode: node,
-    lane: s.pending_task_lane,
+    // Typed entries may hold a password the engineer pasted: responses carry them redacted, as the note does.
+    lane: s.pending_task_lane.map((i) => redactLaneItem(i, rules)),
     facts: facts.map(factView),
     activeFix: fix ? fixView(fix) : null,
   };

@@ -1,5 +1,6 @@
 // Items of a session's timeline (ai_sessions.pending_task_lane): steps, notes, commands, observations.
 import { randomBytes } from 'node:crypto';
+import { redactText, type RedactionRules } from '../redaction/index.js';
 
 export type LaneKind = 'step' | 'note' | 'command' | 'observation' | 'status';
 
@@ -34,3 +35,17 @@ export interface TargetResult {
 }
 
 export const newLaneItemId = () => `li_${randomBytes(6).toString('hex')}`;
+
+/**
+ * An item as responses carry it: what the engineer typed (text, a command, a target's note) with the account's
+ * redaction applied, as in the note. The stored item keeps the original; an edit replaces the stored text.
+ */
+export function redactLaneItem(item: LaneItem, rules: RedactionRules): LaneItem {
+  const r = (v: string | undefined) => (v === undefined ? v : redactText(v, rules));
+  return {
+    ...item,
+    ...(item.text !== undefined ? { text: r(item.text) } : {}),
+    ...(item.command !== undefined ? { command: r(item.command) } : {}),
+    ...(item.targets ? { targets: item.targets.map((t) => (t.note === undefined ? t : { ...t, note: r(t.note) })) } : {}),
+  };
+}

@@ -3,7 +3,8 @@ import type { Tx } from '../../db/database.js';
 import { conflict, unprocessable } from '../../lib/errors.js';
 import { findNode } from '../flow-graph.js';
 import { appendLane, lockForWrite, sessionDetail } from './index.js';
-import type { LaneKind, TargetResult } from './lane.js';
+import { loadRedactionRules } from '../redaction/index.js';
+import { redactLaneItem, type LaneKind, type TargetResult } from './lane.js';
 
 export interface StepInput {
   nodeId: string;
@@ -43,11 +44,11 @@ export async function walkStep(tx: Tx, id: string, userId: string, step: StepInp
   });
   const next = option?.next ?? null;
   await tx`update ai_sessions set current_node_id = ${next} where id = ${id}`;
-  return { item, session: await sessionDetail(tx, id) };
+  return { item: redactLaneItem(item, await loadRedactionRules(tx)), session: await sessionDetail(tx, id) };
 }
 
 export async function recordEvent(tx: Tx, id: string, userId: string, event: { kind: Extract<LaneKind, 'note' | 'command' | 'observation'>; text: string }) {
   const s = await lockForWrite(tx, id);
   const item = await appendLane(tx, s.id, { kind: event.kind, by: userId, text: event.text });
-  return { item, stateVersion: s.state_version };
+  return { item: redactLaneItem(item, await loadRedactionRules(tx)), stateVersion: s.state_version };
 }

@@ -4,7 +4,8 @@ import { roleAtLeast, type AuthContext } from '../../auth/tokens.js';
 import type { Tx } from '../../db/database.js';
 import { conflict, forbidden, notFound } from '../../lib/errors.js';
 import { lockForWrite } from './index.js';
-import type { LaneItem } from './lane.js';
+import { loadRedactionRules } from '../redaction/index.js';
+import { redactLaneItem, type LaneItem } from './lane.js';
 
 const OWN_KINDS: readonly LaneItem['kind'][] = ['note', 'command', 'observation'];
 
@@ -28,7 +29,7 @@ export async function editLaneItem(tx: Tx, sessionId: string, itemId: string, wh
   const edited: LaneItem = { ...item, text, editedAt: new Date().toISOString(), editedBy: who.userId };
   const lane = s.pending_task_lane.map((i) => (i.id === itemId ? edited : i));
   await tx`update ai_sessions set pending_task_lane = ${tx.json(lane as never)} where id = ${sessionId}`;
-  return { item: edited, stateVersion: s.state_version };
+  return { item: redactLaneItem(edited, await loadRedactionRules(tx)), stateVersion: s.state_version };
 }
 
 export async function deleteLaneItem(tx: Tx, sessionId: string, itemId: string, who: AuthContext) {

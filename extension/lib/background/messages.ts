@@ -114,6 +114,8 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   rateStep: PAGES,
   useStep: PAGES,
   generateFlow: PAGES,
+  psaBoards: PAGES_AND_PANEL,
+  psaBoardStatuses: PAGES_AND_PANEL,
 };
 
 /** What a content script sees of a read it may make: the note defaults and time zone of the settings, never the redaction rules or models. */

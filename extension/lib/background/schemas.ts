@@ -256,6 +256,8 @@ export const OPERATION_ARGS = {
   rateStep: z.strictObject({ stepId: id, rating: z.int().check(z.gte(1), z.lte(5)), review: z.nullish(text(500)) }),
   useStep: z.strictObject({ stepId: id }),
   generateFlow: z.strictObject({ prompt: text(2000), kind: z.optional(flowKind) }),
+  psaBoards: noArgs,
+  psaBoardStatuses: z.strictObject({ boardId: statusId }),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });

@@ -6,6 +6,7 @@ import { siteOrigins, SiteError, type SiteOrigins } from './site.js';
 import { guardedFetch, PUBLIC_ONLY, type NetworkPolicy } from './transport.js';
 import {
   cwAllNote,
+  cwBoard,
   cwCompanyInfo,
   cwMember,
   cwNote,
@@ -14,6 +15,7 @@ import {
   cwTicket,
   cwTimeEntry,
   type CwAllNote,
+  type CwBoard,
   type CwMember,
   type CwNote,
   type CwStatus,
@@ -247,6 +249,11 @@ export class ConnectWiseClient {
   }
 
   /** The statuses of a board (to change a ticket's status by name). */
+  /** The account's active service boards, all pages. */
+  listBoards(): Promise<CwBoard[]> {
+    return this.paginate('service/boards', { conditions: 'inactiveFlag=false', orderBy: 'name asc', pageSize: 200 }, cwBoard);
+  }
+
   listBoardStatuses(boardId: number): Promise<CwStatus[]> {
     return this.paginate(`service/boards/${ticketId(boardId)}/statuses`, { pageSize: 200 }, cwStatus);
   }

@@ -129,6 +129,17 @@ export const cwStatus = z.looseObject({
 });
 export type CwStatus = z.output<typeof cwStatus>;
 
+/** A service board (`GET /service/boards`): only what the escalation's board picker shows. */
+export const cwBoard = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  inactiveFlag: z.boolean().nullish(),
+  projectFlag: z.boolean().nullish(),
+  location: cwRef,
+  department: cwRef,
+});
+export type CwBoard = z.output<typeof cwBoard>;
+
 export interface NewNote {
   text: string;
   /** Where the note shows: at least one must be true (ConnectWise refuses a note with none). */

@@ -1,7 +1,7 @@
 // The seed's fix decisions (one-off, draft template, build template, dismiss), the "scripts to review" badge,
 // escalation with a preview, and share links.
 import { batch, signal } from '@preact/signals';
-import type { EscalationPreview, EscalationStep, FixDecision, ShareLink } from '../../common/api-types';
+import type { EscalationPreview, EscalationStep, FixDecision, PsaBoard, PsaBoardStatuses, ShareLink } from '../../common/api-types';
 import { failMessage, type Core, type Load } from './core';
 import type { SyncPart } from './sync';
 
@@ -45,11 +45,49 @@ export function createDecisions(core: Core, sync: SyncPart) {
     /** The reason the preview was written for: sending another reason needs a new preview. */
     previewedReason: signal<string | null>(null),
     statusId: signal<number | null>(null),
+    /** The account's active boards (the board picker); null until loaded. */
+    boards: signal<PsaBoard[] | null>(null),
+    boardsLoad: signal<Load>('idle'),
+    /** The board to move the ticket to; null keeps the ticket's board. */
+    boardId: signal<number | null>(null),
+    /** The chosen board's statuses (the status picker offers these once another board is chosen). */
+    boardStatuses: signal<PsaBoardStatuses | null>(null),
+    boardStatusesLoad: signal<Load>('idle'),
     sending: signal(false),
     steps: signal<EscalationStep[] | null>(null),
     complete: signal(false),
     error: signal<string | null>(null),
   };
+
+  async function loadEscalationBoards() {
+    if (escalation.boardsLoad.value === 'loading' || escalation.boardsLoad.value === 'ready') return;
+    escalation.boardsLoad.value = 'loading';
+    const r = await deps.call('psaBoards', undefined);
+    batch(() => {
+      if (r.ok) escalation.boards.value = r.data.boards;
+      else escalation.error.value = failMessage(r) ?? 'The boards need the API: the ticket can still be escalated on its own board.';
+      escalation.boardsLoad.value = r.ok ? 'ready' : 'error';
+    });
+  }
+
+  /** Another board (or null: keep the ticket's); its statuses replace the status choice. */
+  async function chooseEscalationBoard(boardId: number | null) {
+    batch(() => {
+      escalation.boardId.value = boardId;
+      escalation.statusId.value = null;
+      escalation.boardStatuses.value = null;
+      escalation.boardStatusesLoad.value = boardId === null ? 'idle' : 'loading';
+    });
+    if (boardId === null) return;
+    const r = await deps.call('psaBoardStatuses', { boardId });
+    // The engineer may have picked yet another board meanwhile: only the latest choice's statuses count.
+    if (escalation.boardId.value !== boardId) return;
+    batch(() => {
+      if (r.ok) escalation.boardStatuses.value = r.data;
+      else escalation.error.value = failMessage(r) ?? 'That board\'s statuses need the API.';
+      escalation.boardStatusesLoad.value = r.ok ? 'ready' : 'error';
+    });
+  }
 
   /** The package as it would be posted with this reason, and where it goes; changes nothing. */
   async function previewEscalation() {
@@ -87,6 +125,7 @@ export function createDecisions(core: Core, sync: SyncPart) {
       const r = await deps.call('escalationSend', {
         sessionId: id,
         reason,
+        ...(escalation.boardId.value !== null ? { boardId: escalation.boardId.value } : {}),
         ...(escalation.statusId.value !== null ? { statusId: escalation.statusId.value } : {}),
       });
       if (sid() !== id) return;
@@ -161,6 +200,9 @@ export function createDecisions(core: Core, sync: SyncPart) {
       escalation.previewLoad.value = 'idle';
       escalation.previewedReason.value = null;
       escalation.statusId.value = null;
+      escalation.boardId.value = null;
+      escalation.boardStatuses.value = null;
+      escalation.boardStatusesLoad.value = 'idle';
       escalation.steps.value = null;
       escalation.complete.value = false;
       escalation.error.value = null;
@@ -170,5 +212,5 @@ export function createDecisions(core: Core, sync: SyncPart) {
     });
   }
 
-  return { draftsPending, loadDraftCount, decideFixAs, escalation, previewEscalation, sendEscalation, shares, loadShares, createShare, revokeShare, resetDecisions: reset };
+  return { draftsPending, loadDraftCount, decideFixAs, escalation, loadEscalationBoards, chooseEscalationBoard, previewEscalation, sendEscalation, shares, loadShares, createShare, revokeShare, resetDecisions: reset };
 }
