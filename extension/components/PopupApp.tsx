@@ -2,8 +2,11 @@
 import { useEffect } from 'preact/hooks';
 import { isOpen } from '../../shared/sessions';
 import type { PopupModel } from '../lib/pages/popup-model';
+import type { AssistantModel } from '../lib/pages/assistant-model';
+import { sendMessage } from '../lib/common/protocol';
+import { AssistantChat } from './AssistantChat';
 
-export function PopupApp({ model: m }: { model: PopupModel }) {
+export function PopupApp({ model: m, assistant }: { model: PopupModel; assistant?: AssistantModel }) {
   useEffect(() => void m.init(), []);
   const t = m.ticket.value;
   const s = m.session.value;
@@ -82,6 +85,7 @@ export function PopupApp({ model: m }: { model: PopupModel }) {
           </ul>
         </section>
       )}
+      {assistant && m.account.value?.signedIn && <AssistantChat model={assistant} recent={5} onOpenSource={(ref) => void sendMessage('openSource', { ref })} />}
     </main>
   );
 }

@@ -12,10 +12,11 @@ import { flowFileName, parseFlowFile, toFlowFile } from './flow-file';
 import { createSchedulesModel } from './schedules-model';
 import { createScriptsModel } from './scripts-model';
 import { createTeamModel } from './team-model';
+import { createAssistantModel, openAssistantStream } from '../lib/pages/assistant-model';
 import { createUsageModel } from './usage-model';
 
 export type Feedback = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
-export type Section = 'flows' | 'proposals' | 'sessions' | 'scripts' | 'maintenance' | 'team' | 'usage';
+export type Section = 'flows' | 'proposals' | 'sessions' | 'scripts' | 'maintenance' | 'team' | 'usage' | 'assistant';
 
 export interface WorkspaceDeps {
   call: CallApi;
@@ -118,6 +119,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
   const usage = createUsageModel(deps.call, canManage, failure);
   const scripts = createScriptsModel(deps.call, canEdit, failure, deps.copy);
   const schedules = createSchedulesModel(deps.call, canManage, failure);
+  const assistant = createAssistantModel({ call: deps.call, ask: openAssistantStream });
   const maintenanceFlows = computed(() => allFlows.value.filter((f) => f.kind === 'maintenance'));
 
   /** `hash`: "#/v1/flows/<id>" or "#/v1/sessions/<id>" when the panel opened an Ask source here. */
@@ -338,6 +340,18 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     viewing.value = { session: s.data.session, note: n.ok ? (n.data as NotePreview).note : null };
   }
 
+  /** An assistant's source (the API path of a flow or session), opened here. */
+  async function openSource(ref: string) {
+    const target = /^\/v1\/(flows|sessions)\/([0-9a-f-]{36})$/i.exec(ref);
+    if (target?.[1] === 'flows') {
+      go('flows');
+      await openFlow(target[2]!);
+    } else if (target?.[1] === 'sessions') {
+      go('sessions');
+      await openSession(target[2]!);
+    }
+  }
+
   function go(to: Section) {
     section.value = to;
     if (to === 'proposals') void loadProposals();
@@ -376,6 +390,8 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     scripts,
     schedules,
     maintenanceFlows,
+    assistant,
+    openSource,
     loadSessions,
     openSession,
     /** A flow's title from the library (null for one archived since, or none). */

@@ -107,6 +107,9 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   schedules: PAGES,
   createSchedule: PAGES,
   scheduleRuns: PAGES,
+  // The standalone assistant (popup and workspace): the user's own conversations, not tied to a ticket.
+  assistantConversations: PAGES,
+  assistantConversation: PAGES,
 };
 
 /** What a content script sees of a read it may make: the note defaults and time zone of the settings, never the redaction rules or models. */

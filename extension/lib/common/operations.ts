@@ -332,6 +332,12 @@ export const OPERATIONS = {
     method: 'GET',
     path: `/v1/maintenance-schedules/${enc(a.scheduleId)}/runs${query({ targetId: a.targetId })}`,
   })),
+  // The standalone assistant's conversations (its questions stream over ASSISTANT_PORT, see protocol.ts).
+  assistantConversations: op<void, Res<'/v1/assistant/conversations', '$get'>>(() => ({ method: 'GET', path: '/v1/assistant/conversations' })),
+  assistantConversation: op<{ conversationId: string }, Res<'/v1/assistant/conversations/:id', '$get'>>((a) => ({
+    method: 'GET',
+    path: `/v1/assistant/conversations/${enc(a.conversationId)}`,
+  })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;
