@@ -12,6 +12,10 @@ export function PopupApp({ model: m, assistant }: { model: PopupModel; assistant
   const s = m.session.value;
   // One open session per ticket: with one running, the popup reports it instead of offering to start another.
   const open = s !== null && isOpen(s);
+  // The assistant comes first away from a ticket; on a ticket, starting a flow does.
+  const chat = assistant && m.account.value?.signedIn && !m.loading.value && (
+    <AssistantChat model={assistant} recent={5} onOpenSource={(ref) => void sendMessage('openSource', { ref })} />
+  );
   return (
     <main class="page popup">
       <header class="row">
@@ -59,6 +63,7 @@ export function PopupApp({ model: m, assistant }: { model: PopupModel; assistant
           {m.started.value && <p class="ok" data-fp="popup-started">{m.started.value}</p>}
         </section>
       )}
+      {!t && chat}
       {m.account.value?.signedIn && !open && (
         <section>
           <form
@@ -85,7 +90,7 @@ export function PopupApp({ model: m, assistant }: { model: PopupModel; assistant
           </ul>
         </section>
       )}
-      {assistant && m.account.value?.signedIn && <AssistantChat model={assistant} recent={5} onOpenSource={(ref) => void sendMessage('openSource', { ref })} />}
+      {t && chat}
     </main>
   );
 }
