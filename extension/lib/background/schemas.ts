@@ -240,6 +240,8 @@ export const OPERATION_ARGS = {
   scheduleRuns: z.strictObject({ scheduleId: id, targetId: z.optional(id) }),
   assistantConversations: noArgs,
   assistantConversation: z.strictObject({ conversationId: id }),
+  escalationBriefing: z.strictObject(sid),
+  proposeMemory: z.strictObject(sid),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });

@@ -338,6 +338,14 @@ export const OPERATIONS = {
     method: 'GET',
     path: `/v1/assistant/conversations/${enc(a.conversationId)}`,
   })),
+  /** The briefing for the next tier: the model's is stored and goes with the escalation package; offline, the template. */
+  escalationBriefing: op<Sid, Res<'/v1/sessions/:id/escalation-briefing', '$post'>>((a) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(a.sessionId)}/escalation-briefing`,
+    body: {},
+  })),
+  /** Client memory proposed from a resolved session (its provenance), to be confirmed by an engineer. */
+  proposeMemory: op<Sid, Res<'/v1/client-memory/proposals', '$post'>>(({ sessionId }) => ({ method: 'POST', path: '/v1/client-memory/proposals', body: { sessionId } })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;
