@@ -161,6 +161,7 @@ describe('the copilot cards in the panel', () => {
     expect(await panelEval(page, (root) => root!.querySelector('[data-fp="briefing-status"]')?.textContent)).toContain('the package below already carries it');
     expect(await panelEval(page, (root) => root!.querySelector('[data-fp="escalation-preview"]')?.textContent)).toContain('Password prompt stops when the cached credentials are cleared');
     expect(await panelEval(page, (root) => root!.querySelector('[data-fp="briefing-write"]')?.textContent)).toBe('Write the briefing again');
+    await panelEval(page, (root) => root!.querySelector('[data-fp="briefing"]')!.scrollIntoView({ block: 'start' }));
     await screenshot(page, 'copilot-escalation-briefing');
     // Writing the briefing sends nothing: the session is still open and the ticket has no new note.
     expect((await stack.api<{ session: { status: string } }>('GET', `/v1/sessions/${sessionId}`)).session.status).toBe('active');
