@@ -8,6 +8,8 @@ import { panelClick, panelEval, panelType, panelWaitFor } from './lib/panel.js';
 import { OUTLOOK_FLOW, startStack, type Stack } from './lib/stack.js';
 
 const TICKET = 184201;
+/** Contoso Dental Group's next ticket (the simulator's #184208). */
+const NEXT_TICKET = 184208;
 
 describe('the copilot cards in the panel', () => {
   let stack: Stack;
@@ -138,5 +140,67 @@ describe('the copilot cards in the panel', () => {
     await panelWaitFor(page, (root) => !root?.querySelector('[data-fp="client-memory"]'), { what: 'the memory card gone' });
     const after = await stack.api<{ confirmed: unknown[] }>('GET', `/v1/client-memory?company=${encodeURIComponent('Contoso Dental Group')}`);
     expect(after.confirmed).toEqual([]);
+  });
+  it('writes the escalation briefing into the escalation preview before anything is sent', async () => {
+    await page.bringToFront();
+    await stack.api('POST', `/v1/sessions/${sessionId}/facts`, { text: 'Password prompt stops when the cached credentials are cleared' });
+    await page.reload();
+    await waitForPanelText(page, 'Password prompt stops when the cached credentials are cleared');
+    const notesBefore = stack.sim.data.notes.filter((n) => n.ticketId === TICKET).length;
+    await panelClick(page, '[data-fp="escalate-open"]');
+    await panelType(page, '[data-fp="escalation-reason"]', 'Prompts return after every reboot; needs the identity team');
+    await panelClick(page, '[data-fp="escalation-preview-button"]');
+    await panelWaitFor(page, (root) => root?.querySelector('[data-fp="escalation-preview"]')?.textContent?.includes('needs the identity team'), { what: 'the package preview' });
+
+    await panelClick(page, '[data-fp="briefing-write"]');
+    // No model keys in this stack: the offline briefing from the session, which the package already carries.
+    await panelWaitFor(page, (root) => root?.querySelector('[data-fp="briefing-result"]')?.getAttribute('data-tier') === 'offline', { what: 'the offline briefing' });
+    const lines = await panelEval(page, (root) => [...root!.querySelectorAll('[data-fp="briefing-lines"] dt')].map((dt) => `${dt.textContent}: ${dt.nextElementSibling?.textContent}`));
+    expect(lines).toContain('Known: Password prompt stops when the cached credentials are cleared');
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['Known', 'Ruled out', 'Best hypothesis', 'Try next']);
+    expect(await panelEval(page, (root) => root!.querySelector('[data-fp="briefing-status"]')?.textContent)).toContain('the package below already carries it');
+    expect(await panelEval(page, (root) => root!.querySelector('[data-fp="escalation-preview"]')?.textContent)).toContain('Password prompt stops when the cached credentials are cleared');
+    expect(await panelEval(page, (root) => root!.querySelector('[data-fp="briefing-write"]')?.textContent)).toBe('Write the briefing again');
+    await panelEval(page, (root) => root!.querySelector('[data-fp="briefing"]')!.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'copilot-escalation-briefing');
+    // Writing the briefing sends nothing: the session is still open and the ticket has no new note.
+    expect((await stack.api<{ session: { status: string } }>('GET', `/v1/sessions/${sessionId}`)).session.status).toBe('active');
+    expect(stack.sim.data.notes.filter((n) => n.ticketId === TICKET)).toHaveLength(notesBefore);
+  });
+
+  it('proposes client memory when the session is resolved, shows it with its provenance on the company’s next ticket, and confirms it', async () => {
+    await page.bringToFront();
+    const FIREWALL = 'The office firewall is a FortiGate 60F at the Tampa site';
+    await stack.api('POST', `/v1/sessions/${sessionId}/facts`, { text: FIREWALL });
+    await page.reload();
+    await waitForPanelText(page, FIREWALL);
+    await panelClick(page, '[data-fp="resolve"]');
+    // Resolved here, the session proposes what it taught about Contoso (by rules: no model keys in this stack).
+    const company = encodeURIComponent('Contoso Dental Group');
+    type Memory = { id: string; text: string; state: string; source: { sessionId: string | null; ticket: string | null } };
+    let proposed: Memory | undefined;
+    await expect
+      .poll(async () => {
+        proposed = (await stack.api<{ proposed: Memory[] }>('GET', `/v1/client-memory?company=${company}`)).proposed.find((f) => f.text.includes('FortiGate 60F'));
+        return proposed?.source;
+      }, { timeout: 15_000 })
+      .toEqual({ sessionId, ticket: `#${TICKET}` });
+
+    // Contoso's next ticket: the proposal shows there, with the ticket it came from.
+    await page.goto(eb.cwUrl(`/v2025_1/ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&srRecID=${NEXT_TICKET}`));
+    await waitForPanelText(page, `Ticket #${NEXT_TICKET}`);
+    await startWithoutFlow(page);
+    const item = `[data-fp="memory-proposed"] [data-fp="memory-item"][data-memory-id="${proposed!.id}"]`;
+    await panelWaitFor(page, (root, sel, from) => root?.querySelector(sel)?.textContent?.includes(from), { what: 'the proposal with its provenance' }, item, `(from ticket #${TICKET})`);
+    expect(await panelEval(page, (root, sel) => root!.querySelector(sel)?.getAttribute('data-state'), item)).toBe('proposed');
+    await screenshot(page, 'copilot-memory-proposed');
+
+    await panelClick(page, `${item} [data-fp="memory-confirm"]`);
+    const confirmedItem = `[data-fp="memory-item"][data-memory-id="${proposed!.id}"][data-state="confirmed"]`;
+    await panelWaitFor(page, (root, sel) => Boolean(root?.querySelector(sel)), { what: 'the memory confirmed' }, confirmedItem);
+    const listed = await stack.api<{ confirmed: Memory[]; proposed: Memory[] }>('GET', `/v1/client-memory?company=${company}`);
+    expect(listed.confirmed.map((f) => f.id)).toContain(proposed!.id);
+    expect(listed.proposed.map((f) => f.id)).not.toContain(proposed!.id);
+    expect(listed.confirmed.find((f) => f.id === proposed!.id)!.source).toEqual({ sessionId, ticket: `#${TICKET}` });
   });
 });

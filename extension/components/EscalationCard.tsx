@@ -4,6 +4,7 @@ import { useSignal } from '@preact/signals';
 import { isOpen } from '../../shared/sessions';
 import { renderMarkdown } from '../lib/common/markdown';
 import { useModel } from './model-context';
+import { BriefingButton } from './BriefingButton';
 
 const STATE_TEXT = { done: 'Done', already: 'Already done', failed: 'Failed', skipped: 'Skipped' } as const;
 const STEP_LABEL = { escalate: 'Escalate the session', note: 'Post the package', ticket: 'Change the ticket' } as const;
@@ -84,6 +85,7 @@ export function EscalationCard() {
             {p.package.redactionCount > 0 ? ` ${p.package.redactionCount} secret${p.package.redactionCount === 1 ? '' : 's'} hidden.` : ''}
             {p.destination.alreadyPosted ? ' The package is already on the ticket: sending does not post it twice.' : ''}
           </p>
+          <BriefingButton />
           {p.package.format === 'markdown' ? (
             // Sanitised by DOMPurify in renderMarkdown.
             <div class="fp-note-preview" data-fp="escalation-preview" dangerouslySetInnerHTML={{ __html: renderMarkdown(p.package.text) }} />

@@ -55,8 +55,16 @@ function MemoryItem(props: { item: Item }) {
       </li>
     );
   return (
-    <li class="fp-fact" data-fp="memory-item" data-state={f.state}>
-      <span class="fp-fact-text">{f.text}</span>
+    <li class="fp-fact" data-fp="memory-item" data-state={f.state} data-memory-id={f.id}>
+      <span class="fp-fact-text">
+        {f.text}
+        {f.source.ticket && (
+          <span class="fp-muted" data-fp="memory-source" title={f.origin === 'model' ? 'Proposed by the model' : f.origin === 'rule' ? 'Found by rules' : undefined}>
+            {' '}
+            (from ticket #{f.source.ticket.replace(/^#/, '')})
+          </span>
+        )}
+      </span>
       {f.state === 'proposed' && (
         <button class="fp-link" disabled={busy} onClick={() => void m.confirmMemory(f.id)} data-fp="memory-confirm">
           Confirm

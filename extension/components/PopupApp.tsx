@@ -2,13 +2,20 @@
 import { useEffect } from 'preact/hooks';
 import { isOpen } from '../../shared/sessions';
 import type { PopupModel } from '../lib/pages/popup-model';
+import type { AssistantModel } from '../lib/pages/assistant-model';
+import { sendMessage } from '../lib/common/protocol';
+import { AssistantChat } from './AssistantChat';
 
-export function PopupApp({ model: m }: { model: PopupModel }) {
+export function PopupApp({ model: m, assistant }: { model: PopupModel; assistant?: AssistantModel }) {
   useEffect(() => void m.init(), []);
   const t = m.ticket.value;
   const s = m.session.value;
   // One open session per ticket: with one running, the popup reports it instead of offering to start another.
   const open = s !== null && isOpen(s);
+  // The assistant comes first away from a ticket; on a ticket, starting a flow does.
+  const chat = assistant && m.account.value?.signedIn && !m.loading.value && (
+    <AssistantChat model={assistant} recent={5} onOpenSource={(ref) => void sendMessage('openSource', { ref })} />
+  );
   return (
     <main class="page popup">
       <header class="row">
@@ -56,6 +63,7 @@ export function PopupApp({ model: m }: { model: PopupModel }) {
           {m.started.value && <p class="ok" data-fp="popup-started">{m.started.value}</p>}
         </section>
       )}
+      {!t && chat}
       {m.account.value?.signedIn && !open && (
         <section>
           <form
@@ -82,6 +90,7 @@ export function PopupApp({ model: m }: { model: PopupModel }) {
           </ul>
         </section>
       )}
+      {t && chat}
     </main>
   );
 }

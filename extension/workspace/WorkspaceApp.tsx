@@ -1,5 +1,6 @@
 // The workspace page: sections for the flow library with its editor, the flywheel's proposals, session history, scripts, maintenance schedules, the team and usage.
 import { useEffect } from 'preact/hooks';
+import { AssistantChat } from '../components/AssistantChat';
 import { FlowEditor } from './FlowEditor';
 import { Library } from './Library';
 import { Proposals } from './Proposals';
@@ -22,6 +23,7 @@ const SECTIONS: { id: Section; label: string }[] = [
   { id: 'usage', label: 'Usage' },
   { id: 'steps', label: 'Steps' },
   { id: 'builder', label: 'AI builder' },
+  { id: 'assistant', label: 'Assistant' },
 ];
 
 export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
@@ -59,7 +61,11 @@ export function WorkspaceApp({ model: m }: { model: WorkspaceModel }) {
           {account.user?.name} · {account.user?.role.replace('_', ' ')}
         </span>
       </header>
-      {m.section.value === 'maintenance' ? (
+      {m.section.value === 'assistant' ? (
+        <div class="fp-ws-wide" data-fp="ws-assistant">
+          <AssistantChat model={m.assistant} onOpenSource={(ref) => void m.openSource(ref)} />
+        </div>
+      ) : m.section.value === 'maintenance' ? (
         <Schedules m={m} />
       ) : m.section.value === 'scripts' ? (
         <Scripts m={m} />

@@ -12,12 +12,13 @@ import { createSchedulesModel } from './schedules-model';
 import { createScriptsModel } from './scripts-model';
 import { createSessionsModel } from './sessions-model';
 import { createTeamModel } from './team-model';
+import { createAssistantModel, openAssistantStream } from '../lib/pages/assistant-model';
 import { createUsageModel } from './usage-model';
 import { createStepsModel } from './steps-model';
 import { createBuilderModel } from './builder-model';
 
 export type Feedback = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
-export type Section = 'flows' | 'proposals' | 'sessions' | 'scripts' | 'maintenance' | 'team' | 'usage' | 'steps' | 'builder';
+export type Section = 'flows' | 'proposals' | 'sessions' | 'scripts' | 'maintenance' | 'team' | 'usage' | 'steps' | 'builder' | 'assistant';
 
 export interface WorkspaceDeps {
   call: CallApi;
@@ -111,6 +112,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
   const schedules = createSchedulesModel(deps.call, canManage, failure);
   const steps = createStepsModel(deps.call, canEdit, failure);
   const builder = createBuilderModel(deps.call, failure);
+  const assistant = createAssistantModel({ call: deps.call, ask: openAssistantStream });
   const maintenanceFlows = computed(() => allFlows.value.filter((f) => f.kind === 'maintenance'));
 
   /** `hash`: "#/v1/flows/<id>" or "#/v1/sessions/<id>" when the panel opened an Ask source here. */
@@ -323,6 +325,18 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     if (action === 'approve') await refreshLibrary();
   }
 
+  /** An assistant's source (the API path of a flow or session), opened here. */
+  async function openSource(ref: string) {
+    const target = /^\/v1\/(flows|sessions)\/([0-9a-f-]{36})$/i.exec(ref);
+    if (target?.[1] === 'flows') {
+      go('flows');
+      await openFlow(target[2]!);
+    } else if (target?.[1] === 'sessions') {
+      go('sessions');
+      await history.open(target[2]!);
+    }
+  }
+
   function go(to: Section) {
     section.value = to;
     if (to === 'proposals') void loadProposals();
@@ -361,6 +375,8 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     builder,
     openDraft,
     maintenanceFlows,
+    assistant,
+    openSource,
     /** A flow's title from the library (null for one archived since, or none). */
     flowTitle: (flowId: string | null) => allFlows.value.find((f) => f.id === flowId)?.title ?? null,
     init,

@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { sendMessage } from '../common/protocol';
 import { applyOnPremHosts } from './onprem';
 import { setupAsk } from './ask';
+import { setupAssistant } from './assistant';
 import { setupMessages } from './messages';
 import { createBackgroundServices, publishSignedInUser } from './services';
 import { secureStorageAccess } from './storage-access';
@@ -17,6 +18,7 @@ export function setupBackground() {
 
   setupMessages({ services, syncNow: () => replay.now(), storageReady });
   setupAsk(services.api);
+  setupAssistant(services.api);
 
   browser.commands.onCommand.addListener((command) => {
     if (command !== 'toggle-panel') return;

@@ -116,6 +116,13 @@ export const OPERATION_SENDERS: Record<OperationName, readonly SenderKind[]> = {
   generateFlow: PAGES,
   psaBoards: PAGES_AND_PANEL,
   psaBoardStatuses: PAGES_AND_PANEL,
+  // The standalone assistant (popup and workspace): the user's own conversations, not tied to a ticket.
+  assistantConversations: PAGES,
+  assistantConversation: PAGES,
+  // The escalation briefing, written from the panel's escalation card.
+  escalationBriefing: PAGES_AND_PANEL,
+  // Client memory proposed when the panel resolves a session.
+  proposeMemory: PAGES_AND_PANEL,
 };
 
 /** What a content script sees of a read it may make: the note defaults and time zone of the settings, never the redaction rules or models. */

@@ -258,6 +258,10 @@ export const OPERATION_ARGS = {
   generateFlow: z.strictObject({ prompt: text(2000), kind: z.optional(flowKind) }),
   psaBoards: noArgs,
   psaBoardStatuses: z.strictObject({ boardId: statusId }),
+  assistantConversations: noArgs,
+  assistantConversation: z.strictObject({ conversationId: id }),
+  escalationBriefing: z.strictObject(sid),
+  proposeMemory: z.strictObject(sid),
 } satisfies { [K in OperationName]: z.ZodMiniType<OpArgs<K>> };
 
 export const apiMessage = z.strictObject({ op: z.enum(Object.keys(OPERATION_ARGS) as [OperationName, ...OperationName[]]), args: z.optional(z.unknown()) });
@@ -277,6 +281,9 @@ export const sourceRef = z.strictObject({ ref: z.string().check(z.regex(/^\/v1\/
 
 /** One question to the copilot over the ask port. */
 export const askRequest = z.strictObject({ sessionId: id, question: z.optional(text(2000)), conversation: z.optional(z.boolean()) });
+
+/** One question to the standalone assistant over its port (a follow-up names its conversation). */
+export const assistantRequest = z.strictObject({ question: text(2000).check(z.minLength(1)), conversationId: z.optional(id) });
 
 /** zod/mini carries no messages ("Invalid input"); the English ones, for this parse only (no global configuration). */
 let english: ReturnType<typeof en>['localeError'] | undefined;

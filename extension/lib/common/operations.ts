@@ -360,6 +360,20 @@ export const OPERATIONS = {
   // The escalation's board picker: the account's active ConnectWise boards and a chosen board's statuses (cached by the API).
   psaBoards: op<void, Res<'/v1/psa/boards', '$get'>>(() => ({ method: 'GET', path: '/v1/psa/boards' })),
   psaBoardStatuses: op<{ boardId: number }, Res<'/v1/psa/boards/:boardId/statuses', '$get'>>((a) => ({ method: 'GET', path: `/v1/psa/boards/${a.boardId}/statuses` })),
+  // The standalone assistant's conversations (its questions stream over ASSISTANT_PORT, see protocol.ts).
+  assistantConversations: op<void, Res<'/v1/assistant/conversations', '$get'>>(() => ({ method: 'GET', path: '/v1/assistant/conversations' })),
+  assistantConversation: op<{ conversationId: string }, Res<'/v1/assistant/conversations/:id', '$get'>>((a) => ({
+    method: 'GET',
+    path: `/v1/assistant/conversations/${enc(a.conversationId)}`,
+  })),
+  /** The briefing for the next tier: the model's is stored and goes with the escalation package; offline, the template. */
+  escalationBriefing: op<Sid, Res<'/v1/sessions/:id/escalation-briefing', '$post'>>((a) => ({
+    method: 'POST',
+    path: `/v1/sessions/${enc(a.sessionId)}/escalation-briefing`,
+    body: {},
+  })),
+  /** Client memory proposed from a resolved session (its provenance), to be confirmed by an engineer. */
+  proposeMemory: op<Sid, Res<'/v1/client-memory/proposals', '$post'>>(({ sessionId }) => ({ method: 'POST', path: '/v1/client-memory/proposals', body: { sessionId } })),
 } satisfies Record<string, Op<never, unknown>>;
 
 export type OperationName = keyof typeof OPERATIONS;

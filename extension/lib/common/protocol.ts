@@ -74,6 +74,13 @@ export type AskEvent =
   | { type: 'error'; message: string; status: number; code?: string }
   | { type: 'done' };
 
+/** The standalone assistant (popup and workspace): a question not tied to a ticket, streamed over a port of this name. */
+export const ASSISTANT_PORT = 'flowpilot-assistant';
+/** `conversationId`: a follow-up in that conversation; without it the question starts a new one. */
+export type AssistantRequest = { question: string; conversationId?: string };
+/** The Ask events, and which conversation the answer was stored in (sent before the answer itself). */
+export type AssistantEvent = AskEvent | { type: 'conversation'; conversationId: string };
+
 export const messenger = defineExtensionMessaging<ProtocolMap>();
 export const { sendMessage, onMessage } = messenger;
 

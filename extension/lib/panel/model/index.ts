@@ -2,7 +2,9 @@
 // ask, sync) over one core; built from its dependencies so each test gets a fresh one.
 import { batch, effect } from '@preact/signals';
 import type { TicketContext } from '../../ticket-context';
+import { isOpen } from '../../../../shared/sessions';
 import { createAsk } from './ask';
+import { createBriefing } from './briefing';
 import { createCloseOut } from './closeout';
 import { createDecisions } from './decisions';
 import { createCore, type PanelDeps } from './core';
@@ -71,7 +73,18 @@ export function createPanelModel(deps: PanelDeps) {
     shownCompany = company;
     if (company) void memory.loadMemory();
   });
+  // A session resolved in this panel (close-out or Resolve) proposes client memory from what it learned.
+  let openSessionId: string | undefined;
+  effect(() => {
+    const s = core.session.value;
+    if (s && isOpen(s)) openSessionId = s.id;
+    else if (s?.status === 'resolved' && s.id === openSessionId) {
+      openSessionId = undefined;
+      void memory.proposeFrom(s.id);
+    }
+  });
   const decisions = createDecisions(core, sync);
+  const briefing = createBriefing(core, privacy, () => decisions.previewEscalation());
   const closeOut = createCloseOut(core, {
     workedMinutes: () => time.timeMinutes.value,
     editedNote: () => (note.note.draft.value !== null && note.note.draft.value !== note.note.text.value ? note.note.draft.value : null),
@@ -106,6 +119,7 @@ export function createPanelModel(deps: PanelDeps) {
       maintenance.reset();
       closeOut.resetCloseOut();
       decisions.resetDecisions();
+      briefing.reset();
     });
     if (next && core.signedIn.value) {
       void zone.loadZone();
@@ -184,6 +198,8 @@ export function createPanelModel(deps: PanelDeps) {
     deleteMemory: memory.deleteMemory,
     ...closeOut,
     ...decisions,
+    briefing: briefing.briefing,
+    writeBriefing: briefing.writeBriefing,
   };
 }
 

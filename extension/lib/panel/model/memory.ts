@@ -21,5 +21,15 @@ export function createMemory(core: Core) {
   const editMemory = (memoryId: string, text: string) => after('Edit the client memory', () => core.deps.call('editMemory', { memoryId, text }));
   const deleteMemory = (memoryId: string) => after('Delete the client memory', () => core.deps.call('deleteMemory', { memoryId }));
 
-  return { memory, loadMemory, confirmMemory, editMemory, deleteMemory, reset: () => (memory.value = null) };
+  /**
+   * A session resolved here: the API proposes what it taught about the client (by rules offline, the model with
+   * keys), with the session as provenance, for an engineer to confirm. Quiet when nothing qualifies or it fails:
+   * the engineer did not ask for it.
+   */
+  async function proposeFrom(sessionId: string) {
+    const r = await core.deps.call('proposeMemory', { sessionId });
+    if (r.ok && r.data.proposed.length) await loadMemory();
+  }
+
+  return { memory, loadMemory, confirmMemory, editMemory, deleteMemory, proposeFrom, reset: () => (memory.value = null) };
 }
