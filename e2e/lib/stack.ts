@@ -32,19 +32,21 @@ export interface Stack {
 /** The API in this process, or (childProcess) in its own process so a test can SIGKILL it. */
 type ApiHandle = { url: string; close(): Promise<void>; kill?: () => Promise<void> };
 
-async function runApi(appUrl: string, childProcess: boolean, port?: number): Promise<ApiHandle> {
+async function runApi(appUrl: string, childProcess: boolean, port?: number, env?: Record<string, string>): Promise<ApiHandle> {
   if (!childProcess) {
-    const api: RunningApi = await startApiServer({ appUrl, port });
+    const api: RunningApi = await startApiServer({ appUrl, port, env });
     return { url: api.url, close: () => api.close() };
   }
   const child: ChildApi = await spawnApi({ appUrl, port });
   return { url: child.url, close: () => child.stop(), kill: () => child.kill() };
 }
 
-export async function startStack(appUrl: string, opts: { childProcess?: boolean } = {}): Promise<Stack> {
+/** `env` configures the in-process API (e.g. ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL pointing at the loopback fake). */
+export async function startStack(appUrl: string, opts: { childProcess?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
   const childProcess = opts.childProcess ?? false;
+  if (childProcess && opts.env) throw new Error('startStack: env is for the in-process API only');
   const sim = await startSimulator({ webStepMs: 40 });
-  let api: ApiHandle | null = await runApi(appUrl, childProcess);
+  let api: ApiHandle | null = await runApi(appUrl, childProcess, undefined, opts.env);
   const apiUrl = api.url;
   const port = Number(new URL(apiUrl).port);
 
@@ -85,7 +87,7 @@ export async function startStack(appUrl: string, opts: { childProcess?: boolean 
       api = null;
     },
     async startApi() {
-      api ??= await runApi(appUrl, childProcess, port);
+      api ??= await runApi(appUrl, childProcess, port, opts.env);
     },
     account,
     async api<T>(method: string, path: string, body?: unknown) {
