@@ -41,10 +41,9 @@ async function runApi(appUrl: string, childProcess: boolean, port?: number, env?
   return { url: child.url, close: () => child.stop(), kill: () => child.kill() };
 }
 
-/** `env` configures the in-process API (e.g. ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL pointing at the loopback fake). */
+/** `env`: extra API configuration for the in-process API (e.g. ANTHROPIC_* pointing at a loopback fake). */
 export async function startStack(appUrl: string, opts: { childProcess?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
   const childProcess = opts.childProcess ?? false;
-  if (childProcess && opts.env) throw new Error('startStack: env is for the in-process API only');
   const sim = await startSimulator({ webStepMs: 40 });
   let api: ApiHandle | null = await runApi(appUrl, childProcess, undefined, opts.env);
   const apiUrl = api.url;
