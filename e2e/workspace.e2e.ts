@@ -80,12 +80,21 @@ describe('workspace: flow library and visual editor', () => {
     expect(await ws.$eval('[data-fp="ws-user"]', (e) => e.textContent)).toContain('team admin');
     const all = (await ws.$$('[data-fp="ws-flow"]')).length;
     expect(all).toBeGreaterThanOrEqual(10);
+    // Browsing, the library is in folders, one per category: every flow in exactly one, each named as its flows say.
+    const folders = await ws.$$eval('[data-fp="ws-folder"]', (els) =>
+      els.map((e) => ({ name: e.querySelector('summary')?.firstChild?.textContent?.trim() ?? '', rows: [...e.querySelectorAll('[data-fp="ws-flow"] .muted')].map((r) => r.textContent ?? '') })),
+    );
+    expect(folders.length).toBeGreaterThan(1);
+    expect(folders.reduce((n, f) => n + f.rows.length, 0)).toBe(all);
+    for (const f of folders.filter((x) => x.name !== 'No category')) expect(f.rows.every((r) => r.includes(`· ${f.name} ·`))).toBe(true);
 
     await fill(ws, '[data-fp="ws-search"]', 'printer');
     await ws.keyboard.press('Enter');
     await ws.waitForFunction((n) => document.querySelectorAll('[data-fp="ws-flow"]').length < n, {}, all);
     const titles = await ws.$$eval('[data-fp="ws-flow"] .fp-flow-title', (els) => els.map((e) => e.textContent ?? ''));
     expect(titles.length).toBeGreaterThan(0);
+    // A search answers as one ranked list, not in folders.
+    expect(await ws.$$('[data-fp="ws-folder"]')).toHaveLength(0);
     expect(titles.join('\n').toLowerCase()).toContain('print');
     await fill(ws, '[data-fp="ws-search"]', ' ');
     await ws.keyboard.press('Enter');

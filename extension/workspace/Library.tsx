@@ -1,5 +1,6 @@
-// The flow library: full-text search, kind, tag and category filters; new, import, and each flow's actions.
+// The flow library: folders by category, full-text search, kind, tag and category filters; new, import, and each flow's actions.
 import type { FlowKind } from '../lib/common/api-types';
+import { foldersOf } from './library-folders';
 import { Msg } from './Msg';
 import type { WorkspaceModel } from './workspace-model';
 
@@ -72,40 +73,63 @@ export function Library({ m }: { m: WorkspaceModel }) {
         </div>
       )}
       <Msg f={m.libraryFeedback} id="ws-library-msg" />
-      <ul class="list fp-flow-list">
-        {m.flows.value.map((flow) => (
-          <li key={flow.id} class={m.open.value?.id === flow.id ? 'open' : ''} data-fp="ws-flow" data-flow-id={flow.id}>
-            <button type="button" class="link fp-flow-title" onClick={() => void m.openFlow(flow.id)}>
-              {flow.title}
-            </button>
-            <div class="muted">
-              {flow.kind} · {flow.nodeCount} steps{flow.category ? ` · ${flow.category}` : ''} · v{flow.version}
-            </div>
-            <div class="fp-tags">
-              {flow.tags.map((t) => (
-                <button type="button" class={`fp-tag${f.tag === t ? ' on' : ''}`} key={t} onClick={() => m.setFilter({ tag: f.tag === t ? '' : t })} title={`Only flows tagged ${t}`}>
-                  {t}
-                </button>
+      {/* Browsing shows folders (one per category); a search shows its ranked answer as one list. */}
+      {m.searched.value ? (
+        <ul class="list fp-flow-list">
+          {m.flows.value.map((flow) => (
+            <FlowRow m={m} flow={flow} key={flow.id} />
+          ))}
+        </ul>
+      ) : (
+        foldersOf(m.flows.value).map((folder) => (
+          <details class="fp-folder" open key={folder.name} data-fp="ws-folder">
+            <summary>
+              {folder.name} <span class="muted">({folder.flows.length})</span>
+            </summary>
+            <ul class="list fp-flow-list">
+              {folder.flows.map((flow) => (
+                <FlowRow m={m} flow={flow} key={flow.id} />
               ))}
-            </div>
-            <div class="row fp-flow-actions">
-              {m.canEdit.value && (
-                <button type="button" class="link" onClick={() => void m.duplicate(flow.id)} data-fp="ws-duplicate">
-                  Duplicate
-                </button>
-              )}
-              <button type="button" class="link" onClick={() => void m.exportFlow(flow.id)} data-fp="ws-export">
-                Export
-              </button>
-              {m.canManage.value && (
-                <button type="button" class="link" onClick={() => void m.archive(flow)} data-fp="ws-archive">
-                  Archive
-                </button>
-              )}
-            </div>
-          </li>
-        ))}
-      </ul>
+            </ul>
+          </details>
+        ))
+      )}
     </section>
+  );
+}
+
+function FlowRow({ m, flow }: { m: WorkspaceModel; flow: WorkspaceModel['flows']['value'][number] }) {
+  const f = m.filter.value;
+  return (
+    <li class={m.open.value?.id === flow.id ? 'open' : ''} data-fp="ws-flow" data-flow-id={flow.id}>
+      <button type="button" class="link fp-flow-title" onClick={() => void m.openFlow(flow.id)}>
+        {flow.title}
+      </button>
+      <div class="muted">
+        {flow.kind} · {flow.nodeCount} steps{flow.category ? ` · ${flow.category}` : ''} · v{flow.version}
+      </div>
+      <div class="fp-tags">
+        {flow.tags.map((t) => (
+          <button type="button" class={`fp-tag${f.tag === t ? ' on' : ''}`} key={t} onClick={() => m.setFilter({ tag: f.tag === t ? '' : t })} title={`Only flows tagged ${t}`}>
+            {t}
+          </button>
+        ))}
+      </div>
+      <div class="row fp-flow-actions">
+        {m.canEdit.value && (
+          <button type="button" class="link" onClick={() => void m.duplicate(flow.id)} data-fp="ws-duplicate">
+            Duplicate
+          </button>
+        )}
+        <button type="button" class="link" onClick={() => void m.exportFlow(flow.id)} data-fp="ws-export">
+          Export
+        </button>
+        {m.canManage.value && (
+          <button type="button" class="link" onClick={() => void m.archive(flow)} data-fp="ws-archive">
+            Archive
+          </button>
+        )}
+      </div>
+    </li>
   );
 }

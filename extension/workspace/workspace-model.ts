@@ -1,7 +1,7 @@
 // The workspace page's state: who is signed in and what their role lets them do, the flow library, the flow open in
 // the editor (with its title, kind and tags), the flywheel's proposals and the session history. Every call goes
 // through the background.
-import { computed, signal } from '@preact/signals';
+import { batch, computed, signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
 import type { FlowKind, User } from '../lib/common/api-types';
 import { callApi, sendMessage, type AccountState, type CallApi, type CallResult } from '../lib/common/protocol';
@@ -85,6 +85,8 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
 
   const filter = signal<{ q: string; kind: FlowKind | ''; tag: string; category: string }>({ q: '', kind: '', tag: '', category: '' });
   const flows = signal<LibraryFlowSummary[]>([]);
+  /** The list on screen answers a full-text search (ranked), rather than browsing the library. */
+  const searched = signal(false);
   /** Every live flow, unfiltered: where the tag and category choices come from. */
   const allFlows = signal<LibraryFlowSummary[]>([]);
   const tags = computed(() => [...new Set(allFlows.value.flatMap((f) => f.tags))].sort());
@@ -140,7 +142,10 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
       libraryFeedback.value = { kind: 'error', text: `The library did not load: ${failure(list)}` };
       return;
     }
-    flows.value = list.data.flows;
+    batch(() => {
+      flows.value = list.data.flows;
+      searched.value = Boolean(f.q.trim());
+    });
     if (!filtered) allFlows.value = list.data.flows;
     else if (all?.ok) allFlows.value = all.data.flows;
     libraryFeedback.value = list.data.flows.length ? null : { kind: 'ok', text: filtered ? 'No flow matches.' : 'The library is empty.' };
@@ -356,6 +361,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
     canManage,
     filter,
     flows,
+    searched,
     tags,
     categories,
     libraryFeedback,
