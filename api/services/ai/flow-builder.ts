@@ -206,6 +206,7 @@ export function completeNodes(json: string): DraftStep[] {
   const found: DraftStep[] = [];
   const re = /"nodes"\s*:\s*\[/g;
   for (let m = re.exec(json); m; m = re.exec(json)) {
+    // Each "nodes" array is scanned on its own: a cut one never closes, and a restarted answer's comes after it.
     let i = re.lastIndex;
     // Scan the array: objects at depth 0 are nodes; strings are skipped so braces inside titles do not count.
     let depth = 0;
@@ -232,7 +233,6 @@ export function completeNodes(json: string): DraftStep[] {
         }
       }
     }
-    re.lastIndex = Math.max(re.lastIndex, i);
   }
   return found;
 }
