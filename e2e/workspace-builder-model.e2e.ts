@@ -1,7 +1,8 @@
 // The AI flow builder with a model: the real API configured with an Anthropic key and pointed at the loopback fake
 // (the real SDK on the wire). A described problem becomes the model's draft (its first answer repaired once), with the
 // secret in the description kept from the model; the draft opens in the editor and saves into the library. With the
-// provider down the screen still gives a draft (the closest library flow) and says why.
+// provider down the screen still gives a draft (the closest library flow) and says why. The draft streams in: its steps
+// show while the model is still writing.
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'puppeteer';
 import { startAnthropicFake, type AnthropicFake } from '../api/test/fakes/anthropic.js';
@@ -59,7 +60,10 @@ describe('workspace: AI flow builder with a model (Anthropic fake)', () => {
     await ws.setViewport({ width: 1300, height: 1000 });
     await ws.waitForSelector('[data-fp="ws-nav-builder"]', { timeout: 15_000 });
   });
-  beforeEach(() => fake.clearScript());
+  beforeEach(() => {
+    fake.clearScript();
+    fake.setStreamDelay(0);
+  });
   afterAll(async () => {
     await eb?.close();
     await stack?.close();
@@ -114,6 +118,36 @@ describe('workspace: AI flow builder with a model (Anthropic fake)', () => {
     expect(flows.map((f) => [f.title, f.nodeCount])).toEqual([['Teams camera not detected', 5]]);
     const { flow } = await stack.api<{ flow: { graph: typeof modelFlow.graph } }>('GET', `/v1/flows/${flows[0]!.id}`);
     expect(flow.graph.nodes.find((n) => n.id === 'other_apps')!.options.map((o) => o.next)).toEqual(['teams_settings', 'privacy']);
+  });
+
+  it('shows the steps as the model writes them, before the draft is complete', async () => {
+    fake.script({ kind: 'tool', input: modelFlow });
+    fake.setStreamDelay(40); // the model's answer arrives over a couple of seconds
+    await ws.click('[data-fp="ws-nav-builder"]');
+    await fill(ws, 'textarea[name="builderPrompt"]', 'Teams does not see the laptop camera');
+    await ws.waitForSelector('[data-fp="ws-builder-generate"]:not([disabled])');
+    await ws.click('[data-fp="ws-builder-generate"]');
+    // The screen at the moment the first step shows: no draft yet, the progress line names the step.
+    const first = await ws.waitForFunction(
+      () => {
+        const step = document.querySelector('[data-fp="ws-builder-drafting-step"]');
+        return step
+          ? { step: step.textContent, draft: !!document.querySelector('[data-fp="ws-builder-result"]'), said: document.querySelector('[data-fp="ws-builder-msg"]')?.textContent ?? '' }
+          : null;
+      },
+      { timeout: 30_000, polling: 'mutation' },
+    );
+    const seen = (await first.jsonValue()) as { step: string; draft: boolean; said: string };
+    expect(seen.draft).toBe(false);
+    expect(seen.step).toBe(modelFlow.graph.nodes[0]!.title);
+    expect(seen.said).toMatch(/^Drafting… \d+ steps? so far: /);
+    expect(seen.said).toContain(modelFlow.graph.nodes[0]!.title);
+    await screenshot(ws, 'workspace-ai-builder-streaming');
+
+    await ws.waitForSelector('[data-fp="ws-builder-result"]', { timeout: 30_000 });
+    expect(await ws.$('[data-fp="ws-builder-drafting"]')).toBeNull();
+    expect(await ws.$$eval('[data-fp="ws-builder-step"]', (els) => els.map((e) => e.textContent))).toEqual(modelFlow.graph.nodes.map((n) => n.title));
+    expect((await ws.$eval('[data-fp="ws-builder-msg"]', (e) => e.textContent))!).toMatch(/^Drafted by .+\.$/);
   });
 
   it('with the provider down, starts from the closest library flow and says why (no error)', async () => {

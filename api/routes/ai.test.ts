@@ -18,12 +18,35 @@ beforeAll(async () => {
   aiAdmin = await ai.register('builder');
   offAdmin = await offline.register('builder-off');
 });
-beforeEach(() => fake.clearScript());
+beforeEach(() => {
+  fake.clearScript();
+  fake.setStreamDelay(0);
+});
 afterAll(async () => {
   await ai.close();
   await offline.close();
   await fake.close();
 });
+
+interface SseEvent {
+  event: string;
+  data: any;
+}
+function parseSse(text: string): SseEvent[] {
+  return text
+    .split('\n\n')
+    .filter((b) => b.trim())
+    .map((block) => ({
+      event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message',
+      data: JSON.parse(
+        block
+          .split('\n')
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .join('\n'),
+      ),
+    }));
+}
 
 const modelFlow = {
   kind: 'troubleshooting',
@@ -105,6 +128,55 @@ describe('POST /v1/flows/generate', () => {
     expect(res.body).toMatchObject({ origin: 'offline', tier: 'offline' });
     expect(res.body.fallbackReason).toMatch(/^overloaded/);
     expect(graphProblems(res.body.draft.graph, res.body.draft.kind)).toEqual([]);
+  });
+
+  it('streams with Accept: text/event-stream: a step per node in order, then the same answer as JSON', async () => {
+    const sse = { Accept: 'text/event-stream' };
+    fake.script({ kind: 'tool', input: modelFlow });
+    const json = await ai.request('POST', '/v1/flows/generate', { token: aiAdmin.token, body: { prompt: 'Teams camera not detected' } });
+    fake.script({ kind: 'tool', input: modelFlow });
+    const before = fake.requests.length;
+    fake.setStreamDelay(15);
+    const res = await ai.app.request('/v1/flows/generate', {
+      method: 'POST',
+      headers: { ...sse, Authorization: `Bearer ${aiAdmin.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ prompt: 'Teams camera not detected' }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    // Read as it arrives: the first step comes while the model is still writing, well before the result.
+    let text = '';
+    const arrived: Record<string, number> = {};
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body! as unknown as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true });
+      for (const e of ['step', 'result']) if (text.includes(`event: ${e}`)) arrived[e] ??= performance.now();
+    }
+    fake.setStreamDelay(0);
+    expect(arrived.result! - arrived.step!).toBeGreaterThan(300);
+    expect(fake.requests[before]!.body.stream).toBe(true); // the model's answer itself was streamed
+    const events = parseSse(text);
+    expect(events.map((e) => e.event)).toEqual([...modelFlow.graph.nodes.map(() => 'step'), 'result']);
+    expect(events.slice(0, -1).map((e) => e.data)).toEqual(modelFlow.graph.nodes.map((n) => ({ id: n.id, kind: n.kind, title: n.title })));
+    expect(events.at(-1)!.data).toEqual(json.body);
+  });
+
+  it('streams offline too: the skeleton’s steps, then the draft; a rejected draft is an error event', async () => {
+    const res = await offline.request('POST', '/v1/flows/generate', { token: offAdmin.token, body: { prompt: 'Zebra label scanner beeps twice and stops' }, headers: { Accept: 'text/event-stream' } });
+    const events = parseSse(res.text);
+    const result = events.at(-1)!;
+    expect(result.event).toBe('result');
+    expect(result.data).toMatchObject({ origin: 'offline', tier: 'offline' });
+    expect(events.slice(0, -1).map((e) => [e.event, e.data.id])).toEqual(result.data.draft.graph.nodes.map((n: { id: string }) => ['step', n.id]));
+
+    const broken = structuredClone(modelFlow);
+    broken.graph.start = 'missing';
+    fake.script({ kind: 'tool', input: broken }, { kind: 'tool', input: broken });
+    const rejected = await ai.request('POST', '/v1/flows/generate', { token: aiAdmin.token, body: { prompt: 'Teams camera not detected' }, headers: { Accept: 'text/event-stream' } });
+    const last = parseSse(rejected.text).at(-1)!;
+    expect(last.event).toBe('error');
+    expect(last.data.error.code).toBe('invalid_flow');
+    expect(last.data.error.message).toContain('"missing"');
   });
 
   it('is not for viewers', async () => {

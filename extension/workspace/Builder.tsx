@@ -1,4 +1,5 @@
-// The AI flow builder: describe the problem, get a draft flow (offline: the closest library flow or a skeleton), open it in the editor to save.
+// The AI flow builder: describe the problem, watch the draft's steps arrive, get the draft flow (offline: the closest
+// library flow or a skeleton), open it in the editor to save.
 import type { FlowKind } from '../lib/common/api-types';
 import { Msg } from './Msg';
 import type { WorkspaceModel } from './workspace-model';
@@ -44,6 +45,15 @@ export function Builder({ m }: { m: WorkspaceModel }) {
         </form>
         {!m.canEdit.value ? <p class="muted">Drafting flows is for engineers and team admins.</p> : null}
         <Msg f={b.feedback} id="ws-builder-msg" />
+        {b.busy.value && b.steps.value.length ? (
+          <ol class="list muted" data-fp="ws-builder-drafting" aria-live="polite">
+            {b.steps.value.map((s) => (
+              <li key={s.id} data-fp="ws-builder-drafting-step">
+                {s.title}
+              </li>
+            ))}
+          </ol>
+        ) : null}
         {g ? (
           <div data-fp="ws-builder-result">
             <h3>{g.draft.title}</h3>

@@ -15,7 +15,7 @@ import { createTeamModel } from './team-model';
 import { createAssistantModel, openAssistantStream } from '../lib/pages/assistant-model';
 import { createUsageModel } from './usage-model';
 import { createStepsModel } from './steps-model';
-import { createBuilderModel } from './builder-model';
+import { createBuilderModel, openBuilderStream, type DraftStream } from './builder-model';
 
 export type Feedback = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
 export type Section = 'flows' | 'proposals' | 'sessions' | 'scripts' | 'maintenance' | 'team' | 'usage' | 'steps' | 'builder' | 'assistant';
@@ -29,6 +29,8 @@ export interface WorkspaceDeps {
   confirm: (question: string) => boolean;
   /** Puts text on the clipboard (a script copied from the library). */
   copy: (text: string) => Promise<void>;
+  /** Streams the AI builder's draft; without it the builder asks for the whole draft in one call. */
+  draftFlow?: DraftStream;
 }
 
 export function defaultWorkspaceDeps(): WorkspaceDeps {
@@ -44,6 +46,7 @@ export function defaultWorkspaceDeps(): WorkspaceDeps {
     },
     confirm: (question) => window.confirm(question),
     copy: (text) => navigator.clipboard.writeText(text),
+    draftFlow: openBuilderStream,
   };
 }
 
@@ -113,7 +116,7 @@ export function createWorkspaceModel(deps: WorkspaceDeps = defaultWorkspaceDeps(
   const scripts = createScriptsModel(deps.call, canEdit, failure, deps.copy);
   const schedules = createSchedulesModel(deps.call, canManage, failure);
   const steps = createStepsModel(deps.call, canEdit, failure);
-  const builder = createBuilderModel(deps.call, failure);
+  const builder = createBuilderModel(deps.call, failure, deps.draftFlow);
   const assistant = createAssistantModel({ call: deps.call, ask: openAssistantStream });
   const maintenanceFlows = computed(() => allFlows.value.filter((f) => f.kind === 'maintenance'));
 

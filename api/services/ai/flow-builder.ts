@@ -7,7 +7,7 @@ import { DATA_RULE, fenceData } from './fence.js';
 import { tsQuery } from '../../lib/tsquery.js';
 import { issueLines } from '../../lib/zod-issues.js';
 import type { Redact } from './privacy.js';
-import { LlmError, type LlmMessage, type LlmProvider, type LlmTool, type LlmUsage } from './types.js';
+import { LlmError, type LlmMessage, type LlmProvider, type LlmStreamEvent, type LlmTool, type LlmUsage } from './types.js';
 import { addUsage, zeroUsage } from './usage.js';
 
 export interface FlowDraft {
@@ -30,6 +30,9 @@ export interface GeneratedFlow {
   usage: LlmUsage;
   attempts: number;
 }
+
+/** What POST /v1/flows/generate answers (JSON, or the `result` event of its stream). */
+export type GeneratedFlowView = Omit<GeneratedFlow, 'usage' | 'attempts'> & { tier: 'deep' | 'offline' };
 
 export const FLOW_TOOL = 'propose_flow';
 
@@ -188,6 +191,62 @@ export async function offlineDraft(tx: Tx, prompt: string, kind?: FlowKind): Pro
   return { draft: skeletonDraft(prompt, kind), basedOn: null };
 }
 
+/** A node of the draft as soon as it is complete: what a streaming client shows while the rest arrives. */
+export interface DraftStep {
+  id: string;
+  kind: string;
+  title: string;
+}
+
+/**
+ * Finds the complete node objects in the model's growing tool JSON (`graph.nodes[...]`). The text is partial and, after
+ * a retried call, may hold a restarted answer appended to a cut one: anything that does not parse is skipped, never thrown.
+ */
+export function completeNodes(json: string): DraftStep[] {
+  const found: DraftStep[] = [];
+  const re = /"nodes"\s*:\s*\[/g;
+  for (let m = re.exec(json); m; m = re.exec(json)) {
+    // Each "nodes" array is scanned on its own: a cut one never closes, and a restarted answer's comes after it.
+    let i = re.lastIndex;
+    // Scan the array: objects at depth 0 are nodes; strings are skipped so braces inside titles do not count.
+    let depth = 0;
+    let start = -1;
+    let inString = false;
+    for (; i < json.length; i++) {
+      const ch = json[i];
+      if (inString) {
+        if (ch === '\\') i++;
+        else if (ch === '"') inString = false;
+        continue;
+      }
+      if (ch === '"') inString = true;
+      else if (ch === '{' || ch === '[') {
+        if (depth === 0 && ch === '{') start = i;
+        depth++;
+      } else if (ch === '}' || ch === ']') {
+        if (depth === 0) break; // the end of the nodes array
+        depth--;
+        if (depth === 0 && ch === '}' && start >= 0) {
+          const step = asStep(json.slice(start, i + 1));
+          if (step) found.push(step);
+          start = -1;
+        }
+      }
+    }
+  }
+  return found;
+}
+
+function asStep(text: string): DraftStep | null {
+  try {
+    const n = JSON.parse(text) as Record<string, unknown>;
+    if (typeof n.id !== 'string' || typeof n.kind !== 'string' || typeof n.title !== 'string') return null;
+    return { id: n.id.slice(0, 100), kind: n.kind.slice(0, 40), title: n.title.slice(0, 200) };
+  } catch {
+    return null;
+  }
+}
+
 export interface GenerateParams {
   llm?: LlmProvider;
   model: string;
@@ -198,6 +257,8 @@ export interface GenerateParams {
   tenant: TenantRunner;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Streaming: each node of the draft once complete (from the model's partial answer, else the final draft's), once per id. */
+  onStep?: (step: DraftStep) => void;
 }
 
 /** Thrown when the model's draft still breaks the rules after one repair and no offline draft is wanted. */
@@ -208,9 +269,20 @@ export class DraftRejected extends Error {
 }
 
 export async function generateFlow(p: GenerateParams): Promise<GeneratedFlow> {
+  const sent = new Set<string>();
+  const step = (s: DraftStep) => {
+    if (!p.onStep || sent.has(s.id)) return;
+    sent.add(s.id);
+    p.onStep(s);
+  };
+  // Whatever the stream did not show yet (offline drafts, a node the partial JSON hid) is sent before the answer.
+  const finish = (g: GeneratedFlow): GeneratedFlow => {
+    for (const n of g.draft.graph.nodes) step({ id: n.id, kind: n.kind, title: n.title });
+    return g;
+  };
   const offline = async (fallbackReason: string | null, usage = zeroUsage(), attempts = 0): Promise<GeneratedFlow> => {
     const { draft, basedOn } = await p.tenant((tx) => offlineDraft(tx, p.prompt, p.kind));
-    return { draft, origin: 'offline', model: null, basedOn, repaired: false, fallbackReason, usage, attempts };
+    return finish({ draft, origin: 'offline', model: null, basedOn, repaired: false, fallbackReason, usage, attempts });
   };
   if (!p.llm) return offline(null);
 
@@ -224,9 +296,17 @@ export async function generateFlow(p: GenerateParams): Promise<GeneratedFlow> {
     },
   ];
   const call = async (msgs: LlmMessage[]) => {
+    let partial = '';
+    const onEvent = p.onStep
+      ? (e: LlmStreamEvent) => {
+          if (e.type !== 'tool_input') return;
+          partial += e.partialJson;
+          for (const s of completeNodes(partial)) step(s);
+        }
+      : undefined;
     const res = await p.llm!.complete(
       { model: p.model, system: [{ text: FLOW_SYSTEM, cache: true }], tools: [flowTool], toolChoice: { type: 'tool', name: FLOW_TOOL }, maxTokens: 4096, messages: msgs },
-      { signal: p.signal, timeoutMs: p.timeoutMs ?? 60_000 },
+      { signal: p.signal, timeoutMs: p.timeoutMs ?? 60_000, onEvent },
     );
     usage = addUsage(usage, res.usage);
     attempts += res.attempts;
@@ -236,7 +316,7 @@ export async function generateFlow(p: GenerateParams): Promise<GeneratedFlow> {
     const first = await call(messages);
     const tool = first.toolCalls.find((t) => t.name === FLOW_TOOL);
     let checked = tool ? draftProblems(tool.input) : { draft: null, problems: [`you did not call ${FLOW_TOOL}`] };
-    if (checked.draft) return { draft: checked.draft, origin: 'model', model: first.model, basedOn: null, repaired: false, fallbackReason: null, usage, attempts };
+    if (checked.draft) return finish({ draft: checked.draft, origin: 'model', model: first.model, basedOn: null, repaired: false, fallbackReason: null, usage, attempts });
     const id = tool?.id ?? 'toolu_missing';
     const second = await call([
       ...messages,
@@ -252,7 +332,7 @@ export async function generateFlow(p: GenerateParams): Promise<GeneratedFlow> {
     ]);
     const again = second.toolCalls.find((t) => t.name === FLOW_TOOL);
     checked = again ? draftProblems(again.input) : { draft: null, problems: [`you did not call ${FLOW_TOOL}`] };
-    if (checked.draft) return { draft: checked.draft, origin: 'model', model: second.model, basedOn: null, repaired: true, fallbackReason: null, usage, attempts };
+    if (checked.draft) return finish({ draft: checked.draft, origin: 'model', model: second.model, basedOn: null, repaired: true, fallbackReason: null, usage, attempts });
     p.log.info('flow builder: model draft rejected', { problems: checked.problems.slice(0, 3) });
     throw new DraftRejected(checked.problems);
   } catch (err) {

@@ -4,6 +4,7 @@ import { sendMessage } from '../common/protocol';
 import { applyOnPremHosts } from './onprem';
 import { setupAsk } from './ask';
 import { setupAssistant } from './assistant';
+import { setupBuilder } from './builder';
 import { setupMessages } from './messages';
 import { createBackgroundServices, publishSignedInUser } from './services';
 import { secureStorageAccess } from './storage-access';
@@ -19,6 +20,7 @@ export function setupBackground() {
   setupMessages({ services, syncNow: () => replay.now(), storageReady });
   setupAsk(services.api);
   setupAssistant(services.api);
+  setupBuilder(services.api);
 
   browser.commands.onCommand.addListener((command) => {
     if (command !== 'toggle-panel') return;

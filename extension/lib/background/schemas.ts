@@ -285,6 +285,9 @@ export const askRequest = z.strictObject({ sessionId: id, question: z.optional(t
 /** One question to the standalone assistant over its port (a follow-up names its conversation). */
 export const assistantRequest = z.strictObject({ question: text(2000).check(z.minLength(1)), conversationId: z.optional(id) });
 
+/** One description for the AI flow builder over its port (the same arguments as the generateFlow operation). */
+export const builderRequest = OPERATION_ARGS.generateFlow;
+
 /** zod/mini carries no messages ("Invalid input"); the English ones, for this parse only (no global configuration). */
 let english: ReturnType<typeof en>['localeError'] | undefined;
 

@@ -8,6 +8,7 @@ import type { AppType } from '../../../api/app';
 import type { errorBody } from '../../../api/lib/errors';
 import type { SuggestResult } from '../../../api/services/ai/suggest';
 import type { AskResult } from '../../../api/services/ai/ask';
+import type { DraftStep, GeneratedFlowView } from '../../../api/services/ai/flow-builder';
 
 type Schema = ExtractSchema<AppType>;
 /** Every route of the API, as Hono spells it ("/v1/sessions/:id/steps"). */
@@ -64,6 +65,10 @@ export type AskTurn = Res<'/v1/sessions/:id/ask', '$get'>['turns'][number];
 export type AskSource = Omit<AskTurn['sources'][number], 'cited'>;
 /** The `done` event of an Ask stream (the route streams, so Hono cannot type it). */
 export type AskDone = JSONParsed<AskResult>;
+/** POST /v1/flows/generate's answer (JSON, or the `result` event of its stream; the route also streams, so it is named here). */
+export type GeneratedFlowResult = JSONParsed<GeneratedFlowView>;
+/** A node of the AI builder's draft, streamed as soon as it is complete. */
+export type BuilderStep = DraftStep;
 
 export type TimeEntryRequest = Req<'/v1/sessions/:id/time-entry', '$post'>;
 export type BillableOption = NonNullable<TimeEntryRequest['billable']>;

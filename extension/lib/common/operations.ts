@@ -7,6 +7,7 @@ import type {
   EscalationRequest,
   FixDecision,
   FlowKind,
+  GeneratedFlowResult,
   PsaConnectionInput,
   Req,
   Res,
@@ -356,7 +357,7 @@ export const OPERATIONS = {
   })),
   /** The step as a node ready to insert (fresh id, options unconnected); counts the use. */
   useStep: op<{ stepId: string }, Res<'/v1/step-library/:id/use', '$post'>>((a) => ({ method: 'POST', path: `/v1/step-library/${enc(a.stepId)}/use`, body: {} })),
-  generateFlow: op<{ prompt: string; kind?: FlowKind }, Res<'/v1/flows/generate', '$post'>>((body) => ({ method: 'POST', path: '/v1/flows/generate', body })),
+  generateFlow: op<{ prompt: string; kind?: FlowKind }, GeneratedFlowResult>((body) => ({ method: 'POST', path: '/v1/flows/generate', body })),
   // The escalation's board picker: the account's active ConnectWise boards and a chosen board's statuses (cached by the API).
   psaBoards: op<void, Res<'/v1/psa/boards', '$get'>>(() => ({ method: 'GET', path: '/v1/psa/boards' })),
   psaBoardStatuses: op<{ boardId: number }, Res<'/v1/psa/boards/:boardId/statuses', '$get'>>((a) => ({ method: 'GET', path: `/v1/psa/boards/${a.boardId}/statuses` })),

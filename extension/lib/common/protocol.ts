@@ -1,6 +1,6 @@
 // The one message protocol between content script, popup, options and background.
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { AskSource, AskTurn, Proposal, User } from './api-types';
+import type { AskSource, AskTurn, BuilderStep, FlowKind, GeneratedFlowResult, Proposal, User } from './api-types';
 import type { OperationName, OpArgs, OpResult } from './operations';
 import type { TicketContext } from '../ticket-context';
 
@@ -80,6 +80,15 @@ export const ASSISTANT_PORT = 'flowpilot-assistant';
 export type AssistantRequest = { question: string; conversationId?: string };
 /** The Ask events, and which conversation the answer was stored in (sent before the answer itself). */
 export type AssistantEvent = AskEvent | { type: 'conversation'; conversationId: string };
+
+/** The AI flow builder (workspace): a draft flow streamed over a port of this name, its steps as they complete. */
+export const BUILDER_PORT = 'flowpilot-builder';
+export type BuilderRequest = { prompt: string; kind?: FlowKind };
+export type BuilderEvent =
+  | { type: 'step'; step: BuilderStep }
+  | { type: 'result'; result: GeneratedFlowResult }
+  | { type: 'error'; message: string; status: number; code?: string }
+  | { type: 'done' };
 
 export const messenger = defineExtensionMessaging<ProtocolMap>();
 export const { sendMessage, onMessage } = messenger;
