@@ -1,13 +1,10 @@
 // The AI flow builder: streams a draft flow from the API to the workspace over a runtime port (POST /v1/flows/generate
 // as SSE): each node as soon as the model has written it, then the draft itself.
-import { browser } from 'wxt/browser';
 import type { ApiClient } from './api-client';
-import { toCallError } from './api-client';
 import type { BuilderStep, GeneratedFlowResult } from '../common/api-types';
 import { BUILDER_PORT, type BuilderEvent } from '../common/protocol';
-import { readSse } from './ask';
-import { builderRequest, describeIssues, safeParse } from './schemas';
-import { senderKind } from './senders';
+import { servePageStream } from './page-stream';
+import { builderRequest } from './schemas';
 
 function parseJson(data: string): Record<string, unknown> | undefined {
   try {
@@ -38,38 +35,5 @@ export function toBuilderEvents(event: string, data: string): BuilderEvent[] {
 }
 
 export function setupBuilder(api: ApiClient) {
-  browser.runtime.onConnect.addListener((port) => {
-    if (port.name !== BUILDER_PORT) return;
-    // The builder lives in the workspace: the extension's own pages only.
-    if (senderKind(port.sender) !== 'extension-page') {
-      port.disconnect();
-      return;
-    }
-    const controller = new AbortController();
-    port.onDisconnect.addListener(() => controller.abort());
-    port.onMessage.addListener((msg: unknown) => {
-      const post = (e: BuilderEvent) => {
-        if (!controller.signal.aborted) port.postMessage(e);
-      };
-      const parsed = safeParse(builderRequest, msg);
-      if (!parsed.success) {
-        post({ type: 'error', message: `Flow builder: malformed request (${describeIssues(parsed.error)}).`, status: 400 });
-        return;
-      }
-      void (async () => {
-        try {
-          const res = await api.stream({ method: 'POST', path: '/v1/flows/generate', body: parsed.data });
-          if ((res.headers.get('Content-Type') ?? '').includes('text/event-stream') && res.body) {
-            for await (const { event, data } of readSse(res.body)) for (const e of toBuilderEvents(event, data)) post(e);
-          } else {
-            for (const e of toBuilderEvents('result', await res.text())) post(e);
-          }
-          post({ type: 'done' });
-        } catch (err) {
-          const e = toCallError(err);
-          post({ type: 'error', message: e.message, status: e.status, code: e.code });
-        }
-      })();
-    });
-  });
+  servePageStream(api, { port: BUILDER_PORT, label: 'Flow builder', request: builderRequest, path: '/v1/flows/generate', toEvents: toBuilderEvents, plainEvent: 'result' });
 }
