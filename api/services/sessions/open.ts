@@ -2,7 +2,7 @@
 import type { Tx } from '../../db/database.js';
 import { notFound } from '../../lib/errors.js';
 import type { FlowGraph } from '../flow-graph.js';
-import { sessionDetail, type SessionRow, type SessionStatus, type TicketRef } from './index.js';
+import { sessionDetail, ticketOf, type SessionRow, type SessionStatus, type TicketRef } from './index.js';
 
 async function loadFlowSnapshot(tx: Tx, flowId: string) {
   const [flow] = await tx<[{ id: string; version: number; graph: FlowGraph }?]>`
@@ -16,6 +16,7 @@ async function loadFlowSnapshot(tx: Tx, flowId: string) {
  * unique index decides races between two openers: the loser gets the winner's row.
  */
 const blank = (v: string | null | undefined) => (v?.trim() ? v : null);
+const FILLABLE = ['summary', 'company', 'contact', 'board', 'status', 'priority', 'description', 'url'] as const;
 
 export async function openSession(tx: Tx, who: { accountId: string; userId: string }, ticket: TicketRef, flowId: string | null | undefined) {
   const flow = flowId ? await loadFlowSnapshot(tx, flowId) : null;
@@ -33,7 +34,9 @@ export async function openSession(tx: Tx, who: { accountId: string; userId: stri
   const [open] = await tx<[SessionRow]>`
     select * from ai_sessions where ticket_psa = ${ticket.psa} and ticket_external_id = ${ticket.externalId}
     and status in ('active', 'paused')`;
-  await fillTicket(tx, open.id, ticket);
+  // Most opens of an open session bring nothing new: write only when they do.
+  const known = ticketOf(open);
+  if (FILLABLE.some((f) => blank(ticket[f]) && !blank(known[f]))) await fillTicket(tx, open.id, ticket);
   return { created: false, session: await sessionDetail(tx, open.id) };
 }
 
