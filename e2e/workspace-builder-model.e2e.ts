@@ -9,25 +9,10 @@ import { startAnthropicFake, type AnthropicFake } from '../api/test/fakes/anthro
 import { launchWithExtension, screenshot, type ExtensionBrowser } from './lib/browser.js';
 import { fill, signInViaOptions } from './lib/extension.js';
 import { startStack, type Stack } from './lib/stack.js';
+import { modelFlow } from '../api/test/model-flow.js';
 
 const SECRET = 'Sup3r-Secret-99';
 
-const modelFlow = {
-  kind: 'troubleshooting',
-  title: 'Teams camera not detected',
-  description: 'Camera missing in Microsoft Teams.',
-  tags: ['teams', 'camera'],
-  graph: {
-    start: 'other_apps',
-    nodes: [
-      { id: 'other_apps', kind: 'question', title: 'Does the camera work in the Camera app?', options: [{ id: 'yes', label: 'Yes', next: 'teams_settings' }, { id: 'no', label: 'No', next: 'privacy' }] },
-      { id: 'privacy', kind: 'check', title: 'Check Windows camera privacy settings', options: [{ id: 'fixed', label: 'Fixed', next: 'done' }, { id: 'still', label: 'Still missing', next: 'escalate' }] },
-      { id: 'teams_settings', kind: 'action', title: 'Select the camera in Teams device settings', options: [{ id: 'fixed', label: 'Fixed', next: 'done' }, { id: 'still', label: 'Still missing', next: 'escalate' }] },
-      { id: 'done', kind: 'solution', title: 'Camera works', options: [] },
-      { id: 'escalate', kind: 'escalate', title: 'Escalate to the desktop team', options: [] },
-    ],
-  },
-};
 
 describe('workspace: AI flow builder with a model (Anthropic fake)', () => {
   let fake: AnthropicFake;

@@ -3,7 +3,7 @@
 // (offline, as e2e runs: no model key) starts from the closest library flow, opened in the editor and saved.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'puppeteer';
-import { launchWithExtension, screenshot, type ExtensionBrowser } from './lib/browser.js';
+import { canvasSettled, launchWithExtension, screenshot, type ExtensionBrowser } from './lib/browser.js';
 import { fill, signInViaOptions } from './lib/extension.js';
 import { startStack, type Stack } from './lib/stack.js';
 
@@ -69,18 +69,6 @@ describe('workspace: step library and AI flow builder', () => {
   const steps = async () => (await stack.api<{ steps: Step[] }>('GET', '/v1/step-library')).steps;
   const node = (id: string) => `.react-flow__node [data-node-id="${id}"]`;
 
-  /** Waits until the cards stop moving (the view fits itself to a step added out of sight), so a click lands where aimed. */
-  async function settled() {
-    let last = '';
-    for (let i = 0; i < 50; i++) {
-      const now = JSON.stringify(await ws.$$eval('.react-flow__node', (els) => els.map((e) => e.getBoundingClientRect().toJSON())));
-      if (now === last) return;
-      last = now;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    throw new Error('the canvas kept moving');
-  }
-
   it('adds a step to the library and rates it with a short review', async () => {
     await ws.click('[data-fp="ws-nav-steps"]');
     await ws.waitForSelector('[data-fp="ws-step-add"]');
@@ -134,11 +122,11 @@ describe('workspace: step library and AI flow builder', () => {
     await ws.waitForSelector(node(id));
 
     // Connect it: the question's "No" now leads to it, and its own answer on to the escalation.
-    await settled();
+    await canvasSettled(ws);
     await ws.click(`${node('q1')} .fp-step-title`);
     await ws.waitForSelector('[data-fp="ws-inspector"][aria-label="Step q1"]');
     await ws.select('[data-fp="ws-inspector-option"][data-option-id="no"] [data-fp="ws-option-target"]', id);
-    await settled();
+    await canvasSettled(ws);
     await ws.click(`${node(id)} .fp-step-title`);
     await ws.waitForSelector(`[data-fp="ws-inspector"][aria-label="Step ${id}"]`);
     await ws.select('[data-fp="ws-inspector-option"] [data-fp="ws-option-target"]', 'e1');

@@ -2,7 +2,7 @@
 // saved, and then started from the panel on a simulated ticket; the library's search, duplicate and archive.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer';
-import { inPanel, launchWithExtension, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
+import { canvasSettled, inPanel, launchWithExtension, screenshot, waitForPanelText, type ExtensionBrowser } from './lib/browser.js';
 import { fill, signInViaOptions } from './lib/extension.js';
 import { panelWaitFor } from './lib/panel.js';
 import { startStack, type Stack } from './lib/stack.js';
@@ -41,18 +41,6 @@ describe('workspace: flow library and visual editor', () => {
   async function centre(el: ElementHandle<Element>) {
     const box = (await el.boundingBox())!;
     return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-  }
-
-  /** Waits until the cards stop moving (the view fits itself to a step added out of sight, once it is measured). */
-  async function settled() {
-    let last = '';
-    for (let i = 0; i < 50; i++) {
-      const now = JSON.stringify(await ws.$$eval('.react-flow__node', (els) => els.map((e) => e.getBoundingClientRect().toJSON())));
-      if (now === last) return;
-      last = now;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    throw new Error('the canvas kept moving');
   }
 
   /** A real pointer drag, in steps, as a hand would make it (xyflow listens to pointer moves, not to a jump). */
@@ -114,7 +102,7 @@ describe('workspace: flow library and visual editor', () => {
     await ws.click('[data-fp="ws-add-node"][data-kind="solution"]');
     await ws.click('[data-fp="ws-add-node"][data-kind="escalate"]');
     await ws.waitForSelector(node('escalate_1'));
-    await settled();
+    await canvasSettled(ws);
     expect(await nodeIds()).toEqual(['question_1', 'solution_1', 'escalate_1']);
     // A question with no answers yet: the canvas says so on the question itself.
     expect(await problemsOn('question_1')).toBe('yes');
@@ -127,7 +115,7 @@ describe('workspace: flow library and visual editor', () => {
     const at = (fx: number, fy: number) => ({ x: canvas.x + canvas.width * fx, y: canvas.y + canvas.height * fy });
     for (const [id, fx, fy] of [['question_1', 0.5, 0.2], ['solution_1', 0.25, 0.65], ['escalate_1', 0.75, 0.65]] as const) {
       await drag(await title(id), at(fx, fy));
-      await settled();
+      await canvasSettled(ws);
     }
     const [question, solution, escalation] = [await title('question_1'), await title('solution_1'), await title('escalate_1')];
     expect(solution.y - question.y).toBeGreaterThan(150);

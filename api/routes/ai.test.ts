@@ -4,6 +4,7 @@ import { createAnthropicProvider } from '../services/ai/anthropic.js';
 import { graphProblems } from '../services/flows/index.js';
 import { startAnthropicFake, type AnthropicFake } from '../test/fakes/anthropic.js';
 import { createTestContext, type Registered, type TestContext } from '../test/harness.js';
+import { modelFlow } from '../test/model-flow.js';
 
 let fake: AnthropicFake;
 let ai: TestContext;
@@ -48,22 +49,6 @@ function parseSse(text: string): SseEvent[] {
     }));
 }
 
-const modelFlow = {
-  kind: 'troubleshooting',
-  title: 'Teams camera not detected',
-  description: 'Camera missing in Microsoft Teams.',
-  tags: ['teams', 'camera'],
-  graph: {
-    start: 'other_apps',
-    nodes: [
-      { id: 'other_apps', kind: 'question', title: 'Does the camera work in the Camera app?', options: [{ id: 'yes', label: 'Yes', next: 'teams_settings' }, { id: 'no', label: 'No', next: 'privacy' }] },
-      { id: 'privacy', kind: 'check', title: 'Check Windows camera privacy settings', options: [{ id: 'fixed', label: 'Fixed', next: 'done' }, { id: 'still', label: 'Still missing', next: 'escalate' }] },
-      { id: 'teams_settings', kind: 'action', title: 'Select the camera in Teams device settings', options: [{ id: 'fixed', label: 'Fixed', next: 'done' }, { id: 'still', label: 'Still missing', next: 'escalate' }] },
-      { id: 'done', kind: 'solution', title: 'Camera works', options: [] },
-      { id: 'escalate', kind: 'escalate', title: 'Escalate to desktop team', options: [] },
-    ],
-  },
-};
 
 describe('POST /v1/flows/generate', () => {
   it('offline: adapts the library flow that fits the prompt, and the draft validates and saves', async () => {

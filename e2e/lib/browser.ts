@@ -75,3 +75,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) as `${string}.png` });
 }
+
+/**
+ * Waits until the flow editor's cards stop moving (the view fits itself to a step added out of sight, once it is
+ * measured), so a click or a drag lands where aimed.
+ */
+export async function canvasSettled(page: Page): Promise<void> {
+  let last = '';
+  for (let i = 0; i < 50; i++) {
+    const now = JSON.stringify(await page.$$eval('.react-flow__node', (els) => els.map((e) => e.getBoundingClientRect().toJSON())));
+    if (now === last) return;
+    last = now;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error('the canvas kept moving');
+}
